@@ -1,0 +1,1 @@
+"""Shared plumbing: configuration, Kafka and Elasticsearch clients, logging, bootstrap."""

@@ -1,0 +1,34 @@
+"""Structured logging: JSON lines on stderr when not on a terminal, readable key=value otherwise."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import structlog
+
+
+def configure_logging(level: str | None = None) -> None:
+    level_name = (level or os.environ.get("NEWS_LOG_LEVEL", "INFO")).upper()
+    json_logs = os.environ.get("NEWS_LOG_FORMAT", "auto") == "json" or (
+        os.environ.get("NEWS_LOG_FORMAT", "auto") == "auto" and not sys.stderr.isatty()
+    )
+    renderer = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+    logging.basicConfig(level=level_name, stream=sys.stderr, format="%(message)s")
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level_name)),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    return structlog.get_logger(name)

@@ -1,0 +1,55 @@
+"""Versioned message contracts (JSON Schema 2020-12) and their validation.
+
+Each message kind has one file per major version, `<kind>.v<N>.json`. Producers
+validate before sending, consumers validate after decoding.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+SCHEMA_DIR = Path(__file__).resolve().parent
+CURRENT_VERSIONS: dict[str, int] = {
+    "article": 1,
+    "event": 1,
+    "enriched_article": 1,
+    "dead_letter": 1,
+    "alert": 1,
+}
+
+
+class SchemaError(ValueError):
+    """A message does not match its contract; the message says which field and why."""
+
+
+@cache
+def load_schema(kind: str, version: int | None = None) -> dict[str, Any]:
+    version = version or CURRENT_VERSIONS[kind]
+    path = SCHEMA_DIR / f"{kind}.v{version}.json"
+    if not path.exists():
+        raise KeyError(f"no schema {path.name} in {SCHEMA_DIR}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(kind: str, version: int | None = None) -> Draft202012Validator:
+    schema = load_schema(kind, version)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validate(kind: str, message: Any, version: int | None = None) -> None:
+    """Raise SchemaError listing every violation (path: reason) if `message` breaks the contract."""
+    errors = sorted(_validator(kind, version).iter_errors(message), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors[:10])
+        raise SchemaError(f"{kind}.v{version or CURRENT_VERSIONS[kind]} violated: {details}")
+
+
+def is_valid(kind: str, message: Any) -> bool:
+    return _validator(kind, None).is_valid(message)
