@@ -1,0 +1,1 @@
+"""Indexing into Elasticsearch: pure message -> document mapping and bulk-result handling."""
