@@ -1,0 +1,209 @@
+"""Indexer: events.extracted and articles.enriched -> Elasticsearch, for search and Kibana.
+
+Per partition batch: decode + validate each message, turn it into a bulk `index` action
+(`_id` from the message, so repeats overwrite), bulk-index through the write alias and
+classify every item:
+
+* indexed                      -> nothing to do;
+* rejected by the mapping (4xx) -> dead-lettered to the input's DLQ with the reason;
+* 429 / 5xx / missing alias     -> raise: the base loop retries the whole batch with backoff
+                                   and commits nothing (re-indexing is idempotent).
+
+Connection errors propagate from the client the same way. Offsets are committed by the
+base loop only after handle_batch returned and the dead letters were acknowledged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import streaming_bulk
+from kafka import KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.structs import TopicPartition
+
+from common.config import KafkaSettings, dead_letter_topic, topic
+from common.es import index_name, make_es
+from common.logs import configure_logging, get_logger
+from consumers.base import BatchConsumer
+from consumers.indexing.bulk import BulkSummary, summarize
+from consumers.indexing.documents import article_action, event_action
+
+log = get_logger(__name__)
+
+KINDS: tuple[str, ...] = ("events", "articles")
+
+
+class RetriableIndexingError(RuntimeError):
+    """Some documents were not indexed for reasons that are not theirs; retry the batch."""
+
+
+@dataclass(frozen=True)
+class IndexInput:
+    """One input topic: how to validate its messages, build actions and dead-letter them."""
+
+    kind: str
+    topic: str
+    schema_kind: str
+    index: str
+    dead_letter_topic: str
+    to_action: Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+def default_inputs(kinds: Sequence[str] = KINDS, events_index: str | None = None, articles_index: str | None = None) -> list[IndexInput]:
+    specs = {
+        "events": IndexInput("events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("events"), event_action),
+        "articles": IndexInput(
+            "articles",
+            topic("articles_enriched"),
+            "enriched_article",
+            articles_index or index_name("articles"),
+            dead_letter_topic("articles_enriched"),
+            article_action,
+        ),
+    }
+    unknown = set(kinds) - set(specs)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {sorted(specs)}")
+    return [specs[k] for k in kinds]
+
+
+class Indexer(BatchConsumer):
+    """Bulk-indexes events and enriched articles; constructible with explicit parameters for tests."""
+
+    def __init__(
+        self,
+        *,
+        es: Elasticsearch | None = None,
+        inputs: Sequence[IndexInput] | None = None,
+        group_id: str = "indexer",
+        batch_size: int = 500,
+        batch_timeout_s: float = 1.0,
+        kafka_settings: KafkaSettings | None = None,
+        consumer_overrides: dict[str, Any] | None = None,
+        producer: KafkaProducer | None = None,
+        max_backoff_s: float = 30.0,
+        bulk_chunk_size: int = 500,
+        bulk_max_chunk_bytes: int = 10 * 1024 * 1024,
+        bulk_max_retries: int = 2,
+        require_alias: bool = True,
+        refresh: bool | str = False,
+    ) -> None:
+        self._inputs = {spec.topic: spec for spec in (inputs if inputs is not None else default_inputs())}
+        if not self._inputs:
+            raise ValueError("the indexer needs at least one input")
+        super().__init__(
+            group_id=group_id,
+            topics=list(self._inputs),
+            dead_letter_topic=None,  # set per batch: each input has its own DLQ
+            batch_size=batch_size,
+            batch_timeout_s=batch_timeout_s,
+            kafka_settings=kafka_settings,
+            consumer_overrides=consumer_overrides,
+            producer=producer,
+            max_backoff_s=max_backoff_s,
+        )
+        self._es = es
+        self.bulk_chunk_size = bulk_chunk_size
+        self.bulk_max_chunk_bytes = bulk_max_chunk_bytes
+        self.bulk_max_retries = bulk_max_retries
+        # Never let a write auto-create a concrete index where the alias should be.
+        self.require_alias = require_alias
+        self.refresh = refresh
+
+    @property
+    def es(self) -> Elasticsearch:
+        if self._es is None:
+            self._es = make_es()
+        return self._es
+
+    def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        spec = self._inputs[tp.topic]
+        # A batch is one partition of one topic, so its dead letters go to that topic's DLQ.
+        self.dead_letter_topic = spec.dead_letter_topic
+        actions, messages_by_id = self._build_actions(spec, messages)
+        if not actions:
+            return
+        summary = self._bulk(actions)
+        if summary.retry:
+            first_id, first_error = next(iter(summary.retry.items()))
+            hint = " (does the write alias exist? run the bootstrap)" if first_error.startswith("404") else ""
+            raise RetriableIndexingError(
+                f"{len(summary.retry)} of {len(actions)} {spec.kind} not indexed, e.g. {first_id}: {first_error}{hint}"
+            )
+        for doc_id, error in summary.rejected.items():
+            for message in messages_by_id.get(doc_id, []):
+                self.dead_letter(message, "es_rejected", error)
+        self.stats[f"indexed:{spec.kind}"] += len(summary.indexed)
+        self.stats[f"rejected:{spec.kind}"] += len(summary.rejected)
+        log.debug("batch indexed", kind=spec.kind, partition=str(tp), indexed=len(summary.indexed), rejected=len(summary.rejected))
+
+    def _build_actions(
+        self, spec: IndexInput, messages: list[ConsumerRecord]
+    ) -> tuple[list[dict[str, Any]], dict[str, list[ConsumerRecord]]]:
+        """One action per distinct _id (the latest message wins, as Kafka order says)."""
+        latest: dict[str, dict[str, Any]] = {}
+        messages_by_id: dict[str, list[ConsumerRecord]] = {}
+        for message in messages:
+            value = self.decode_json(message, spec.schema_kind)
+            if value is None:
+                continue
+            try:
+                action = spec.to_action(value, spec.index)
+            except (KeyError, TypeError, ValueError) as exc:
+                self.dead_letter(message, "unindexable", f"cannot build the {spec.kind} document: {type(exc).__name__}: {exc}")
+                continue
+            latest.pop(action["_id"], None)  # re-insert to keep last-seen order
+            latest[action["_id"]] = action
+            messages_by_id.setdefault(action["_id"], []).append(message)
+        return list(latest.values()), messages_by_id
+
+    def _bulk(self, actions: list[dict[str, Any]]) -> BulkSummary:
+        kwargs: dict[str, Any] = {"require_alias": self.require_alias}
+        if self.refresh:
+            kwargs["refresh"] = self.refresh
+        results = streaming_bulk(
+            self.es,
+            actions,
+            chunk_size=self.bulk_chunk_size,
+            max_chunk_bytes=self.bulk_max_chunk_bytes,
+            raise_on_error=False,
+            raise_on_exception=True,  # connection errors and whole-request 429/5xx fail the batch
+            max_retries=self.bulk_max_retries,
+            initial_backoff=0.5,
+            max_backoff=5,
+            **kwargs,
+        )
+        return summarize(results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m consumers.indexer", description="Index events and enriched articles into Elasticsearch.")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="inputs to consume (default: both)")
+    parser.add_argument("--group-id", default="indexer")
+    parser.add_argument("--events-index", help="write to this alias instead of the live one, e.g. news-events-v2 for a backfill")
+    parser.add_argument("--articles-index", help="as --events-index, for articles")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-timeout", type=float, default=1.0, help="seconds before a partial batch is flushed")
+    parser.add_argument("--max-seconds", type=float, help="stop after this long")
+    parser.add_argument("--stop-when-idle", type=float, help="stop after this many idle seconds")
+    args = parser.parse_args(argv)
+
+    configure_logging()
+    indexer = Indexer(
+        inputs=default_inputs(args.kinds, args.events_index, args.articles_index),
+        group_id=args.group_id,
+        batch_size=args.batch_size,
+        batch_timeout_s=args.batch_timeout,
+    )
+    indexer.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
