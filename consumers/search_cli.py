@@ -1,0 +1,318 @@
+"""news-search: full-text search over coded events (or articles) from the terminal.
+
+    news-search "de-escalation" --type AGREE --country SYR --since 7d
+    news-search --articles "ceasefire" --limit 5 --json
+
+Query building and output formatting are pure functions; main() only wires them to the
+Elasticsearch client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+
+from common.es import index_name, make_es
+from schemas import load_schema
+
+# Private-use characters as highlight markers: they cannot occur in news text, survive
+# wrapping as single characters and are swapped for ANSI bold or **...** at the end.
+HL_START, HL_END = "\ue000", "\ue001"
+ANSI_BOLD, ANSI_RESET = "\x1b[1m", "\x1b[22m"
+
+EVENT_TEXT_FIELDS = ["sentence^3", "article_title", "action.text", "source.name", "target.name", "location.name"]
+ARTICLE_TEXT_FIELDS = ["title^2", "text"]
+_RELATIVE = re.compile(r"^(\d+)([mhdwMy])$")
+_HYPHENATED = re.compile(r'(?<![\w"-])(\w+(?:-\w+)+)(?![\w"])')
+
+
+def event_types() -> list[str]:
+    return list(load_schema("event")["properties"]["event_type"]["enum"])
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str | None = None
+    types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    articles: bool = False
+    limit: int = 10
+    min_confidence: float | None = None
+    sort: str | None = None  # "relevance" | "date"; default: relevance when there is text
+    extra_filters: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def parse_time(value: str) -> str:
+    """'7d' -> 'now-7d' (also m, h, w, M, y); an ISO date or date-math expression as is."""
+    value = value.strip()
+    match = _RELATIVE.match(value)
+    if match:
+        return f"now-{match.group(1)}{match.group(2)}"
+    if value.startswith("now") or re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError(f"cannot read time {value!r}: use e.g. 7d, 12h, 2w, 2024-05-01 or now-1M/M")
+
+
+def quote_hyphenated(text: str) -> str:
+    """'de-escalation talks' -> '"de-escalation" talks'.
+
+    The standard analyzer splits hyphenated words, and unquoted they would match 'de' and
+    'escalation' anywhere in the sentence; quoted they must be adjacent.
+    """
+    parts = text.split('"')
+    # Even-indexed parts are outside quotes.
+    return '"'.join(_HYPHENATED.sub(r'"\1"', part) if i % 2 == 0 else part for i, part in enumerate(parts))
+
+
+def build_query(request: SearchRequest) -> dict[str, Any]:
+    """The Elasticsearch search body for a request (pure)."""
+    filters: list[dict[str, Any]] = list(request.extra_filters)
+    if request.types:
+        filters.append({"terms": {"event_types" if request.articles else "event_type": list(request.types)}})
+    if request.countries:
+        # `countries` is source + target + location country for events, all countries for articles.
+        filters.append({"terms": {"countries": list(request.countries)}})
+    if request.since or request.until:
+        time_range: dict[str, str] = {}
+        if request.since:
+            time_range["gte"] = request.since
+        if request.until:
+            time_range["lt"] = request.until
+        filters.append({"range": {"@timestamp": time_range}})
+    if request.min_confidence is not None and not request.articles:
+        filters.append({"range": {"confidence": {"gte": request.min_confidence}}})
+
+    must: list[dict[str, Any]] = []
+    if request.text:
+        must.append(
+            {
+                "simple_query_string": {
+                    "query": quote_hyphenated(request.text),
+                    "fields": ARTICLE_TEXT_FIELDS if request.articles else EVENT_TEXT_FIELDS,
+                    "default_operator": "and",
+                }
+            }
+        )
+    query: dict[str, Any] = {"bool": {"filter": filters, "must": must}} if (must or filters) else {"match_all": {}}
+
+    by_relevance = (request.sort or ("relevance" if request.text else "date")) == "relevance"
+    sort: list[Any] = ["_score", {"@timestamp": {"order": "desc", "missing": "_last"}}] if by_relevance else [
+        {"@timestamp": {"order": "desc", "missing": "_last"}}
+    ]
+    if request.articles:
+        highlight_fields = {"title": {"number_of_fragments": 0}, "text": {"fragment_size": 180, "number_of_fragments": 2}}
+    else:
+        highlight_fields = {"sentence": {"number_of_fragments": 0}, "article_title": {"number_of_fragments": 0}}
+    body: dict[str, Any] = {
+        "query": query,
+        "size": request.limit,
+        "sort": sort,
+        # Redelivered messages can land in two indices across a rollover: show each once.
+        "collapse": {"field": "article_id" if request.articles else "event_id"},
+        "highlight": {"pre_tags": [HL_START], "post_tags": [HL_END], "fields": highlight_fields},
+        "track_total_hits": True,
+    }
+    if request.articles:
+        body["_source"] = {"excludes": ["text"]}
+    return body
+
+
+# --- formatting --------------------------------------------------------------------
+
+
+def render_highlights(text: str, style: str) -> str:
+    """Swap the markers for ANSI bold ('ansi'), **...** ('markdown'), <em> ('html') or nothing."""
+    start, end = {"ansi": (ANSI_BOLD, ANSI_RESET), "markdown": ("**", "**"), "html": ("<em>", "</em>")}.get(style, ("", ""))
+    if text.count(HL_START) > text.count(HL_END):  # a clipped or wrapped highlight: close it
+        text += HL_END
+    if text.count(HL_END) > text.count(HL_START):
+        text = HL_START + text
+    return text.replace(HL_START, start).replace(HL_END, end)
+
+
+def format_actor(actor: dict[str, Any]) -> str:
+    codes = " ".join(c for c in (actor.get("country"), actor.get("sector")) if c)
+    return f"{actor.get('name') or actor.get('text') or '?'} ({codes})" if codes else str(actor.get("name") or "?")
+
+
+def format_actors(actors: Sequence[dict[str, Any]] | None) -> str:
+    return ", ".join(format_actor(a) for a in actors or []) or "?"
+
+
+def _date(source: dict[str, Any]) -> str:
+    return str(source.get("@timestamp") or source.get("event_date") or source.get("published_at") or "")[:10]
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _columns(rows: list[list[str]], caps: list[int]) -> list[str]:
+    widths = [min(cap, max(len(row[i]) for row in rows)) for i, cap in enumerate(caps)]
+    return ["  ".join(_clip(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _wrapped(text: str, width: int, indent: str = "    ") -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), width=max(20, width), initial_indent=indent, subsequent_indent=indent)
+
+
+def format_event_hits(hits: list[dict[str, Any]], style: str, width: int = 100) -> str:
+    """A table (date, type, source -> target, location) with each highlighted sentence below its row."""
+    if not hits:
+        return "no matching events"
+    header = ["DATE", "TYPE", "SOURCE -> TARGET", "LOCATION"]
+    rows = []
+    for hit in hits:
+        src = hit["_source"]
+        event_type = str(src.get("event_type", "?")) + (" (negated)" if src.get("negated") else "")
+        location = src.get("location") or {}
+        where = ", ".join(p for p in (location.get("name"), location.get("country")) if p)
+        rows.append([_date(src), event_type, f"{format_actors(src.get('source'))} -> {format_actors(src.get('target'))}", where])
+    lines = _columns([header, *rows], caps=[10, 20, max(30, width - 50), 24])
+    out = [lines[0]]
+    for hit, line in zip(hits, lines[1:], strict=True):
+        sentence = (hit.get("highlight", {}).get("sentence") or [hit["_source"].get("sentence", "")])[0]
+        out.append(line)
+        out.extend(render_highlights(part, style) for part in _wrapped(sentence, width))
+    return "\n".join(out)
+
+
+def format_article_hits(hits: list[dict[str, Any]], style: str, width: int = 100) -> str:
+    if not hits:
+        return "no matching articles"
+    header = ["DATE", "OUTLET", "TITLE"]
+    rows = []
+    for hit in hits:
+        src = hit["_source"]
+        title = (hit.get("highlight", {}).get("title") or [src.get("title") or "(untitled)"])[0]
+        rows.append([_date(src), str(src.get("source") or "?"), title])
+    lines = _columns([header, *rows], caps=[10, 20, max(30, width - 34)])
+    out = [lines[0]]
+    for hit, line in zip(hits, lines[1:], strict=True):
+        out.append(render_highlights(line, style))
+        for fragment in hit.get("highlight", {}).get("text", []):
+            out.extend(render_highlights(part, style) for part in _wrapped(f"… {fragment} …", width))
+        if hit["_source"].get("url"):
+            out.append(f"    {hit['_source']['url']}")
+    return "\n".join(out)
+
+
+def hit_as_json(hit: dict[str, Any]) -> str:
+    highlight = {k: [render_highlights(f, "html") for f in v] for k, v in hit.get("highlight", {}).items()}
+    return json.dumps(
+        {"id": hit["_id"], "index": hit["_index"], "score": hit.get("_score"), "source": hit["_source"], "highlight": highlight},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def format_total(response: dict[str, Any], shown: int) -> str:
+    total = response.get("hits", {}).get("total", {})
+    value, relation = total.get("value", shown), total.get("relation", "eq")
+    return f"{shown} shown of {'≥' if relation == 'gte' else ''}{value} matches"
+
+
+# --- command line ------------------------------------------------------------------
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 3166-1 alpha-3 code (or IGO)")
+    return code
+
+
+def _event_type(value: str) -> str:
+    code = value.strip().upper()
+    if code not in event_types():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a PLOVER type: {', '.join(event_types())}")
+    return code
+
+
+def _time(value: str) -> str:
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="news-search", description="Search coded news events (or articles) in Elasticsearch.")
+    parser.add_argument("text", nargs="?", help='words to find in the sentence; "quotes" for phrases, -word to exclude')
+    parser.add_argument("--type", dest="types", action="append", type=_event_type, default=[], help="PLOVER event type (repeatable)")
+    parser.add_argument("--country", dest="countries", action="append", type=_country, default=[], help="source, target or location country, alpha-3 (repeatable)")
+    parser.add_argument("--since", type=_time, help="e.g. 7d, 12h, 2024-05-01")
+    parser.add_argument("--until", type=_time, help="exclusive upper bound, same forms as --since")
+    parser.add_argument("--min-confidence", type=float, help="events only: minimum extractor confidence")
+    parser.add_argument("--articles", action="store_true", help="search enriched articles instead of events")
+    parser.add_argument("--limit", type=int, default=10, help="number of results (default 10)")
+    parser.add_argument("--sort", choices=["relevance", "date"], help="default: relevance with text, else date")
+    parser.add_argument("--json", action="store_true", help="one JSON object per hit")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="bold highlights (auto: on a terminal)")
+    parser.add_argument("--index", help="alias or index to search (default: the events or articles alias)")
+    return parser
+
+
+def highlight_style(color: str, stream: TextIO) -> str:
+    if color == "always" or (color == "auto" and stream.isatty() and not os.environ.get("NO_COLOR")):
+        return "ansi"
+    return "markdown"
+
+
+def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    if args.limit < 1:
+        print("error: --limit must be at least 1", file=sys.stderr)
+        return 2
+    request = SearchRequest(
+        text=args.text,
+        types=tuple(args.types),
+        countries=tuple(args.countries),
+        since=args.since,
+        until=args.until,
+        articles=args.articles,
+        limit=args.limit,
+        min_confidence=args.min_confidence,
+        sort=args.sort,
+    )
+    index = args.index or index_name("articles" if args.articles else "events")
+    client = es or make_es()
+    try:
+        response = client.search(index=index, **build_query(request)).body
+    except NotFoundError:
+        print(f"error: no index or alias {index!r}; has the bootstrap (make up) run?", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        print(f"error: Elasticsearch refused the search: {exc}", file=sys.stderr)
+        return 2
+    except TransportError as exc:
+        print(f"error: cannot reach Elasticsearch: {exc}", file=sys.stderr)
+        return 2
+    hits = response["hits"]["hits"]
+    if args.json:
+        for hit in hits:
+            print(hit_as_json(hit), file=out)
+        return 0
+    width = shutil.get_terminal_size((100, 24)).columns
+    style = highlight_style(args.color, out)
+    formatter = format_article_hits if args.articles else format_event_hits
+    print(formatter(hits, style, width), file=out)
+    print(format_total(response, len(hits)), file=out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
