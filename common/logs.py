@@ -15,7 +15,10 @@ def configure_logging(level: str | None = None) -> None:
         os.environ.get("NEWS_LOG_FORMAT", "auto") == "auto" and not sys.stderr.isatty()
     )
     renderer = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
-    logging.basicConfig(level=level_name, stream=sys.stderr, format="%(message)s")
+    logging.basicConfig(level=level_name, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # Client libraries narrate every connection at INFO; keep their warnings only.
+    for noisy in ("kafka", "elastic_transport", "httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level_name)))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
