@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 SCHEMA_DIR = Path(__file__).resolve().parent
@@ -43,13 +44,38 @@ def _validator(kind: str, version: int | None = None) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
+@cache
+def _fast_check(kind: str, version: int | None = None) -> Any:
+    """Compiled validator for the hot path (~20x faster); jsonschema explains failures."""
+    schema = {k: v for k, v in load_schema(kind, version).items() if k not in ("$id", "$schema")}
+    return fastjsonschema.compile(schema, handlers={})  # no remote $refs, ever
+
+
 def validate(kind: str, message: Any, version: int | None = None) -> None:
     """Raise SchemaError listing every violation (path: reason) if `message` breaks the contract."""
+    try:
+        _fast_check(kind, version)(message)
+        return
+    except fastjsonschema.JsonSchemaValueException:
+        pass
     errors = sorted(_validator(kind, version).iter_errors(message), key=lambda e: list(e.absolute_path))
     if errors:
         details = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors[:10])
         raise SchemaError(f"{kind}.v{version or CURRENT_VERSIONS[kind]} violated: {details}")
+    raise SchemaError(f"{kind}.v{version or CURRENT_VERSIONS[kind]} violated (fast check): {_fast_reason(kind, version, message)}")
+
+
+def _fast_reason(kind: str, version: int | None, message: Any) -> str:
+    try:
+        _fast_check(kind, version)(message)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return exc.message
+    return "unknown"
 
 
 def is_valid(kind: str, message: Any) -> bool:
-    return _validator(kind, None).is_valid(message)
+    try:
+        validate(kind, message)
+    except SchemaError:
+        return False
+    return True
