@@ -1,0 +1,100 @@
+"""The indexer against real Kafka and Elasticsearch: index, dead-letter rejections, commit."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import pytest
+from kafka import TopicPartition
+
+from common.config import dead_letter_topic, topic
+from common.es import index_name, make_es
+from common.kafka import make_consumer, make_producer, send_all
+from consumers.indexer import Indexer, default_inputs
+from tests.event_factories import make_enriched_article, make_event
+
+pytestmark = pytest.mark.integration
+
+
+def _read_all(topic_name: str, expected: int, timeout_s: float = 30.0) -> list[dict]:
+    consumer = make_consumer(f"reader-{uuid.uuid4().hex[:8]}", [topic_name])
+    records: list[dict] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(records) < expected and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(json.loads(r.value) for r in batch)
+        # a little longer, to catch records that should not be there
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            for batch in consumer.poll(timeout_ms=200).values():
+                records.extend(json.loads(r.value) for r in batch)
+    finally:
+        consumer.close()
+    return records
+
+
+def _committed_everything(group_id: str, topics: list[str]) -> bool:
+    consumer = make_consumer(group_id)
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+        ends = consumer.end_offsets(partitions)
+        assert partitions
+        return all((consumer.committed(tp) or 0) == ends[tp] for tp in partitions)
+    finally:
+        consumer.close(autocommit=False)
+
+
+def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str], es_prefix: str) -> None:
+    events = [make_event(event_id=f"{i:032x}", article_id=f"{i % 2:032x}") for i in range(1, 6)]
+    # Valid by the JSON Schema (an integer), not indexable (overflows the long mapping).
+    bad_mapping = make_event(event_id="e" * 32, location={"name": "X", "country": "UKR", "lat": 1.0, "lon": 2.0, "geonameid": 2**64})
+    producer = make_producer()
+    try:
+        send_all(producer, topic("events"), [(e["article_id"], e) for e in [*events, events[0], bad_mapping]])
+        send_all(producer, topic("events"), [("k", b"{not json")])
+        send_all(producer, topic("articles_enriched"), [(a["article_id"], a) for a in [make_enriched_article()]])
+    finally:
+        producer.close()
+
+    group = f"indexer-{uuid.uuid4().hex[:8]}"
+    indexer = Indexer(inputs=default_inputs(), group_id=group, batch_size=100, batch_timeout_s=0.3)
+    stats = indexer.run(max_seconds=90, stop_when_idle_s=3)
+
+    assert stats["indexed:events"] == 5
+    assert stats["indexed:articles"] == 1
+    assert stats.get("batch_retries", 0) == 0
+    es = make_es()
+    es.indices.refresh(index=index_name("events"))
+    assert es.count(index=index_name("events"))["count"] == 5  # the repeat overwrote itself
+    assert es.count(index=index_name("articles"))["count"] == 1
+    stored = es.get(index=index_name("events"), id=events[0]["event_id"])["_source"]
+    assert stored["location"]["point"] == {"lat": 49.98, "lon": 36.25}
+
+    dead = _read_all(dead_letter_topic("events"), expected=2)
+    reasons = sorted(d["reason"] for d in dead)
+    assert reasons == ["es_rejected", "malformed_json"]
+    rejected = next(d for d in dead if d["reason"] == "es_rejected")
+    assert rejected["stage"] == group
+    assert rejected["error"].startswith("400 document_parsing_exception")
+    assert json.loads(rejected["payload"])["event_id"] == "e" * 32
+    assert _read_all(dead_letter_topic("articles_enriched"), expected=0) == []
+
+    assert _committed_everything(group, [topic("events"), topic("articles_enriched")])
+
+
+def test_missing_alias_means_retry_not_dead_letters(isolated_topics: dict[str, str], es_prefix: str) -> None:
+    producer = make_producer()
+    try:
+        send_all(producer, topic("events"), [(e["article_id"], e) for e in [make_event()]])
+    finally:
+        producer.close()
+    group = f"indexer-{uuid.uuid4().hex[:8]}"
+    inputs = default_inputs(["events"], events_index=f"{es_prefix}-events-v7")  # a generation never started
+    stats = Indexer(inputs=inputs, group_id=group, batch_timeout_s=0.2, max_backoff_s=0.5).run(max_seconds=8)
+    assert stats["batch_retries"] >= 2
+    assert stats.get("commits", 0) == 0
+    assert _read_all(dead_letter_topic("events"), expected=0, timeout_s=2) == []
+    assert not make_es().indices.exists(index=f"{es_prefix}-events-v7")
