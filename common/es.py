@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, OrjsonSerializer
 
 from common.config import ElasticsearchSettings, load_settings
 
@@ -15,6 +15,7 @@ def make_es(settings: ElasticsearchSettings | None = None, **overrides: Any) -> 
         "request_timeout": cfg.request_timeout,
         "retry_on_timeout": True,
         "max_retries": 3,
+        "serializer": OrjsonSerializer(),
     }
     if cfg.api_key:
         kwargs["api_key"] = cfg.api_key

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from common.config import KafkaSettings, load_settings
@@ -16,7 +16,8 @@ def _settings(settings: KafkaSettings | None) -> KafkaSettings:
 
 
 def json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    """Compact UTF-8 JSON with sorted keys: the same message always has the same bytes."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def make_producer(settings: KafkaSettings | None = None, **overrides: Any) -> KafkaProducer:
