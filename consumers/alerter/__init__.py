@@ -1,0 +1,1 @@
+"""Alerting on coded events: YAML rules, a pure matcher, suppression of repeats, webhooks."""

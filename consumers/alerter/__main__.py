@@ -1,0 +1,5 @@
+import sys
+
+from consumers.alerter.consumer import main
+
+sys.exit(main())

@@ -1,0 +1,170 @@
+"""Alerter: events.extracted -> alerts topic (+ optional webhooks), on the shared consumer loop.
+
+Per partition batch: decode + validate each event, evaluate every rule, suppress repeats,
+queue the alerts (key = alert_id) and commit the suppression state. The base loop then
+waits for the alert acks before committing the offsets, so an alert is never lost; it
+can be repeated after a crash, with the same alert_id, which consumers dedupe on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.structs import TopicPartition
+
+from common.config import KafkaSettings, dead_letter_topic, load_settings, topic
+from common.logs import configure_logging, get_logger
+from consumers.alerter.alerts import build_alert, dedup_key
+from consumers.alerter.matcher import matching_rules
+from consumers.alerter.rules import Rule, RuleError, load_rules, rules_path
+from consumers.alerter.suppression import SuppressionStore
+from consumers.alerter.webhook import WebhookDispatcher
+from consumers.base import BatchConsumer
+from schemas import validate
+
+log = get_logger(__name__)
+
+PRUNE_AFTER_S = 7 * 24 * 3600
+
+
+def default_state_path() -> Path:
+    return load_settings().var_dir / "alerter" / "suppression.sqlite"
+
+
+class Alerter(BatchConsumer):
+    """Constructible with explicit parameters (rules, topics, state file, clock) for tests."""
+
+    def __init__(
+        self,
+        *,
+        rules: Sequence[Rule] | None = None,
+        input_topic: str | None = None,
+        alerts_topic: str | None = None,
+        dead_letter: str | None = None,
+        group_id: str = "alerter",
+        state_path: str | Path | None = None,
+        dispatcher: WebhookDispatcher | None = None,
+        clock: Callable[[], datetime] | None = None,
+        batch_size: int = 500,
+        batch_timeout_s: float = 1.0,
+        kafka_settings: KafkaSettings | None = None,
+        consumer_overrides: dict[str, Any] | None = None,
+        producer: KafkaProducer | None = None,
+        max_backoff_s: float = 30.0,
+    ) -> None:
+        super().__init__(
+            group_id=group_id,
+            topics=[input_topic or topic("events")],
+            dead_letter_topic=dead_letter or dead_letter_topic("events"),
+            batch_size=batch_size,
+            batch_timeout_s=batch_timeout_s,
+            kafka_settings=kafka_settings,
+            consumer_overrides=consumer_overrides,
+            producer=producer,
+            max_backoff_s=max_backoff_s,
+        )
+        self.rules = list(rules) if rules is not None else load_rules()
+        self.alerts_topic = alerts_topic or topic("alerts")
+        self.state_path = Path(state_path) if state_path else default_state_path()
+        self._store: SuppressionStore | None = None
+        self._dispatcher = dispatcher
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def store(self) -> SuppressionStore:
+        if self._store is None:
+            self._store = SuppressionStore(self.state_path)
+        return self._store
+
+    @property
+    def dispatcher(self) -> WebhookDispatcher:
+        if self._dispatcher is None:
+            self._dispatcher = WebhookDispatcher()
+        return self._dispatcher
+
+    def on_start(self) -> None:
+        pruned = self.store.prune(time.time() - PRUNE_AFTER_S)
+        log.info("alerter ready", rules=[r.name for r in self.rules], state=str(self.state_path), pruned_windows=pruned)
+
+    def on_stop(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        webhooks: list[tuple[str, dict[str, Any]]] = []
+        fired: set[str] = set()  # a message repeated within the batch alerts once
+        try:
+            for message in messages:
+                event = self.decode_json(message, "event")
+                if event is not None:
+                    webhooks.extend(self._evaluate(event, fired))
+            self.store.commit()
+        except BaseException:
+            self.store.rollback()
+            raise
+        for url, alert in webhooks:
+            self.dispatcher.submit(url, alert)
+
+    def _evaluate(self, event: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        webhooks = []
+        now = self._clock()
+        for rule in matching_rules(self.rules, event):
+            alert = build_alert(rule, event, now)
+            if alert["alert_id"] in fired:
+                continue
+            decision = self.store.decide(rule.name, dedup_key(event), alert["alert_id"], now.timestamp(), rule.suppress_minutes * 60)
+            if not decision.fire:
+                self.stats["suppressed"] += 1
+                log.info("alert suppressed as a repeat", rule=rule.name, event_id=event["event_id"], dedup_key=dedup_key(event))
+                continue
+            if decision.suppressed_before:
+                alert = build_alert(rule, event, now, decision.suppressed_before)
+            validate("alert", alert)
+            self.produce(self.alerts_topic, alert["alert_id"], alert)
+            fired.add(alert["alert_id"])
+            self.stats["alerts"] += 1
+            log.info("alert", rule=rule.name, severity=rule.severity, alert_id=alert["alert_id"], summary=alert["summary"])
+            if rule.webhook:
+                webhooks.append((rule.webhook, alert))
+        return webhooks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m consumers.alerter", description="Fire alerts on coded events.")
+    parser.add_argument("--rules", type=Path, default=None, help=f"rules YAML (default: $NEWS_ALERT_RULES or {rules_path()})")
+    parser.add_argument("--check", action="store_true", help="validate the rules file and exit")
+    parser.add_argument("--group-id", default="alerter")
+    parser.add_argument("--state", type=Path, help="suppression SQLite file (default: $NEWS_VAR_DIR/alerter/suppression.sqlite)")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-timeout", type=float, default=1.0)
+    parser.add_argument("--max-seconds", type=float)
+    parser.add_argument("--stop-when-idle", type=float)
+    args = parser.parse_args(argv)
+
+    configure_logging()
+    try:
+        rules = load_rules(args.rules)
+    except RuleError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.check:
+        print(f"{len(rules)} rules OK: {', '.join(r.name for r in rules)}")
+        return 0
+    alerter = Alerter(rules=rules, group_id=args.group_id, state_path=args.state, batch_size=args.batch_size, batch_timeout_s=args.batch_timeout)
+    alerter.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
