@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.serializer import Serializer
 
 from common.config import KafkaSettings, load_settings
 
@@ -20,6 +21,18 @@ def json_bytes(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
+class KeySerializer(Serializer):
+    def serialize(self, topic: str, headers: Any, data: Any) -> bytes | None:
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+
+class JsonValueSerializer(Serializer):
+    """Dicts become JSON; bytes pass through untouched (dead letters keep their original payload)."""
+
+    def serialize(self, topic: str, headers: Any, data: Any) -> bytes | None:
+        return data if isinstance(data, bytes | None) else json_bytes(data)
+
+
 def make_producer(settings: KafkaSettings | None = None, **overrides: Any) -> KafkaProducer:
     """Idempotent producer: acks=all, retries without reordering, compressed batches."""
     cfg = _settings(settings)
@@ -30,8 +43,8 @@ def make_producer(settings: KafkaSettings | None = None, **overrides: Any) -> Ka
         "compression_type": cfg.compression_type,
         "linger_ms": 20,
         "max_request_size": 8 * 1024 * 1024,
-        "key_serializer": lambda k: k.encode("utf-8") if isinstance(k, str) else k,
-        "value_serializer": lambda v: v if isinstance(v, bytes | None) else json_bytes(v),
+        "key_serializer": KeySerializer(),
+        "value_serializer": JsonValueSerializer(),
     }
     kwargs.update(overrides)
     return KafkaProducer(**kwargs)

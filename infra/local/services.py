@@ -35,7 +35,7 @@ LOCAL = ROOT / "infra" / "local"
 VAR = Path(os.environ.get("NEWS_VAR_DIR", ROOT / "var"))
 RUN = VAR / "run"
 LOGS = VAR / "log"
-CACHE = VAR / "local"
+CACHE = Path(os.environ.get("NEWS_LOCAL_CACHE", VAR / "local"))  # resolved jars' classpaths
 
 KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "9092"))
 KAFKA_CONTROLLER_PORT = int(os.environ.get("KAFKA_CONTROLLER_PORT", "9093"))
