@@ -131,7 +131,7 @@ def test_a_swap_based_on_stale_state_changes_nothing(es: Elasticsearch, es_prefi
 def test_mapping_violations_are_rejected_per_item(es: Elasticsearch, es_prefix: str) -> None:
     good = make_event(event_id="1" * 32)
     bad_date = make_event(event_id="2" * 32, published_at="yesterday evening", event_date=None)
-    bad_number = make_event(event_id="3" * 32, location={"name": "X", "country": "UKR", "lat": 1.0, "lon": 2.0, "geonameid": 2**64})
+    bad_number = make_event(event_id="3" * 32, sentence_offsets={"start": 2**40, "end": 2**40 + 80})  # overflows integer
     unknown_field = event_action(make_event(event_id="4" * 32))
     unknown_field["_source"]["mood"] = "tense"
     actions = [event_action(good), event_action(bad_date), event_action(bad_number), unknown_field]

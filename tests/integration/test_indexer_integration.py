@@ -49,8 +49,8 @@ def _committed_everything(group_id: str, topics: list[str]) -> bool:
 
 def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str], es_prefix: str) -> None:
     events = [make_event(event_id=f"{i:032x}", article_id=f"{i % 2:032x}") for i in range(1, 6)]
-    # Valid by the JSON Schema (an integer), not indexable (overflows the long mapping).
-    bad_mapping = make_event(event_id="e" * 32, location={"name": "X", "country": "UKR", "lat": 1.0, "lon": 2.0, "geonameid": 2**64})
+    # Valid by the JSON Schema (an integer), not indexable (overflows the integer mapping).
+    bad_mapping = make_event(event_id="e" * 32, sentence_offsets={"start": 2**40, "end": 2**40 + 80})
     producer = make_producer()
     try:
         send_all(producer, topic("events"), [(e["article_id"], e) for e in [*events, events[0], bad_mapping]])
