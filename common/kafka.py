@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,7 +67,8 @@ def make_consumer(
         "auto_offset_reset": "earliest",
         "max_poll_records": 500,
         "max_poll_interval_ms": 300_000,
-        "session_timeout_ms": 30_000,
+        # A member that died without leaving is replaced after this long.
+        "session_timeout_ms": int(os.environ.get("KAFKA_SESSION_TIMEOUT_MS", "10000")),
         "heartbeat_interval_ms": 3_000,
         "isolation_level": "read_committed",
         "fetch_max_bytes": 16 * 1024 * 1024,

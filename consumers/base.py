@@ -207,7 +207,9 @@ class BatchConsumer(ABC):
                     last_record = time.monotonic()
                 # Caught up (nothing new arrived): waiting out the batch timeout would only add latency.
                 self._flush_ready(force=not polled)
-                if stop_when_idle_s is not None and not self._batches and time.monotonic() - last_record >= stop_when_idle_s:
+                if not consumer.assignment():
+                    last_record = time.monotonic()  # waiting for a rebalance is not idleness
+                elif stop_when_idle_s is not None and not self._batches and time.monotonic() - last_record >= stop_when_idle_s:
                     break
                 if time.monotonic() - last_report >= 10:
                     last_report = time.monotonic()

@@ -1,0 +1,160 @@
+"""The indexer on the real Kafka and Elasticsearch: searchable output, no loss and no
+duplicates across a SIGKILL, an Elasticsearch outage, and documents the mapping rejects."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from elasticsearch import Elasticsearch
+
+from bench.corpus import synthetic_event
+from common.config import topic
+from common.es import index_name, make_es
+from common.kafka import make_consumer, make_producer, send_all
+from consumers.indexer import Indexer, default_inputs
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def _count(es: Elasticsearch) -> int:
+    es.indices.refresh(index=index_name("events"))
+    return es.count(index=index_name("events"))["count"]
+
+
+def _produce_events(events: list[dict]) -> None:
+    producer = make_producer()
+    try:
+        send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
+    finally:
+        producer.close()
+
+
+def _read_all(topic_name: str, expected: int, timeout: float = 20) -> list[dict]:
+    consumer = make_consumer(f"reader-{time.time_ns()}", [topic_name], consumer_timeout_ms=2000)
+    records: list[dict] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(records) < expected and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(orjson.loads(m.value) for m in batch)
+    finally:
+        consumer.close()
+    return records
+
+
+def test_produce_to_searchable(isolated_topics: dict, es_prefix: str) -> None:
+    event = synthetic_event(1, run="searchable") | {"sentence": "Russia, Turkey and Iran agreed on de-escalation zones in Syria."}
+    _produce_events([event])
+    indexer = Indexer(inputs=default_inputs(["events"]), batch_timeout_s=0.2)
+    indexer.run(stop_when_idle_s=2)
+    es = make_es()
+    es.indices.refresh(index=index_name("events"))
+    hits = es.search(index=index_name("events"), query={"match_phrase": {"sentence": "de-escalation zones"}})["hits"]["hits"]
+    assert [h["_id"] for h in hits] == [event["event_id"]]
+    assert hits[0]["_source"]["location"]["point"] == {"lat": event["location"]["lat"], "lon": event["location"]["lon"]}
+
+
+def test_killed_indexer_restarted_mid_stream_leaves_exactly_the_unique_documents(isolated_topics: dict, es_prefix: str) -> None:
+    unique = [synthetic_event(i, run="kill") for i in range(3000)]
+    _produce_events(unique + unique[:400])  # redeliveries, as after an upstream retry
+    es = make_es()
+    cmd = [sys.executable, "-m", "consumers.indexer", "--kinds", "events", "--batch-size", "50", "--batch-timeout", "0.2"]
+    first = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: _count(es) >= 300, 60, "the first indexer to index some documents")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    indexed_before_restart = _count(es)
+    assert 0 < indexed_before_restart < len(unique), "the kill must land mid-stream"
+
+    second = subprocess.run(cmd + ["--stop-when-idle", "4"], cwd=ROOT, env=os.environ.copy(), capture_output=True, timeout=180)
+    assert second.returncode == 0, second.stderr.decode()[-2000:]
+    assert _count(es) == len(unique)
+    found = es.search(index=index_name("events"), query={"ids": {"values": [e["event_id"] for e in unique]}}, size=0, track_total_hits=True)
+    assert found["hits"]["total"]["value"] == len(unique)
+
+
+def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics: dict, es_prefix: str) -> None:
+    good = [synthetic_event(i, run="mapping") for i in range(20)]
+    # Valid by the contract, but a 40 kB keyword is an "immense term" that Lucene refuses.
+    bad = synthetic_event(99, run="mapping") | {"article_id": "x" * 40_000}
+    _produce_events(good[:10] + [bad] + good[10:])
+    indexer = Indexer(inputs=default_inputs(["events"]), batch_timeout_s=0.2)
+    stats = indexer.run(stop_when_idle_s=2)
+    assert _count(make_es()) == len(good)
+    assert stats.get("dead_letter:es_rejected") == 1
+    letters = _read_all(isolated_topics["dlq_events"], expected=1)
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter["reason"] == "es_rejected" and letter["stage"] == "indexer"
+    assert "immense term" in letter["error"] or "article_id" in letter["error"]
+    assert orjson.loads(letter["payload"])["event_id"] == bad["event_id"]
+    assert letter["origin"]["topic"] == topic("events")
+
+
+@pytest.fixture
+def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """A dedicated Elasticsearch node that this test may stop and start (never the shared one)."""
+    env = {
+        **os.environ,
+        "NEWS_VAR_DIR": str(tmp_path / "var"),
+        "NEWS_LOCAL_CACHE": str(ROOT / "var" / "local"),
+        "ES_HTTP_PORT": "19201",
+        "ES_TRANSPORT_PORT": "19301",
+        "ES_HEAP": "512m",
+    }
+
+    def control(action: str) -> None:
+        subprocess.run([sys.executable, "infra/local/services.py", action], cwd=ROOT, env=env, check=True, capture_output=True, timeout=240)
+
+    control("start-es")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://127.0.0.1:19201")
+    try:
+        yield control
+    finally:
+        control("stop-es")
+
+
+def test_elasticsearch_outage_loses_nothing(isolated_topics: dict, second_es_node: Callable[[str], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    from common.es_setup import apply_all
+
+    monkeypatch.setenv("NEWS_INDEX_PREFIX", "outage")
+    es = make_es(request_timeout=5, max_retries=0)
+    apply_all(es)
+    events = [synthetic_event(i, run="outage") for i in range(1000)]
+    indexer = Indexer(es=make_es(request_timeout=5, max_retries=0), inputs=default_inputs(["events"]), batch_size=100, batch_timeout_s=0.2, max_backoff_s=2)
+    worker = threading.Thread(target=indexer.run, daemon=True)
+    worker.start()
+    try:
+        _produce_events(events[:500])
+        _wait_for(lambda: _count(es) == 500, 60, "the first half to be indexed")
+        second_es_node("stop-es")
+        _produce_events(events[500:])
+        time.sleep(5)  # the indexer fails, backs off and must not commit meanwhile
+        assert indexer.stats["batch_retries"] > 0
+        second_es_node("start-es")
+        _wait_for(lambda: _count(es) == len(events), 120, "the indexer to catch up after the outage")
+    finally:
+        indexer.stop()
+        worker.join(timeout=30)
+    assert not worker.is_alive()
