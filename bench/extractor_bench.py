@@ -1,0 +1,137 @@
+"""Extractor consumer throughput against plain `nlp.pipe` over the same texts.
+
+Each side runs in its own fresh process with the same pipeline (model load excluded):
+
+* plain:    `for doc in nlp.pipe(texts, batch_size=B): pass`
+* consumer: the real Extractor, from its first polled article to its last commit, which
+            includes Kafka fetches, JSON decoding and contract checks, turning Docs into
+            events, producing events and enriched articles with acks=all, and commits.
+
+The ratio consumer/plain says what the plumbing costs (target >= 0.9). Peak RSS is the
+consumer worker's own (target < 1 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from common.logs import configure_logging
+
+DEMO_SITE = Path(__file__).resolve().parents[1] / "infra" / "demo-site"
+NLP_BATCH = 32
+
+
+def article_corpus(n: int) -> list[dict[str, Any]]:
+    """n articles.raw messages built from the demo site's article pages (real extraction)."""
+    from dags.ingest.extract import extract_article
+
+    pages = sorted(p for p in DEMO_SITE.rglob("*.html") if p.parent != DEMO_SITE)
+    texts = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8").replace("{{BASE_URL}}", "http://127.0.0.1:8765")
+        extracted = extract_article(html, url=f"http://127.0.0.1:8765/{page.relative_to(DEMO_SITE)}")
+        if extracted and extracted.text:
+            texts.append((extracted.title or page.stem, extracted.text))
+    if not texts:
+        raise RuntimeError(f"no article text extracted from {DEMO_SITE}")
+    articles = []
+    for i in range(n):
+        title, text = texts[i % len(texts)]
+        articles.append({
+            "schema_version": 1,
+            "id": f"{i:032x}",
+            "url": f"http://127.0.0.1:8765/bench/{i}",
+            "canonical_url": f"http://127.0.0.1:8765/bench/{i}",
+            "source": "bench",
+            "source_kind": "rss",
+            "title": title,
+            "text": text,
+            "content_hash": "sha256:" + f"{i:064x}",
+            "published_at": "2026-11-20T09:00:00Z",
+            "fetched_at": "2026-11-20T09:05:00Z",
+            "language": "en",
+        })
+    return articles
+
+
+def _plain(articles: list[dict[str, Any]], queue: Any) -> None:
+    from consumers.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    texts = [f"{a['title']}\n\n{a['text']}" for a in articles]
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=NLP_BATCH):
+        pass
+    queue.put({"seconds": time.perf_counter() - started, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _consumer(env: dict[str, str], expected: int, queue: Any) -> None:
+    import os
+
+    os.environ.update(env)
+    configure_logging("WARNING")
+    from consumers.extract.pipeline import load_pipeline
+    from consumers.extractor import Extractor
+
+    extractor = Extractor(nlp=load_pipeline(), group_id="bench-extractor", batch_size=64, nlp_batch_size=NLP_BATCH)
+    stats = extractor.run(stop_when_idle_s=3)
+    assert stats.get("articles") == expected, stats
+    queue.put({
+        "seconds": extractor.last_commit_at - extractor.first_record_at,
+        "events": stats.get("events", 0),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    })
+
+
+def _in_child(target: Any, *args: Any) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    result = queue.get(timeout=1800)
+    proc.join()
+    return result
+
+
+def run(n_articles: int = 300) -> dict[str, Any]:
+    import os
+
+    from common.config import topic
+    from common.kafka import make_producer, send_all
+    from common.sandbox import private_topics
+
+    articles = article_corpus(n_articles)
+    plain = _in_child(_plain, articles)
+    with private_topics("bench-extract"):
+        producer = make_producer()
+        send_all(producer, topic("articles_raw"), ((a["id"], a) for a in articles))
+        producer.close()
+        env = {k: v for k, v in os.environ.items() if k.startswith("NEWS_TOPIC_")}
+        consumer = _in_child(_consumer, env, n_articles)
+    chars = sum(len(a["text"]) for a in articles)
+    return {
+        "articles": n_articles,
+        "mean_chars": round(chars / n_articles),
+        "processes": 1,
+        "plain_nlp_pipe_articles_per_s": round(n_articles / plain["seconds"], 2),
+        "extractor_articles_per_s": round(n_articles / consumer["seconds"], 2),
+        "ratio": round(plain["seconds"] / consumer["seconds"], 3),
+        "target_ratio": 0.9,
+        "events": consumer["events"],
+        "peak_rss_mb_per_worker": round(consumer["peak_rss_mb"], 1),
+        "target_rss_mb": 1024,
+    }
+
+
+if __name__ == "__main__":
+    configure_logging("WARNING")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=300)
+    args = parser.parse_args()
+    print(json.dumps(run(args.articles), indent=2))

@@ -1,0 +1,46 @@
+"""`make bench`: every benchmark, one after the other, on the local services.
+
+Prints one JSON document and writes it to var/bench/results.json. Sizes can be
+reduced for a quick look: BENCH_SCALE=0.2 make bench.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from common.config import load_settings
+from common.logs import configure_logging
+
+
+def main() -> int:
+    configure_logging("WARNING")
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    from bench import extractor_bench, indexer_bench, ingest_bench, latency_bench
+
+    plan = [
+        ("ingest", lambda: ingest_bench.run(n_articles=max(20, int(200 * scale)))),
+        ("extractor", lambda: extractor_bench.run(n_articles=max(30, int(300 * scale)))),
+        ("indexer", lambda: indexer_bench.run(n_docs=max(2000, int(20_000 * scale)))),
+        ("latency", lambda: latency_bench.run(rate_per_s=50, seconds=max(10.0, 30 * scale))),
+    ]
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    for name, bench in plan:
+        print(f"[bench] {name} ...", flush=True)
+        started = time.perf_counter()
+        results[name] = bench()
+        results[name]["bench_wall_s"] = round(time.perf_counter() - started, 1)
+        print(json.dumps({name: results[name]}, indent=2), flush=True)
+    out = load_settings().var_dir / "bench" / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"[bench] results written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
