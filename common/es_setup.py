@@ -205,10 +205,10 @@ def ensure_write_alias(es: Elasticsearch, kind: str, prefix: str | None = None) 
         # Something wrote to the alias name before bootstrap and auto-created a plain index.
         raise RuntimeError(f"{alias} is a concrete index, not an alias; reindex or delete it by name, then rerun")
     index = first_index(kind, FIRST_GENERATION, prefix)
-    if not _create_with_alias(es, index, alias):
-        # Lost a race with another bootstrap, or the index survived without its alias.
-        if not alias_indices(es, alias):
-            es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}])
+    # If the index already existed: either another bootstrap won the race (alias now there),
+    # or the index survived without its alias, which is put back.
+    if not _create_with_alias(es, index, alias) and not alias_indices(es, alias):
+        es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}])
     log.info("write alias ready", alias=alias, index=index)
     return index
 
@@ -321,9 +321,7 @@ def swap_actions(
         actions.append({"add": {"index": name, "alias": alias, "is_write_index": False}})
     actions.append({"add": {"index": target_names[-1], "alias": alias, "is_write_index": True}})
     gen_alias = generation_alias(kind, generation, prefix)
-    actions.extend(
-        {"remove": {"index": index, "alias": gen_alias, "must_exist": True}} for index in sorted(generation_alias_indices)
-    )
+    actions.extend({"remove": {"index": index, "alias": gen_alias, "must_exist": True}} for index in sorted(generation_alias_indices))
     return actions
 
 

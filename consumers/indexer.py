@@ -57,7 +57,9 @@ class IndexInput:
 
 def default_inputs(kinds: Sequence[str] = KINDS, events_index: str | None = None, articles_index: str | None = None) -> list[IndexInput]:
     specs = {
-        "events": IndexInput("events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("events"), event_action),
+        "events": IndexInput(
+            "events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("events"), event_action
+        ),
         "articles": IndexInput(
             "articles",
             topic("articles_enriched"),
@@ -183,7 +185,9 @@ class Indexer(BatchConsumer):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m consumers.indexer", description="Index events and enriched articles into Elasticsearch.")
+    parser = argparse.ArgumentParser(
+        prog="python -m consumers.indexer", description="Index events and enriched articles into Elasticsearch."
+    )
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="inputs to consume (default: both)")
     parser.add_argument("--group-id", default="indexer")
     parser.add_argument("--events-index", help="write to this alias instead of the live one, e.g. news-events-v2 for a backfill")

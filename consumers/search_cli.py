@@ -108,9 +108,11 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     query: dict[str, Any] = {"bool": {"filter": filters, "must": must}} if (must or filters) else {"match_all": {}}
 
     by_relevance = (request.sort or ("relevance" if request.text else "date")) == "relevance"
-    sort: list[Any] = ["_score", {"@timestamp": {"order": "desc", "missing": "_last"}}] if by_relevance else [
-        {"@timestamp": {"order": "desc", "missing": "_last"}}
-    ]
+    sort: list[Any] = (
+        ["_score", {"@timestamp": {"order": "desc", "missing": "_last"}}]
+        if by_relevance
+        else [{"@timestamp": {"order": "desc", "missing": "_last"}}]
+    )
     if request.articles:
         highlight_fields = {"title": {"number_of_fragments": 0}, "text": {"fragment_size": 180, "number_of_fragments": 2}}
     else:
@@ -252,7 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="news-search", description="Search coded news events (or articles) in Elasticsearch.")
     parser.add_argument("text", nargs="?", help='words to find in the sentence; "quotes" for phrases, -word to exclude')
     parser.add_argument("--type", dest="types", action="append", type=_event_type, default=[], help="PLOVER event type (repeatable)")
-    parser.add_argument("--country", dest="countries", action="append", type=_country, default=[], help="source, target or location country, alpha-3 (repeatable)")
+    parser.add_argument(
+        "--country",
+        dest="countries",
+        action="append",
+        type=_country,
+        default=[],
+        help="source, target or location country, alpha-3 (repeatable)",
+    )
     parser.add_argument("--since", type=_time, help="e.g. 7d, 12h, 2024-05-01")
     parser.add_argument("--until", type=_time, help="exclusive upper bound, same forms as --since")
     parser.add_argument("--min-confidence", type=float, help="events only: minimum extractor confidence")

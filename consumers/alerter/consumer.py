@@ -161,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         print(f"{len(rules)} rules OK: {', '.join(r.name for r in rules)}")
         return 0
-    alerter = Alerter(rules=rules, group_id=args.group_id, state_path=args.state, batch_size=args.batch_size, batch_timeout_s=args.batch_timeout)
+    alerter = Alerter(
+        rules=rules, group_id=args.group_id, state_path=args.state, batch_size=args.batch_size, batch_timeout_s=args.batch_timeout
+    )
     alerter.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
     return 0
 

@@ -196,7 +196,9 @@ def parse_rule(raw: Any, where: str, defaults: dict[str, Any], problems: _Proble
     rule = Rule(
         name=name.strip(),
         description=str(raw.get("description") or ""),
-        event_types=_codes(raw.get("event_types", raw.get("event_type")), plover_types(), "PLOVER event type", f"{where}.event_types", problems),
+        event_types=_codes(
+            raw.get("event_types", raw.get("event_type")), plover_types(), "PLOVER event type", f"{where}.event_types", problems
+        ),
         source=_actor_filter(raw.get("source"), f"{where}.source", problems),
         target=_actor_filter(raw.get("target"), f"{where}.target", problems),
         any_actor=_actor_filter(raw.get("any_actor"), f"{where}.any_actor", problems),

@@ -7,6 +7,7 @@ for it. The body is the alert plus a "text" line, which chat webhooks display.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections import Counter, OrderedDict
@@ -123,10 +124,8 @@ class WebhookDispatcher:
     def close(self, drain_timeout_s: float = 10.0) -> None:
         """Deliver what is queued for up to drain_timeout_s, then abandon the rest."""
         if self._thread is not None:
-            try:
+            with contextlib.suppress(queue.Full):
                 self._queue.put(_STOP, timeout=drain_timeout_s)
-            except queue.Full:
-                pass
             self._thread.join(drain_timeout_s)
             if self._thread.is_alive():
                 self._abandon.set()

@@ -163,7 +163,9 @@ def lens_xy(
 ) -> dict[str, Any]:
     layer_id = visualization["layers"][0]["layerId"]
     state = {
-        "datasourceStates": {"formBased": {"layers": {layer_id: {"columns": columns, "columnOrder": list(columns), "incompleteColumns": {}}}}},
+        "datasourceStates": {
+            "formBased": {"layers": {layer_id: {"columns": columns, "columnOrder": list(columns), "incompleteColumns": {}}}}
+        },
         "visualization": visualization,
         "query": EMPTY_QUERY,
         "filters": [],
@@ -301,7 +303,9 @@ def dashboard(panels: list[tuple[dict[str, Any], dict[str, int]]]) -> dict[str, 
             "title": "News events overview",
             "description": "Coded news events: activity by PLOVER type, where they happen, who acts on whom, and the latest articles.",
             "panelsJSON": _json(panels_json),
-            "optionsJSON": _json({"useMargins": True, "syncColors": False, "syncCursor": True, "syncTooltips": False, "hidePanelTitles": False}),
+            "optionsJSON": _json(
+                {"useMargins": True, "syncColors": False, "syncCursor": True, "syncTooltips": False, "hidePanelTitles": False}
+            ),
             "timeRestore": True,
             "timeFrom": "now-7d",
             "timeTo": "now",

@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None
     verify: Any = os.environ.get("KIBANA_CA_CERTS") or True
     with httpx.Client(timeout=60.0, auth=auth, verify=verify, transport=transport) as client:
         try:
-            result = post_import(client, import_url(args.url, args.space), ndjson, auth_headers(os.environ.get("KIBANA_API_KEY")), wait_s=args.wait)
+            result = post_import(
+                client, import_url(args.url, args.space), ndjson, auth_headers(os.environ.get("KIBANA_API_KEY")), wait_s=args.wait
+            )
         except (ImportFailed, httpx.HTTPError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

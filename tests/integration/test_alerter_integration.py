@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from kafka import TopicPartition
@@ -27,10 +28,10 @@ pytestmark = pytest.mark.integration
 
 class _Receiver(BaseHTTPRequestHandler):
     fail_first = 2
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
     attempts = 0
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).attempts += 1
         if type(self).attempts <= type(self).fail_first:
@@ -77,8 +78,20 @@ def _rules(webhook_url: str, dead_url: str):
         {
             "defaults": {"suppress_minutes": 60},
             "rules": [
-                {"name": "attacks-on-civilians", "event_types": ["ASSAULT"], "target": {"sector": "CVL"}, "severity": "critical", "webhook": webhook_url},
-                {"name": "syria-truce", "event_types": ["AGREE"], "any_actor": {"country": "SYR"}, "keywords": ["truce"], "webhook": dead_url},
+                {
+                    "name": "attacks-on-civilians",
+                    "event_types": ["ASSAULT"],
+                    "target": {"sector": "CVL"},
+                    "severity": "critical",
+                    "webhook": webhook_url,
+                },
+                {
+                    "name": "syria-truce",
+                    "event_types": ["AGREE"],
+                    "any_actor": {"country": "SYR"},
+                    "keywords": ["truce"],
+                    "webhook": dead_url,
+                },
             ],
         }
     )
@@ -97,9 +110,19 @@ def test_alerts_fire_once_repeats_are_suppressed_across_restarts(isolated_topics
     attack = make_event(event_id="1" * 32)
     same_story = make_event(event_id="2" * 32, sentence="Russian artillery hit a market in Kharkiv.")
     truce = make_event(
-        event_id="3" * 32, event_type="AGREE", source=[actor("Syria", "SYR")], target=[actor("Turkey", "TUR")], sentence="Syria and Turkey agreed a truce."
+        event_id="3" * 32,
+        event_type="AGREE",
+        source=[actor("Syria", "SYR")],
+        target=[actor("Turkey", "TUR")],
+        sentence="Syria and Turkey agreed a truce.",
     )
-    no_keyword = make_event(event_id="4" * 32, event_type="AGREE", source=[actor("Syria", "SYR")], target=[actor("Turkey", "TUR")], sentence="Syria and Turkey agreed.")
+    no_keyword = make_event(
+        event_id="4" * 32,
+        event_type="AGREE",
+        source=[actor("Syria", "SYR")],
+        target=[actor("Turkey", "TUR")],
+        sentence="Syria and Turkey agreed.",
+    )
     producer = make_producer()
     try:
         send_all(producer, topic("events"), [("a1", attack), ("a1", attack), ("a1", same_story), ("a2", truce), ("a2", no_keyword)])

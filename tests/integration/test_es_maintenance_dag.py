@@ -40,5 +40,8 @@ def test_dag_rolls_over_what_is_due(es_prefix: str, tmp_path: Path) -> None:
         done = _airflow(step, env)
         assert done.returncode == 0, f"airflow {' '.join(step)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert "state=success" in done.stdout + done.stderr
-    assert es_setup.alias_indices(es, f"{es_prefix}-events") == {f"{es_prefix}-events-v1-000001": False, f"{es_prefix}-events-v1-000002": True}
+    assert es_setup.alias_indices(es, f"{es_prefix}-events") == {
+        f"{es_prefix}-events-v1-000001": False,
+        f"{es_prefix}-events-v1-000002": True,
+    }
     assert es_setup.alias_indices(es, f"{es_prefix}-articles") == {f"{es_prefix}-articles-v1-000001": True}

@@ -25,7 +25,9 @@ def es(es_prefix: str) -> Elasticsearch:
 
 
 def _events(n: int, tag: str) -> list[dict]:
-    return [make_event(event_id=hashlib.sha256(f"{tag}-{i}".encode()).hexdigest()[:32], sentence=f"{tag} event number {i}") for i in range(n)]
+    return [
+        make_event(event_id=hashlib.sha256(f"{tag}-{i}".encode()).hexdigest()[:32], sentence=f"{tag} event number {i}") for i in range(n)
+    ]
 
 
 def test_templates_apply_idempotently(es: Elasticsearch, es_prefix: str) -> None:
@@ -148,5 +150,5 @@ def test_mapping_violations_are_rejected_per_item(es: Elasticsearch, es_prefix: 
 def test_writes_never_create_an_index_where_the_alias_should_be(es: Elasticsearch, es_prefix: str) -> None:
     missing = f"{es_prefix}-nothing"
     summary = summarize(streaming_bulk(es, [event_action(make_event(), missing)], raise_on_error=False, require_alias=True))
-    assert list(summary.retry.values())[0].startswith("404")
+    assert next(iter(summary.retry.values())).startswith("404")
     assert not es.indices.exists(index=missing)

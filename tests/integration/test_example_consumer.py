@@ -20,7 +20,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "events_consumer.py
 
 def test_example_prints_each_wanted_event_once(isolated_topics: dict[str, str]) -> None:
     assault = make_event(event_id="1" * 32)
-    agree = make_event(event_id="2" * 32, event_type="AGREE", source=[actor("Syria", "SYR")], target=[actor("Turkey", "TUR")], location=None)
+    agree = make_event(
+        event_id="2" * 32, event_type="AGREE", source=[actor("Syria", "SYR")], target=[actor("Turkey", "TUR")], location=None
+    )
     producer = make_producer()
     try:
         send_all(producer, topic("events"), [(e["article_id"], e) for e in (assault, assault, agree)])
@@ -40,7 +42,10 @@ def test_example_prints_each_wanted_event_once(isolated_topics: dict[str, str]) 
 
     # Committed: a second run of the same group prints nothing new.
     again = subprocess.run(
-        [sys.executable, str(EXAMPLE), "--topic", topic("events"), "--group", group, "--idle-exit", "5"], capture_output=True, text=True, timeout=120
+        [sys.executable, str(EXAMPLE), "--topic", topic("events"), "--group", group, "--idle-exit", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert again.stdout == ""
 

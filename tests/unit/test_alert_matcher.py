@@ -62,6 +62,12 @@ def test_missing_optional_parts_do_not_break_matching() -> None:
 
 def test_matching_rules_keeps_rule_order() -> None:
     rules = parse_rules(
-        {"rules": [{"name": "b", "event_types": ["ASSAULT"]}, {"name": "x", "event_types": ["AGREE"]}, {"name": "a", "target": {"country": "UKR"}}]}
+        {
+            "rules": [
+                {"name": "b", "event_types": ["ASSAULT"]},
+                {"name": "x", "event_types": ["AGREE"]},
+                {"name": "a", "target": {"country": "UKR"}},
+            ]
+        }
     )
     assert [r.name for r in matching_rules(rules, EVENT)] == ["b", "a"]

@@ -17,7 +17,12 @@ def rules(*raw: dict, defaults: dict | None = None) -> list:
 
 def test_the_example_rules_are_valid() -> None:
     loaded = load_rules(DEFAULT_RULES_FILE)
-    assert [r.name for r in loaded] == ["attacks-on-civilians", "middle-east-de-escalation", "sanctions-on-russia", "mobilisation-near-ukraine"]
+    assert [r.name for r in loaded] == [
+        "attacks-on-civilians",
+        "middle-east-de-escalation",
+        "sanctions-on-russia",
+        "mobilisation-near-ukraine",
+    ]
     civilians = loaded[0]
     assert civilians.event_types == {"ASSAULT"}
     assert civilians.source == ActorFilter(sectors=frozenset({"MIL", "REB"}))

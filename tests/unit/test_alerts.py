@@ -29,7 +29,7 @@ def test_build_alert_honours_the_contract() -> None:
     assert alert["event"] == event
     assert alert["severity"] == "critical"
     assert alert["summary"] == (
-        '[critical] attacks: ASSAULT Russian forces (RUS MIL) -> civilians (UKR CVL) in Kharkiv, UKR on 2024-05-02: '
+        "[critical] attacks: ASSAULT Russian forces (RUS MIL) -> civilians (UKR CVL) in Kharkiv, UKR on 2024-05-02: "
         '"Russian forces shelled residential districts of Kharkiv on Thursday, officials said."'
     )
     assert build_alert(RULE, event, FIRED_AT) == alert  # deterministic

@@ -198,7 +198,11 @@ def test_import_reports_per_object_errors(monkeypatch: pytest.MonkeyPatch, capsy
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             200,
-            json={"success": False, "successCount": 9, "errors": [{"type": "map", "id": "news-event-map", "error": {"type": "unsupported_type"}}]},
+            json={
+                "success": False,
+                "successCount": 9,
+                "errors": [{"type": "map", "id": "news-event-map", "error": {"type": "unsupported_type"}}],
+            },
         )
 
     monkeypatch.delenv("KIBANA_API_KEY", raising=False)

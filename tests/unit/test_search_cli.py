@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from consumers.indexing.documents import article_document, event_document
 from consumers.search_cli import (
     ANSI_BOLD,
     ANSI_RESET,
@@ -21,7 +22,6 @@ from consumers.search_cli import (
     quote_hyphenated,
     render_highlights,
 )
-from consumers.indexing.documents import article_document, event_document
 from tests.event_factories import actor, make_enriched_article, make_event
 
 
@@ -56,7 +56,9 @@ def test_build_query_without_text_sorts_by_date_and_matches_all() -> None:
 
 
 def test_build_query_for_articles_uses_article_fields() -> None:
-    body = build_query(SearchRequest(text="ceasefire", types=("ASSAULT",), countries=("UKR", "RUS"), until="2024-06-01", articles=True, min_confidence=0.9))
+    body = build_query(
+        SearchRequest(text="ceasefire", types=("ASSAULT",), countries=("UKR", "RUS"), until="2024-06-01", articles=True, min_confidence=0.9)
+    )
     assert body["query"]["bool"]["filter"] == [
         {"terms": {"event_types": ["ASSAULT"]}},
         {"terms": {"countries": ["UKR", "RUS"]}},
@@ -127,8 +129,12 @@ def _event_hit(**overrides) -> dict:
 
 def test_format_event_hits_as_a_table_with_highlighted_sentences() -> None:
     hit = _event_hit()
-    hit["highlight"] = {"sentence": [f"Russian forces {HL_START}shelled{HL_END} residential districts of Kharkiv on Thursday, officials said."]}
-    other = _event_hit(event_type="AGREE", negated=True, location=None, source=[actor("Syria", "SYR")], target=[], sentence="Syria did not agree.")
+    hit["highlight"] = {
+        "sentence": [f"Russian forces {HL_START}shelled{HL_END} residential districts of Kharkiv on Thursday, officials said."]
+    }
+    other = _event_hit(
+        event_type="AGREE", negated=True, location=None, source=[actor("Syria", "SYR")], target=[], sentence="Syria did not agree."
+    )
     text = format_event_hits([hit, other], "markdown", width=120)
     lines = text.splitlines()
     assert lines[0].split() == ["DATE", "TYPE", "SOURCE", "->", "TARGET", "LOCATION"]
@@ -155,7 +161,13 @@ def test_format_event_hits_wraps_long_sentences_and_uses_ansi_on_terminals() -> 
 def test_format_article_hits_and_empty_results() -> None:
     source = article_document(make_enriched_article())
     source.pop("text")
-    hit = {"_id": "a", "_index": "i", "_score": 1.0, "_source": source, "highlight": {"text": [f"Talks on {HL_START}de{HL_END}-{HL_START}escalation{HL_END} are due"]}}
+    hit = {
+        "_id": "a",
+        "_index": "i",
+        "_score": 1.0,
+        "_source": source,
+        "highlight": {"text": [f"Talks on {HL_START}de{HL_END}-{HL_START}escalation{HL_END} are due"]},
+    }
     lines = format_article_hits([hit], "markdown", width=100).splitlines()
     assert lines[0].split() == ["DATE", "OUTLET", "TITLE"]
     assert lines[1].startswith("2024-05-03  example-wire  Strikes hit Kharkiv overnight")
