@@ -12,7 +12,7 @@
         min_confidence: 0.6
         include_negated: false
         severity: critical
-        webhook: ${ALERT_WEBHOOK_URL}
+        webhook: ${ALERT_WEBHOOK_URL:-}   # ${VAR} must be set, ${VAR:-} may be empty (no webhook)
         suppress_minutes: 30
 
 All given conditions must hold; a list means "any of". Within source/target/any_actor,
@@ -151,16 +151,39 @@ def _number(value: Any, where: str, problems: _Problems, low: float, high: float
     return float(value)
 
 
+_ENV_REFERENCE = re.compile(r"\$\{(\w+)(:-([^}]*))?\}")
+
+
+def expand_env(text: str) -> str:
+    """${VAR} must be set; ${VAR:-default} falls back (an empty default makes a webhook optional)."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = os.environ.get(match.group(1))
+        if value:
+            return value
+        if match.group(2) is not None:
+            return match.group(3)
+        raise KeyError(match.group(1))
+
+    return _ENV_REFERENCE.sub(replace, text)
+
+
 def _webhook(value: Any, where: str, problems: _Problems) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         problems.add(where, f"{value!r} is not a URL")
         return None
-    url = os.path.expandvars(value.strip())
+    try:
+        url = expand_env(value.strip())
+    except KeyError as exc:
+        problems.add(where, f"environment variable {exc.args[0]} is not set (write ${{{exc.args[0]}:-}} to make the webhook optional)")
+        return None
+    if not url:
+        return None
     parsed = urlparse(url)
-    if "$" in url or parsed.scheme not in ("http", "https") or not parsed.netloc:
-        problems.add(where, f"{value!r} is not an http(s) URL (unset environment variable?)")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        problems.add(where, f"{value!r} is not an http(s) URL")
         return None
     return url
 

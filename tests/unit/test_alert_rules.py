@@ -15,7 +15,8 @@ def rules(*raw: dict, defaults: dict | None = None) -> list:
     return parse_rules(document)
 
 
-def test_the_example_rules_are_valid() -> None:
+def test_the_example_rules_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWS_ALERT_WEBHOOK_URL", raising=False)
     loaded = load_rules(DEFAULT_RULES_FILE)
     assert [r.name for r in loaded] == [
         "attacks-on-civilians",
@@ -28,6 +29,7 @@ def test_the_example_rules_are_valid() -> None:
     assert civilians.source == ActorFilter(sectors=frozenset({"MIL", "REB"}))
     assert civilians.target == ActorFilter(sectors=frozenset({"CVL"}))
     assert (civilians.min_confidence, civilians.severity, civilians.suppress_minutes) == (0.6, "critical", 60.0)
+    assert civilians.webhook is None  # ${NEWS_ALERT_WEBHOOK_URL:-} with the variable unset
     assert loaded[1].suppress_minutes == 180.0
     assert loaded[2].event_types == {"SANCTION"}
 
@@ -54,9 +56,18 @@ def test_webhook_urls_expand_environment_variables(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("HOOK", "https://hooks.example.org/T1/B2")
     (rule,) = rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "${HOOK}"})
     assert rule.webhook == "https://hooks.example.org/T1/B2"
+    (rule,) = rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "${HOOK:-}"})
+    assert rule.webhook == "https://hooks.example.org/T1/B2"
     monkeypatch.delenv("HOOK")
-    with pytest.raises(RuleError, match=r"webhook: '\$\{HOOK\}' is not an http\(s\) URL"):
+    (rule,) = rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "${HOOK:-}"})
+    assert rule.webhook is None  # optional and unset: no webhook
+    monkeypatch.setenv("HOOK", "")
+    (rule,) = rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "${HOOK:-https://fallback.example.org/x}"})
+    assert rule.webhook == "https://fallback.example.org/x"
+    with pytest.raises(RuleError, match=r"webhook: environment variable HOOK is not set"):
         rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "${HOOK}"})
+    with pytest.raises(RuleError, match=r"webhook: 'ftp://x' is not an http\(s\) URL"):
+        rules({"name": "r", "event_types": ["ASSAULT"], "webhook": "ftp://x"})
 
 
 def test_disabled_rules_are_skipped() -> None:
