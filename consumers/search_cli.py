@@ -32,6 +32,7 @@ ANSI_BOLD, ANSI_RESET = "\x1b[1m", "\x1b[22m"
 
 EVENT_TEXT_FIELDS = ["sentence^3", "article_title", "action.text", "source.name", "target.name", "location.name"]
 ARTICLE_TEXT_FIELDS = ["title^2", "text"]
+DISTINCT_PRECISION = 40_000  # exact distinct counts below this
 _RELATIVE = re.compile(r"^(\d+)([mhdwMy])$")
 _HYPHENATED = re.compile(r'(?<![\w"-])(\w+(?:-\w+)+)(?![\w"])')
 
@@ -117,12 +118,14 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
         highlight_fields = {"title": {"number_of_fragments": 0}, "text": {"fragment_size": 180, "number_of_fragments": 2}}
     else:
         highlight_fields = {"sentence": {"number_of_fragments": 0}, "article_title": {"number_of_fragments": 0}}
+    id_field = "article_id" if request.articles else "event_id"
     body: dict[str, Any] = {
         "query": query,
         "size": request.limit,
         "sort": sort,
-        # Redelivered messages can land in two indices across a rollover: show each once.
-        "collapse": {"field": "article_id" if request.articles else "event_id"},
+        # Redelivered messages can land in two indices across a rollover: show and count each once.
+        "collapse": {"field": id_field},
+        "aggs": {"distinct": {"cardinality": {"field": id_field, "precision_threshold": DISTINCT_PRECISION}}},
         "highlight": {"pre_tags": [HL_START], "post_tags": [HL_END], "fields": highlight_fields},
         "track_total_hits": True,
     }
@@ -221,6 +224,11 @@ def hit_as_json(hit: dict[str, Any]) -> str:
 
 
 def format_total(response: dict[str, Any], shown: int) -> str:
+    """'10 shown of 12 matches', counting distinct ids (collapse does not change hits.total)."""
+    distinct = response.get("aggregations", {}).get("distinct", {}).get("value")
+    if distinct is not None:
+        approx = "≈" if distinct >= DISTINCT_PRECISION else ""
+        return f"{shown} shown of {approx}{distinct} matches"
     total = response.get("hits", {}).get("total", {})
     value, relation = total.get("value", shown), total.get("relation", "eq")
     return f"{shown} shown of {'≥' if relation == 'gte' else ''}{value} matches"

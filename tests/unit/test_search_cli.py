@@ -45,6 +45,7 @@ def test_build_query_for_the_readme_example() -> None:
     ]
     assert body["sort"][0] == "_score"
     assert body["collapse"] == {"field": "event_id"}
+    assert body["aggs"]["distinct"]["cardinality"]["field"] == "event_id"
     assert body["highlight"]["pre_tags"] == [HL_START]
     assert body["highlight"]["fields"]["sentence"] == {"number_of_fragments": 0}
 
@@ -185,6 +186,9 @@ def test_json_output_and_totals() -> None:
     assert parsed["highlight"] == {"sentence": ["<em>shelled</em>"]}
     assert parsed["source"]["event_type"] == "ASSAULT"
     assert format_total({"hits": {"total": {"value": 12, "relation": "eq"}}}, 10) == "10 shown of 12 matches"
+    assert format_total({"hits": {"total": {"value": 13, "relation": "eq"}}, "aggregations": {"distinct": {"value": 12}}}, 10) == (
+        "10 shown of 12 matches"
+    )
     assert format_total({"hits": {"total": {"value": 10000, "relation": "gte"}}}, 10) == "10 shown of ≥10000 matches"
 
 
