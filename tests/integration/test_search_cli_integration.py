@@ -33,7 +33,7 @@ def indexed(es_prefix: str) -> None:
     bulk(es, [event_action(e) for e in (syria, decoy, old)], require_alias=True, refresh=True)
     # The same event again after a rollover: it now exists in two indices.
     es_setup.rollover(es, "events")
-    bulk(es, [event_action(syria)] + [article_action(make_enriched_article())], require_alias=True, refresh=True)
+    bulk(es, [event_action(syria), article_action(make_enriched_article())], require_alias=True, refresh=True)
 
 
 def run(*argv: str) -> tuple[int, str]:
