@@ -1,0 +1,399 @@
+"""Durable seen-state shared by every worker: which URLs and contents were already sent.
+
+SQLAlchemy tables at NEWS_SEEN_DB_URL (default: SQLite at var/ingest/seen.db; in production
+a Postgres URL such as postgresql+psycopg2://user:pass@host/newsevents, with the driver installed).
+
+Sending is at-least-once and never twice in parallel: an article is first *claimed* with an
+atomic INSERT (the primary key is the article id, the content hash is unique), then sent to
+Kafka, and marked *sent* only after the broker acknowledged it. A claim whose worker died is
+taken over once its lease expires. Times are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from common.config import load_settings
+from dags.ingest.fetch import Validators
+from dags.ingest.normalise import url_hash
+
+metadata = MetaData()
+
+articles = Table(
+    "ingest_articles",
+    metadata,
+    Column("article_id", String(32), primary_key=True),
+    Column("canonical_url", Text, nullable=False),
+    Column("content_hash", String(71), nullable=False, unique=True),
+    Column("source", String(64), nullable=False),
+    Column("status", String(8), nullable=False),  # claimed | sent
+    Column("claimed_by", String(64)),
+    Column("claimed_at", DateTime),
+    Column("first_seen", DateTime, nullable=False),
+    Column("sent_at", DateTime, index=True),
+    Column("near_duplicate_of", String(32)),
+    Column("minhash", LargeBinary),
+)
+
+urls = Table(
+    "ingest_urls",
+    metadata,
+    Column("url_hash", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("article_id", String(32), nullable=False, index=True),
+    Column("first_seen", DateTime, nullable=False),
+)
+
+validators = Table(
+    "ingest_validators",
+    metadata,
+    Column("url_hash", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+failures = Table(
+    "ingest_failures",
+    metadata,
+    Column("url_hash", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("permanent", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("first_failed_at", DateTime, nullable=False),
+    Column("last_failed_at", DateTime, nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def default_db_url() -> str:
+    return os.environ.get("NEWS_SEEN_DB_URL") or f"sqlite:///{load_settings().var_dir / 'ingest' / 'seen.db'}"
+
+
+class ClaimOutcome(Enum):
+    CLAIMED = "claimed"
+    DUPLICATE_URL = "url"
+    DUPLICATE_CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class Claim:
+    outcome: ClaimOutcome
+    existing_id: str | None = None
+
+
+@dataclass
+class SentRecord:
+    """An acknowledged article: its signature for near-dup checks and every URL it was found under."""
+
+    article_id: str
+    minhash: bytes | None
+    near_duplicate_of: str | None
+    urls: list[str] = field(default_factory=list)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        # One shared in-memory database for all connections (dry runs and tests).
+        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # WAL lets parallel tasks read while one writes; busy_timeout makes writers wait, not fail.
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+class SeenStore:
+    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+        self.url = url or default_db_url()
+        self.engine = engine or (
+            _sqlite_engine(self.url) if self.url.startswith("sqlite") else create_engine(self.url, pool_pre_ping=True)
+        )
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        try:
+            metadata.create_all(self.engine)
+        except (OperationalError, IntegrityError):
+            # Another worker created them at the same moment; checkfirst makes the retry a no-op.
+            metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def known_url(self, url: str) -> str | None:
+        """The id of a *sent* article this URL (or an alias of it) leads to, else None."""
+        key = url_hash(url)
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(articles.c.article_id).where(
+                    articles.c.status == "sent",
+                    (articles.c.article_id == key)
+                    | articles.c.article_id.in_(select(urls.c.article_id).where(urls.c.url_hash == key)),
+                )
+            ).scalar()
+
+    def known_content(self, content_hash: str) -> str | None:
+        """The id of a sent article with exactly this content hash, else None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(articles.c.article_id).where(
+                    articles.c.content_hash == content_hash, articles.c.status == "sent"
+                )
+            ).scalar()
+
+    def recent_permanent_failure(self, url: str, within: timedelta) -> str | None:
+        """Reason of a permanent failure of this URL less than `within` ago (so it is not refetched yet)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(failures.c.reason, failures.c.last_failed_at).where(
+                    failures.c.url_hash == url_hash(url), failures.c.permanent.is_(True)
+                )
+            ).first()
+        if row and row.last_failed_at >= utcnow() - within:
+            return row.reason
+        return None
+
+    def get_validators(self, url: str) -> Validators | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(validators.c.etag, validators.c.last_modified).where(validators.c.url_hash == url_hash(url))
+            ).first()
+        return Validators(row.etag, row.last_modified) if row else None
+
+    def recent_signatures(self, since: datetime) -> list[tuple[str, bytes, str | None]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles.c.article_id, articles.c.minhash, articles.c.near_duplicate_of).where(
+                    articles.c.status == "sent", articles.c.sent_at >= since, articles.c.minhash.is_not(None)
+                )
+            ).all()
+        return [(r.article_id, r.minhash, r.near_duplicate_of) for r in rows]
+
+    def count_sent(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(articles.c.article_id).where(articles.c.status == "sent")).all())
+
+    # -- claims -----------------------------------------------------------------------------------
+
+    def claim(
+        self,
+        article_id: str,
+        canonical_url: str,
+        content_hash: str,
+        source: str,
+        owner: str,
+        lease: timedelta,
+    ) -> Claim:
+        """Atomically reserve an article for sending. Exactly one concurrent caller gets CLAIMED."""
+        now = utcnow()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(articles).values(
+                        article_id=article_id,
+                        canonical_url=canonical_url,
+                        content_hash=content_hash,
+                        source=source,
+                        status="claimed",
+                        claimed_by=owner,
+                        claimed_at=now,
+                        first_seen=now,
+                    )
+                )
+            return Claim(ClaimOutcome.CLAIMED)
+        except IntegrityError:
+            pass
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    select(articles.c.status, articles.c.claimed_by, articles.c.claimed_at).where(
+                        articles.c.article_id == article_id
+                    )
+                ).first()
+                if row is None:
+                    other = conn.execute(
+                        select(articles.c.article_id).where(articles.c.content_hash == content_hash)
+                    ).scalar()
+                    return Claim(ClaimOutcome.DUPLICATE_CONTENT, other)
+                if row.status == "claimed" and row.claimed_at is not None and row.claimed_at < now - lease:
+                    taken = conn.execute(
+                        update(articles)
+                        .where(
+                            articles.c.article_id == article_id,
+                            articles.c.status == "claimed",
+                            articles.c.claimed_by == row.claimed_by,
+                        )
+                        .values(claimed_by=owner, claimed_at=now, content_hash=content_hash, source=source)
+                    )
+                    if taken.rowcount == 1:
+                        return Claim(ClaimOutcome.CLAIMED)
+        except IntegrityError:
+            return Claim(ClaimOutcome.DUPLICATE_CONTENT)
+        return Claim(ClaimOutcome.DUPLICATE_URL, article_id)
+
+    def release(self, article_ids: Iterable[str], owner: str) -> None:
+        """Give back claims whose send failed, so a retry or another worker can send them."""
+        ids = list(article_ids)
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                articles.delete().where(
+                    articles.c.article_id.in_(ids), articles.c.status == "claimed", articles.c.claimed_by == owner
+                )
+            )
+
+    def mark_sent(self, records: Sequence[SentRecord], owner: str) -> None:
+        """Record acknowledged articles (call only after the Kafka ack)."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            for record in records:
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.article_id == record.article_id, articles.c.claimed_by == owner)
+                    .values(
+                        status="sent",
+                        sent_at=now,
+                        minhash=record.minhash,
+                        near_duplicate_of=record.near_duplicate_of,
+                    )
+                )
+                self._remember_urls(conn, record.article_id, record.urls, now)
+                self._clear_failures(conn, record.urls)
+
+    def remember_urls(self, article_id: str, alias_urls: Iterable[str]) -> None:
+        """Note that these URLs lead to an article already known, so they are not fetched again."""
+        with self.engine.begin() as conn:
+            self._remember_urls(conn, article_id, alias_urls, utcnow())
+            self._clear_failures(conn, alias_urls)
+
+    @staticmethod
+    def _remember_urls(conn: Connection, article_id: str, alias_urls: Iterable[str], now: datetime) -> None:
+        for url in dict.fromkeys(alias_urls):
+            _insert_ignore(
+                conn, urls, {"url_hash": url_hash(url), "url": url, "article_id": article_id, "first_seen": now}
+            )
+
+    @staticmethod
+    def _clear_failures(conn: Connection, failed_urls: Iterable[str]) -> None:
+        keys = [url_hash(u) for u in failed_urls]
+        if keys:
+            conn.execute(failures.delete().where(failures.c.url_hash.in_(keys)))
+
+    # -- failures and validators -----------------------------------------------------------------
+
+    def record_failure(self, url: str, source: str, reason: str, permanent: bool) -> None:
+        now = utcnow()
+        key = url_hash(url)
+        values = {"reason": reason, "permanent": permanent, "last_failed_at": now, "source": source}
+        with self.engine.begin() as conn:
+            bump = update(failures).where(failures.c.url_hash == key).values(attempts=failures.c.attempts + 1, **values)
+            if conn.execute(bump).rowcount == 0:
+                row = {"url_hash": key, "url": url, "attempts": 1, "first_failed_at": now, **values}
+                if not _insert_ignore(conn, failures, row):
+                    conn.execute(bump)
+
+    def save_validators(self, url: str, found: Validators) -> None:
+        key = url_hash(url)
+        values = {"etag": found.etag, "last_modified": found.last_modified, "updated_at": utcnow()}
+        with self.engine.begin() as conn:
+            change = update(validators).where(validators.c.url_hash == key).values(**values)
+            if conn.execute(change).rowcount == 0 and not _insert_ignore(
+                conn, validators, {"url_hash": key, "url": url, **values}
+            ):
+                conn.execute(change)
+
+
+def _insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
+    """INSERT that does nothing if the primary key exists; True if a row was inserted.
+
+    Dialect-specific because a failed plain INSERT would abort the surrounding Postgres transaction.
+    """
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect in ("mysql", "mariadb"):
+        return conn.execute(insert(table).prefix_with("IGNORE").values(**row)).rowcount == 1
+    else:
+        raise NotImplementedError(f"the seen store supports SQLite, Postgres and MySQL, not {dialect}")
+    return conn.execute(dialect_insert(table).values(**row).on_conflict_do_nothing()).rowcount == 1
+
+
+class OverlaySeenStore(SeenStore):
+    """Reads see `base` plus this run's own writes; writes never reach `base` (for dry runs)."""
+
+    def __init__(self, base: SeenStore) -> None:
+        super().__init__("sqlite://")
+        self.base = base
+
+    def known_url(self, url: str) -> str | None:
+        return super().known_url(url) or self.base.known_url(url)
+
+    def known_content(self, content_hash: str) -> str | None:
+        return super().known_content(content_hash) or self.base.known_content(content_hash)
+
+    def recent_permanent_failure(self, url: str, within: timedelta) -> str | None:
+        return super().recent_permanent_failure(url, within) or self.base.recent_permanent_failure(url, within)
+
+    def get_validators(self, url: str) -> Validators | None:
+        return super().get_validators(url) or self.base.get_validators(url)
+
+    def recent_signatures(self, since: datetime) -> list[tuple[str, bytes, str | None]]:
+        return self.base.recent_signatures(since) + super().recent_signatures(since)
+
+    def claim(
+        self, article_id: str, canonical_url: str, content_hash: str, source: str, owner: str, lease: timedelta
+    ) -> Claim:
+        if self.base.known_url(canonical_url):
+            return Claim(ClaimOutcome.DUPLICATE_URL, article_id)
+        existing = self.base.known_content(content_hash)
+        if existing:
+            return Claim(ClaimOutcome.DUPLICATE_CONTENT, existing)
+        return super().claim(article_id, canonical_url, content_hash, source, owner, lease)
