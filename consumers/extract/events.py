@@ -1,0 +1,714 @@
+"""Sentence-level event coding: triggers from the lexicon, actors from the dependency tree.
+
+For each sentence: find trigger words (verbs, light verb + event noun, phrasal verbs, nominal
+events), suppress complements that only spell out another trigger's content ("agreed to resume
+talks", "threatened to impose tariffs"), then fill each event with source and target actors,
+speaker, negation, location, date, mode, context and a confidence score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from . import triples as tr
+from .actors import Actor, ActorResolver, PROPER_KINDS
+from .dates import is_date_expression, normalise_date
+from .geocode import Gazetteer, Place
+from .lexicon import Lexicon, Sense, VerbEntry
+
+LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "off", "throughout"})
+PLACE_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A complement that spells out what these verbs are about is not a separate event.
+COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
+FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+# Nominal events stand alone only with enough participants; these need just a source.
+SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
+LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
+VISIT_LEMMAS = frozenset({"visit", "travel", "arrive", "tour"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    trigger: Token
+    sense: Sense
+    kind: str  # "verb", "light" (verb + event noun), "noun" (nominal event)
+    entry: VerbEntry | None = None
+    noun: Token | None = None
+    prep: Token | None = None
+    suppressed: bool = False
+    event_type: str = ""
+    complement: Token | None = None
+    condition: Token | None = None
+
+    def __post_init__(self) -> None:
+        self.event_type = self.sense.type
+
+
+@dataclass(slots=True)
+class Context:
+    """Per-document values the extractor needs."""
+
+    reference_date: date | None = None
+    dateline: Place | None = None
+    skip_ranges: list[tuple[int, int]] = field(default_factory=list)
+
+
+class EventExtractor:
+    def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer) -> None:
+        self.lex = lexicon
+        self.resolver = resolver
+        self.gaz = gazetteer
+
+    # ------------------------------------------------------------------ public
+    def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for index, sent in enumerate(doc.sents):
+            if self._skipped(sent, ctx.skip_ranges):
+                continue
+            for ev in self.sentence_events(sent, index, ctx):
+                key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),
+                       tuple(a["name"] for a in ev["target"]), ev["negated"])
+                if key in seen:  # the same event told twice in one article: keep the first
+                    continue
+                seen.add(key)
+                events.append(ev)
+        return events
+
+    def sentence_events(self, sent: Span, index: int, ctx: Context) -> list[dict[str, Any]]:
+        candidates = self._candidates(sent)
+        if not candidates:
+            return []
+        self._link_complements(candidates)
+        lemmas = {t.lemma_.lower() for t in sent}
+        built: list[dict[str, Any]] = []
+        for cand in candidates:
+            if cand.suppressed:
+                continue
+            ev = self._build(cand, sent, index, ctx, lemmas)
+            if ev is not None:
+                built.append(ev)
+        return self._merge(built)
+
+    # -------------------------------------------------------------- candidates
+    def _candidates(self, sent: Span) -> list[Candidate]:
+        lex = self.lex
+        out: list[Candidate] = []
+        consumed: set[int] = set()
+        for tok in sent:
+            if tok.is_space or tok.is_punct or not tr.is_verbal(tok):
+                continue
+            lemma = lex.fix_lemma(tok.lemma_.lower())
+            if lemma not in lex.trigger_lemmas:
+                continue
+            cand = self._verb_candidate(tok, lemma)
+            if cand is not None:
+                out.append(cand)
+                if cand.noun is not None:
+                    consumed.add(cand.noun.i)
+        for cand in out:
+            obj = tr.direct_object(cand.trigger)
+            if obj is not None:
+                consumed.add(obj.i)
+        for tok in sent:
+            if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in consumed:
+                continue
+            if tok.lemma_.lower() not in lex.trigger_lemmas and tok.lower_ not in lex.trigger_lemmas:
+                continue
+            sense = self._noun_sense(tok)
+            if sense is not None:
+                out.append(Candidate(tok, sense, "noun", noun=tok))
+        return out
+
+    def _object_keys(self, obj: Token) -> list[str]:
+        keys = []
+        mods = [c for c in obj.lefts if c.dep_ in {"compound", "amod"}]
+        if mods:
+            keys.append(f"{mods[-1].lower_} {obj.lemma_.lower()}")
+            keys.append(f"{mods[-1].lower_} {obj.lower_}")
+        keys.extend([obj.lemma_.lower(), obj.lower_])
+        return keys
+
+    def _verb_candidate(self, tok: Token, lemma: str) -> Candidate | None:
+        entry = self.lex.verbs.get(lemma)
+        obj = tr.direct_object(tok)
+        if obj is None and tr.is_passive(tok):
+            obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
+        oprd = tr.first_child(tok, {"oprd", "acomp"})
+        if entry is not None:
+            keys = self._object_keys(obj) if obj is not None else []
+            if oprd is not None:
+                keys.insert(0, oprd.lower_)
+            for key in keys:
+                if key in entry.objects:
+                    sense = entry.objects[key]
+                    if sense is None:
+                        return None
+                    noun = obj if obj is not None and self._noun_sense(obj) is not None else None
+                    return Candidate(tok, sense, "verb", entry, noun=noun)
+            for prt in tr.particles(tok):
+                if prt in entry.particles:
+                    sense = entry.particles[prt]
+                    return Candidate(tok, sense, "verb", entry) if sense else None
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in entry.preps:
+                    sense = entry.preps[prep.lower_]
+                    if sense is None:
+                        continue
+                    if sense.pobj is not None:
+                        pobj = tr.first_child(prep, {"pobj"})
+                        if pobj is None or (pobj.lemma_.lower() not in sense.pobj and pobj.lower_ not in sense.pobj
+                                            and " ".join(t.lower_ for t in pobj.subtree if not t.is_stop) not in sense.pobj):
+                            continue
+                    return Candidate(tok, sense, "verb", entry, prep=prep)
+        if lemma in self.lex.light_verbs:
+            for noun in self._light_objects(tok, obj):
+                sense = self._noun_sense(noun)
+                if sense is not None:
+                    return Candidate(tok, sense, "light", entry, noun=noun)
+        if entry is None:
+            return None
+        if entry.directive is not None and tr.directive_complement(tok) is not None:
+            return Candidate(tok, entry.directive, "verb", entry)
+        if entry.default is None:
+            return None
+        if entry.needs_actor_object and (obj is None or not self.resolver.resolve(obj, modifier_actors=False)):
+            return None
+        return Candidate(tok, entry.default, "verb", entry)
+
+    def _light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
+        """Event nouns a light verb may carry: its object ("held talks"), a look-through
+        ("a package of sanctions"), or "on alert" style complements ("put forces on high alert")."""
+        out: list[Token] = []
+        if obj is not None:
+            out.append(obj)
+            if obj.lemma_.lower() in LOOK_THROUGH_NOUNS or obj.lower_ in {"million", "billion"}:
+                for prep, pobj in tr.prep_objects(obj, {"of", "in"}):
+                    out.append(pobj)
+        for prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
+            if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
+                out.append(pobj)
+        return out
+
+    def _noun_sense(self, tok: Token | None) -> Sense | None:
+        if tok is None or tok.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        nouns = self.lex.nouns
+        mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        word = tok.lemma_.lower()
+        hyphen = self._hyphen_word(tok)
+        for key in ([f"{mods[-1].lower_} {word}"] if mods else []) + [hyphen, word, tok.lower_]:
+            entry = nouns.get(key)
+            if entry is None:
+                continue
+            for mod in reversed(mods):
+                for mkey in (mod.lower_, mod.lemma_.lower()):
+                    if mkey in entry.modifiers:
+                        return entry.modifiers[mkey]
+            if entry.default is not None:
+                return entry.default
+            if word in LOOK_THROUGH_NOUNS:
+                for prep, pobj in tr.prep_objects(tok, {"of"}):
+                    return self._noun_sense(pobj)
+            return None
+        return None
+
+    @staticmethod
+    def _hyphen_word(tok: Token) -> str:
+        """"sit-in", "cease-fire": the token joined with hyphenated neighbours written without spaces."""
+        doc = tok.doc
+        start = end = tok.i
+        while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+            start -= 2
+        while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ and not doc[end + 1].whitespace_:
+            end += 2
+        return doc[start : end + 1].text.lower() if end > start else tok.lower_
+
+    def _link_complements(self, cands: list[Candidate]) -> None:
+        by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
+        for cand in cands:
+            if cand.kind == "noun":
+                continue
+            verb = cand.trigger
+            directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
+            for child in verb.children:
+                owned = child.dep_ == "xcomp" or child is directive or (
+                    child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS)
+                if not owned or not tr.is_verbal(child):
+                    continue
+                cand.complement = child
+                inner = by_token.get(child.i)
+                if inner is not None:
+                    inner.suppressed = True
+            # "vowed to retaliate" / "would retaliate if Finland deployed troops" are threats.
+            head = verb.head
+            if cand.event_type in FORCEFUL_TYPES or cand.trigger.lemma_ == "retaliate":
+                if verb.dep_ == "xcomp" and self.lex.fix_lemma(head.lemma_.lower()) in self.lex.threat_frames:
+                    cand.event_type = "THREATEN"
+                cond = tr.conditional_clause(verb)
+                if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
+                    cand.event_type = "THREATEN"
+                    cand.condition = cond
+
+    # -------------------------------------------------------------------- build
+    def _build(self, cand: Candidate, sent: Span, index: int, ctx: Context, lemmas: set[str]) -> dict[str, Any] | None:
+        trigger = cand.trigger
+        targets_from_subject: list[Actor] = []
+        speaker_tok = self._speaker(trigger, sent)
+        speaker = self._resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
+        inferred = False
+        passive = False
+        if cand.kind == "noun":
+            if self._irrealis(trigger):
+                return None
+            sources, reciprocal = self._noun_sources(trigger)
+        else:
+            reciprocal = []
+            subj, passive = tr.clause_subject(trigger)
+            sources = []
+            if subj is not None:
+                if tr.is_pronoun(subj):
+                    # "We had a good meeting", Trump said / Russia said it would retaliate: the speaker.
+                    if subj.lower_ in tr.FIRST_PERSON | tr.THIRD_PERSON and speaker and subj.dep_ == "nsubj":
+                        sources = list(speaker)
+                        inferred = True
+                elif passive:
+                    targets_from_subject = self._resolve(subj, descend=True)
+                else:
+                    sources = self._resolve(subj)
+            if passive:
+                ag = tr.agent(trigger)
+                sources = self._resolve(ag) if ag is not None else []
+            if cand.sense.speaker_is_source:
+                targets_from_subject, sources = sources, list(speaker)
+            if cand.entry is not None and cand.entry.protest_if_civilian and any(a.sector in CIVILIAN_SECTORS for a in sources):
+                cand.event_type = "PROTEST"
+        ev_type = cand.event_type
+        source_country = next((a.country for a in sources if a.country), None)
+        targets = [] if cand.kind == "noun" else list(targets_from_subject)
+        targets.extend(self._targets(cand, ev_type, source_country))
+        if not targets and cand.kind != "noun":
+            targets.extend(self._complement_targets(cand, ev_type, source_country))
+        if reciprocal:
+            sources = _unique(sources + reciprocal)
+        source_keys = {(a.name, a.country) for a in sources}
+        targets = [a for a in _unique(targets) if (a.name, a.country) not in source_keys]
+        if not self._enough(cand, sources, targets, passive):
+            return None
+        location = self._location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline)
+        event_date, date_text = self._date(cand, sent, ctx.reference_date)
+        negated = self._negated(cand)
+        mode = cand.sense.mode or self._mode(cand, sources, ev_type)
+        return {
+            "event_type": ev_type,
+            "mode": mode,
+            "context": self._contexts(ev_type, lemmas),
+            "action": self._action(cand),
+            "source": [a.as_dict() for a in sources],
+            "target": [a.as_dict() for a in targets],
+            "location": location.as_location() if location else None,
+            "negated": negated,
+            "speaker": speaker[0].as_dict() if speaker else None,
+            "confidence": self._confidence(cand, sources, targets, location, inferred),
+            "event_date": (event_date or ctx.reference_date).isoformat() if (event_date or ctx.reference_date) else None,
+            "event_date_text": date_text if event_date else None,
+            "sentence_index": index,
+            "sentence_start": _content_start(sent),
+            "sentence_end": _content_end(sent),
+        }
+
+    def _resolve(self, tok: Token | None, *, poss_country: str | None = None, descend: bool = False) -> list[Actor]:
+        if tok is None:
+            return []
+        out: list[Actor] = []
+        for part in tr.coordinated(tok):
+            if tr.is_pronoun(part):
+                continue
+            out.extend(self.resolver._resolve_one(part, poss_country, True, descend, 0))
+        return _unique(out)
+
+    def _enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
+        """Only code events with a known actor; nominal events need enough participants to stand alone."""
+        if not any(a.country or a.sector for a in sources + targets):
+            return False
+        if cand.kind == "noun":
+            if not sources:
+                return False
+            return bool(targets) or len(sources) >= 2 or cand.event_type in SOURCE_ONLY_NOMINALS
+        if not sources and not (passive and targets):
+            return False
+        return True
+
+    def _noun_sources(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
+        """Sources of a nominal event: possessor, actor modifiers ("US air strikes"), "by X";
+        "between X and Y" gives reciprocal participants."""
+        sources: list[Actor] = []
+        reciprocal: list[Actor] = []
+        for child in noun.children:
+            if child.dep_ == "poss" and not tr.is_pronoun(child):
+                sources.extend(self._resolve(child))
+        start = noun.left_edge.i
+        for s, e, info in self.resolver.mentions(noun.doc, start, noun.i):
+            if info.kind in PROPER_KINDS or info.kind == "demonym":
+                tok = noun.doc[e - 1]
+                if any(a.start <= tok.i < a.end for a in sources):
+                    continue
+                text = noun.doc[s:e].text
+                if info.kind == "demonym":
+                    sources.append(Actor(text, info.name, info.country, None, s, e, "modifier"))
+                else:
+                    sector = None if info.kind == "country" else info.sector
+                    name = info.name
+                    sources.append(Actor(text, name, info.country, sector, s, e, "modifier"))
+        for prep, pobj in tr.prep_objects(noun, {"by", "between", "among"}):
+            if prep.lower_ == "by":
+                sources.extend(self._resolve(pobj))
+            else:
+                reciprocal.extend(self._resolve(pobj))
+        return _unique(sources), _unique(reciprocal)
+
+    def _irrealis(self, noun: Token) -> bool:
+        """"in search of US support", "a bid for talks": the nominal event has not happened."""
+        cur = noun
+        for _ in range(3):
+            if cur.head is cur:
+                return False
+            cur = cur.head
+            if cur.lemma_.lower() in self.lex.irrealis_governors:
+                return True
+            if tr.is_verbal(cur):
+                return False
+        return False
+
+    def _targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
+        preps = self.lex.target_preps.get(ev_type, frozenset())
+        heads: list[Token] = []
+        verb = cand.trigger
+        if cand.kind != "noun":
+            obj = tr.direct_object(verb)
+            object_is_target = cand.entry is None or cand.entry.object_is_target
+            if obj is not None and obj is not cand.noun:
+                if self._noun_sense(obj) is not None:
+                    heads.extend(p for _, p in tr.prep_objects(obj, preps))
+                elif object_is_target and cand.kind == "verb":
+                    heads.append(obj)
+                elif cand.kind == "light":
+                    heads.append(obj)
+            for child in verb.children:
+                if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
+                    heads.append(child)
+            if cand.prep is not None and cand.sense.pobj is None:
+                heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
+            heads.extend(p for prep, p in tr.prep_objects(verb, preps) if prep is not cand.prep)
+            if obj is not None and obj is not cand.noun and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
+                for _, inner in tr.prep_objects(obj, {"in", "of"}):
+                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
+        if cand.noun is not None:
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps))
+            if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
+                for _, inner in tr.prep_objects(cand.noun, {"of"}):
+                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
+        out: list[Actor] = []
+        for head in heads:
+            out.extend(self._resolve(head, poss_country=source_country, descend=True))
+        return out
+
+    def _complement_targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
+        """Targets spelled out in a complement: "threatened to impose tariffs on Mexico",
+        "charged that Turkish jets violated ...", "would retaliate if Finland deployed ..."."""
+        out: list[Actor] = []
+        comp = cand.complement
+        if comp is not None:
+            if comp.dep_ == "ccomp" and ev_type in {"ACCUSE", "REQUEST"}:
+                subj, _ = tr.clause_subject(comp)
+                if subj is not None and not tr.is_pronoun(subj):
+                    out.extend(self._resolve(subj, descend=True))
+            if not out:
+                obj = tr.direct_object(comp)
+                if obj is not None:
+                    if self._noun_sense(obj) is not None:
+                        for _, p in tr.prep_objects(obj, {"on", "against", "to", "at", "into", "across"}):
+                            out.extend(self._resolve(p, poss_country=source_country, descend=True))
+                    else:
+                        out.extend(self._resolve(obj, poss_country=source_country, descend=True))
+                for _, p in tr.prep_objects(comp, {"on", "against", "to", "at", "into"}):
+                    out.extend(self._resolve(p, poss_country=source_country, descend=True))
+        if not out and cand.condition is not None:
+            subj, _ = tr.clause_subject(cand.condition)
+            if subj is not None and not tr.is_pronoun(subj):
+                out.extend(self._resolve(subj))
+        return out
+
+    # ------------------------------------------------------------ annotations
+    def _speaker(self, trigger: Token, sent: Span) -> Token | None:
+        reporting = self.lex.reporting_verbs
+        cur = trigger
+        for _ in range(8):
+            head = cur.head
+            if head is cur:
+                break
+            if cur.dep_ == "conj" and tr.first_child(cur, tr.SUBJECT_DEPS) is not None:
+                break  # "he sought ties but tensions grew": a new clause with its own subject is narration
+            if cur.dep_ in {"ccomp", "parataxis"} and self.lex.fix_lemma(head.lemma_.lower()) in reporting:
+                if not (head.lemma_ == "tell" and tr.directive_complement(head) is not None):
+                    subj, _ = tr.clause_subject(head)
+                    if subj is not None:
+                        return subj
+            cur = head
+        for anc in (trigger, *tr.ancestors_within(trigger, 3)):
+            for child in anc.children:
+                if child.dep_ in {"parataxis", "ccomp", "advcl"} and child.i > trigger.i and child.lemma_ in reporting:
+                    subj, _ = tr.clause_subject(child)
+                    if subj is not None:
+                        return subj
+        return tr.according_to(sent)
+
+    def _negated(self, cand: Candidate) -> bool:
+        tok = cand.trigger
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        if cand.kind == "noun" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            return True
+        head = tok.head
+        if tok.dep_ == "xcomp" and head is not tok:
+            head_lemma = self.lex.fix_lemma(head.lemma_.lower())
+            if head_lemma in self.lex.negating_verbs:
+                return True
+            if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
+                return True
+        return False
+
+    def _place(self, tok: Token, depth: int = 0) -> Place | None:
+        """Geocode a place phrase: "Astana, Kazakhstan", "the city of Kherson", "Russia's Krasnodar region",
+        "the Syrian town of Tal Abyad" (falls back to the country when the town is unknown)."""
+        doc = tok.doc
+        gaz = self.gaz
+        hint: str | None = None
+        fallback: str | None = None
+        for child in tok.children:
+            if child.dep_ in {"appos", "npadvmod", "conj"} and child.i > tok.i:
+                hint = gaz.country_code(child.text) or hint
+            if child.dep_ in {"poss", "amod", "compound"}:
+                code = gaz.country_code(child.text) or self._demonym_country(child)
+                if code:
+                    fallback = fallback or code
+        names: list[str] = []
+        if tok.ent_type_ in PLACE_ENTITY_LABELS:
+            for ent in doc.ents:
+                if ent.start <= tok.i < ent.end:
+                    names.append(ent.text)
+                    break
+        compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if compounds:
+            names.append(doc[compounds[0].i : tok.i + 1].text)
+            names.extend(c.text for c in compounds)
+        if tok.pos_ == "PROPN" or tok.ent_type_ in PLACE_ENTITY_LABELS:
+            names.append(tok.text)
+        for name in names:
+            place = gaz.lookup(name, hint or fallback)
+            if place is not None:
+                return place
+        if depth < 2:
+            for prep, pobj in tr.prep_objects(tok, {"of"}):
+                place = self._place(pobj, depth + 1)
+                if place is not None:
+                    return place
+        code = hint or fallback
+        return gaz.country(code) if code else None
+
+    def _demonym_country(self, tok: Token) -> str | None:
+        info = self.resolver.t.proper.get(tok.lower_)
+        return info.country if info is not None and info.kind == "demonym" else None
+
+    def _location(
+        self, cand: Candidate, ev_type: str, sent: Span, actors: list[Actor], dateline: Place | None
+    ) -> Place | None:
+        preps = set(LOCATION_PREPS)
+        if ev_type == "RETREAT":
+            preps.add("from")
+        if ev_type == "MOBILIZE":
+            preps.add("to")
+        anchors = [cand.trigger] + ([cand.noun] if cand.noun is not None and cand.noun is not cand.trigger else [])
+        for anchor in anchors:
+            for _, pobj in tr.prep_objects(anchor, preps):
+                place = self._place(pobj)
+                if place is not None:
+                    return place
+        if cand.trigger.lemma_ in VISIT_LEMMAS:
+            obj = tr.direct_object(cand.trigger)
+            if obj is not None:
+                place = self._place(obj)
+                if place is not None:
+                    return place
+            for _, pobj in tr.prep_objects(cand.trigger, {"to"}):
+                place = self._place(pobj)
+                if place is not None:
+                    return place
+        for anc in tr.ancestors_within(cand.trigger, 3):
+            if anc.lemma_ in self.lex.reporting_verbs:
+                break
+            for holder in (anc, *(c for c in anc.children if c.dep_ in {"relcl", "acl"} and c not in anchors)):
+                for _, pobj in tr.prep_objects(holder, LOCATION_PREPS):
+                    place = self._place(pobj)
+                    if place is not None:
+                        return place
+        # Else a place the sentence names with "in/at/near ..." (not a subject or object: those are actors).
+        actor_tokens = {i for a in actors for i in range(a.start, a.end)}
+        for ent in sent.ents:
+            root = ent.root
+            if root.dep_ != "pobj" or root.head.lower_ not in LOCATION_PREPS:
+                continue
+            if ent.label_ in PLACE_ENTITY_LABELS and not any(t.i in actor_tokens for t in ent):
+                place = self.gaz.lookup(ent.text) or self.gaz.lookup(ent.root.text)
+                if place is not None:
+                    return place
+        return dateline
+
+    def _date(self, cand: Candidate, sent: Span, reference: date | None) -> tuple[date | None, str | None]:
+        ents = [e for e in sent.ents if e.label_ in {"DATE", "TIME"} and is_date_expression(e.text)]
+        if not ents:
+            return None, None
+        anchors = {cand.trigger.i} | ({cand.noun.i} if cand.noun is not None else set())
+        best: tuple[int, Span] | None = None
+        for ent in ents:
+            cur, hops = ent.root, 0
+            while cur.head is not cur and hops < 4:
+                cur, hops = cur.head, hops + 1
+                if cur.i in anchors:
+                    if best is None or hops < best[0]:
+                        best = (hops, ent)
+                    break
+                if tr.is_verbal(cur):
+                    break
+        if best is None:
+            holders = []
+            for anc in tr.ancestors_within(cand.trigger, 4):
+                holders.append(anc)
+                holders.extend(c for c in anc.children if c.dep_ in {"relcl", "acl"})
+            for holder in holders:
+                for ent in ents:
+                    root = ent.root
+                    if root.head == holder or (root.head.dep_ == "prep" and root.head.head == holder):
+                        best = (0, ent)
+                        break
+                if best is not None:
+                    break
+        if best is None:
+            return None, None
+        ent = best[1]
+        text = ent.text
+        head = ent.root.head
+        if head.dep_ == "prep" and head.i == ent.start - 1:
+            text = f"{head.text} {text}"
+        return normalise_date(ent.text, reference), text
+
+    def _mode(self, cand: Candidate, sources: list[Actor], ev_type: str) -> str | None:
+        if ev_type != "ASSAULT":
+            return None
+        words: list[str] = [cand.trigger.lower_, cand.trigger.lemma_.lower()]
+        if cand.noun is not None:
+            words.extend(c.lower_ for c in cand.noun.lefts)
+            words.append(cand.noun.lower_)
+        for actor in sources:
+            words.extend(actor.text.lower().split())
+        for word in words:
+            mode = self.lex.modes.get(word)
+            if mode:
+                return mode
+        return None
+
+    def _contexts(self, ev_type: str, lemmas: set[str]) -> list[str]:
+        out = list(self.lex.type_contexts.get(ev_type, ()))
+        for name, words in self.lex.contexts.items():
+            if name not in out and not words.isdisjoint(lemmas):
+                out.append(name)
+        return out
+
+    def _action(self, cand: Candidate) -> dict[str, str]:
+        trigger = cand.trigger
+        words = [trigger]
+        if cand.kind == "noun":
+            words = [c for c in trigger.lefts if c.dep_ == "compound" and c.i == trigger.i - 1] + [trigger]
+        else:
+            words.extend(c for c in trigger.children if c.dep_ == "prt")
+            if cand.prep is not None:
+                words.append(cand.prep)
+            if cand.noun is not None:
+                words.append(cand.noun)
+        words.sort(key=lambda t: t.i)
+        lemma = " ".join(self.lex.fix_lemma(t.lemma_.lower()) for t in words)
+        return {"text": " ".join(t.text for t in words), "lemma": lemma}
+
+    def _confidence(
+        self, cand: Candidate, sources: list[Actor], targets: list[Actor], location: Place | None, inferred: bool
+    ) -> float:
+        score = 0.2 + 0.35 * cand.sense.weight
+        if any(a.country for a in sources):
+            score += 0.2
+        elif sources:
+            score += 0.08
+        if any(a.country for a in targets):
+            score += 0.12
+        elif targets:
+            score += 0.05
+        if location is not None:
+            score += 0.05
+        if cand.kind == "noun":
+            score -= 0.08
+        if inferred:
+            score -= 0.1
+        if cand.kind != "noun" and tr.is_hypothetical(cand.trigger):
+            score -= 0.1
+        return round(min(1.0, max(0.05, score)), 3)
+
+    @staticmethod
+    def _skipped(sent: Span, ranges: list[tuple[int, int]]) -> bool:
+        start = _content_start(sent)
+        return any(s <= start < e for s, e in ranges)
+
+    @staticmethod
+    def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One sentence, one event per (type, source): "struck Kyiv ..., killing four people" is one attack."""
+        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for ev in events:
+            key = (ev["event_type"], tuple(a["name"] for a in ev["source"]), ev["negated"])
+            first = merged.get(key)
+            if first is None:
+                merged[key] = ev
+                continue
+            names = {a["name"] for a in first["target"]}
+            first["target"].extend(a for a in ev["target"] if a["name"] not in names)
+            if first["location"] is None:
+                first["location"] = ev["location"]
+            first["confidence"] = max(first["confidence"], ev["confidence"])
+        return list(merged.values())
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for actor in actors:
+        key = (actor.name, actor.country)
+        if key not in seen:
+            seen.add(key)
+            out.append(actor)
+    return out
+
+
+def _content_start(sent: Span) -> int:
+    for tok in sent:
+        if not tok.is_space:
+            return tok.idx
+    return sent.start_char
+
+
+def _content_end(sent: Span) -> int:
+    for tok in reversed(sent):
+        if not tok.is_space:
+            return tok.idx + len(tok.text)
+    return sent.end_char

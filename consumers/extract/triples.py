@@ -1,0 +1,174 @@
+"""Dependency-tree helpers for source-action-target extraction (spaCy English labels, ClearNLP style)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj"})
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
+FIRST_PERSON = frozenset({"we", "i", "us", "me"})
+THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them"})
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
+LIST_ENTITY_LABELS = frozenset({"GPE", "NORP", "ORG"})
+
+
+def coordinated(tok: Token) -> list[Token]:
+    """The token and what it is coordinated with: conj chains, plus comma lists of the same entity type
+    that the small parser sometimes attaches as npadvmod/appos ("Russia, Turkey, Iran and ...")."""
+    out = [tok]
+    stack = [tok]
+    while stack:
+        cur = stack.pop()
+        for child in cur.children:
+            if child in out:
+                continue
+            listed = (
+                child.dep_ in {"npadvmod", "appos"}
+                and cur.ent_type_ in LIST_ENTITY_LABELS
+                and child.ent_type_ == cur.ent_type_
+                and child.i > 0
+                and child.doc[child.i - 1].text == ","
+            )
+            if child.dep_ == "conj" or listed:
+                out.append(child)
+                stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def children(tok: Token, deps: frozenset[str] | set[str]) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def first_child(tok: Token, deps: frozenset[str] | set[str]) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def direct_object(verb: Token) -> Token | None:
+    return first_child(verb, OBJECT_DEPS)
+
+
+def particles(verb: Token) -> list[str]:
+    return [c.lower_ for c in verb.children if c.dep_ == "prt"]
+
+
+def prep_objects(tok: Token, preps: frozenset[str] | set[str] | None = None) -> list[tuple[Token, Token]]:
+    """(preposition, object) pairs hanging off a token; multiword "according to" excluded."""
+    out = []
+    for prep in tok.children:
+        if prep.dep_ not in {"prep", "agent", "dative"} or (preps is not None and prep.lower_ not in preps):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ in {"pobj", "pcomp"}:
+                out.append((prep, pobj))
+    return out
+
+
+def agent(verb: Token) -> Token | None:
+    for prep in verb.children:
+        if prep.dep_ == "agent" or (prep.dep_ == "prep" and prep.lower_ == "by" and is_passive(verb)):
+            pobj = first_child(prep, {"pobj"})
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def is_verbal(tok: Token) -> bool:
+    return tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB")
+
+
+def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
+    """(subject token, passive) for a verb, following control and coordination when it has none.
+
+    "Niger expelled X and suspended Y" (conj), "began withdrawing" (xcomp), "..., accusing Doha"
+    (participle advcl), "the attack that Washington blamed" (relcl) all find their subject here.
+    """
+    subj = first_child(verb, SUBJECT_DEPS)
+    if subj is not None:
+        if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            return verb.head, subj.dep_ == "nsubjpass"
+        return subj, subj.dep_ == "nsubjpass"
+    if depth > 4 or verb.head is verb:
+        return None, is_passive(verb)
+    head = verb.head
+    if verb.dep_ == "conj" and is_verbal(head):
+        return clause_subject(head, depth + 1)
+    if verb.dep_ == "xcomp" and is_verbal(head):
+        obj = direct_object(head)  # object control: "urged Iran to halt"
+        if obj is not None:
+            return obj, False
+        return clause_subject(head, depth + 1)
+    if verb.dep_ in {"advcl", "acl"} and is_verbal(head) and (
+        verb.tag_ in {"VBG", "VBN"} or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    ):
+        return clause_subject(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.head is not head and is_verbal(head.head):
+        obj = direct_object(head.head)  # "prevent him from holding"
+        return (obj, False) if obj is not None else clause_subject(head.head, depth + 1)
+    if verb.dep_ == "relcl":
+        return head, is_passive(verb)
+    return None, is_passive(verb)
+
+
+def is_hypothetical(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in verb.children)
+
+
+def conditional_clause(verb: Token) -> Token | None:
+    """The verb of an "if ..." clause attached to this verb ("would retaliate if Finland deployed")."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in child.children):
+            return child
+    return None
+
+
+def directive_complement(verb: Token) -> Token | None:
+    """An order governed by the verb: "told Y to leave" (xcomp) or "Rein in Assad, Trump tells Moscow"
+    (a subjectless base-form clause)."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and is_verbal(child):
+            return child
+        if child.dep_ in {"ccomp", "dep", "parataxis", "advcl"} and child.tag_ == "VB" and first_child(child, SUBJECT_DEPS) is None:
+            if not any(c.dep_ in {"aux", "mark"} for c in child.children):
+                return child
+    return None
+
+
+def sentence_root(tok: Token) -> Token:
+    while tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def ancestors_within(tok: Token, limit: int) -> list[Token]:
+    out = []
+    cur = tok
+    while cur.head is not cur and len(out) < limit:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def according_to(sent: Span) -> Token | None:
+    """The X of "according to X" anywhere in the sentence."""
+    for tok in sent:
+        if tok.lower_ == "according":
+            for prep in tok.children:
+                if prep.lower_ == "to":
+                    pobj = first_child(prep, {"pobj"})
+                    if pobj is not None:
+                        return pobj
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                pobj = first_child(nxt, {"pobj"})
+                if pobj is not None:
+                    return pobj
+    return None
+
+
+def is_pronoun(tok: Token) -> bool:
+    return tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$", "WP", "WDT"}
