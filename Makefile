@@ -57,7 +57,7 @@ airflow: up  ## Airflow standalone (scheduler, API server, UI on :8080) with our
 	@AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False $(VENV)/bin/airflow standalone
 
 kibana-import: setup  ## Import data views, searches and the dashboard into $$KIBANA_URL
-	@$(PY) infra/kibana/import.py
+	@$(PY) infra/kibana/import_saved_objects.py
 
 lock:  ## Re-resolve dependencies and rewrite constraints.txt
 	@$(PY) -m pip install --quiet -e '.[test]' --upgrade

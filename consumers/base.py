@@ -24,6 +24,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -77,7 +78,7 @@ class BatchConsumer(ABC):
         *,
         group_id: str,
         topics: list[str],
-        dead_letter_topic: str | None,
+        dead_letter_topic: str | Mapping[str, str] | None,
         batch_size: int = 500,
         batch_timeout_s: float = 1.0,
         kafka_settings: KafkaSettings | None = None,
@@ -116,6 +117,15 @@ class BatchConsumer(ABC):
     def on_stop(self) -> None:
         """Hook to release resources after the last commit."""
 
+    def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        """Outputs are acknowledged; make local side state durable now (raise to retry the batch)."""
+
+    def after_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        """Offsets are committed; start side effects that must never run for an uncommitted batch."""
+
+    def on_batch_failed(self, tp: TopicPartition, messages: list[ConsumerRecord], error: BaseException) -> None:
+        """The batch will be retried; undo local side state written by handle_batch."""
+
     # --- helpers for stages ----------------------------------------------------------
 
     @property
@@ -141,7 +151,10 @@ class BatchConsumer(ABC):
             reason=reason,
             error=error[:500],
         )
-        if self.dead_letter_topic is None:
+        dlq = self.dead_letter_topic
+        if isinstance(dlq, Mapping):  # one dead-letter topic per input topic
+            dlq = dlq.get(message.topic)
+        if dlq is None:
             return
         payload, encoding = _payload_text(message.value)
         record = {
@@ -159,7 +172,7 @@ class BatchConsumer(ABC):
             "payload": payload,
             "payload_encoding": encoding,
         }
-        self.produce(self.dead_letter_topic, _key_text(message.key), record)
+        self.produce(dlq, _key_text(message.key), record)
 
     def decode_json(self, message: ConsumerRecord, schema_kind: str | None = None) -> dict[str, Any] | None:
         """Decode and validate a JSON message; on failure dead-letter it and return None."""
@@ -244,8 +257,10 @@ class BatchConsumer(ABC):
         try:
             self.handle_batch(tp, messages)
             self._await_outputs()
+            self.before_commit(tp, messages)
         except Exception as exc:  # noqa: BLE001 - any failure means "not durable, retry"
             self._outputs.clear()
+            self.on_batch_failed(tp, messages, exc)
             self._failures += 1
             self.stats["batch_retries"] += 1
             delay = min(self.max_backoff_s, 0.5 * 2 ** min(self._failures - 1, 10))
@@ -262,7 +277,8 @@ class BatchConsumer(ABC):
             self._stop.wait(delay)
             return
         self._failures = 0
-        self._commit(tp, messages[-1].offset + 1)
+        if self._commit(tp, messages[-1].offset + 1):
+            self.after_commit(tp, messages)
         self.stats["batches"] += 1
         self.stats["processed"] += len(messages)
 
@@ -281,17 +297,19 @@ class BatchConsumer(ABC):
         if tp in self._consumer.assignment():
             self._consumer.seek(tp, offset)
 
-    def _commit(self, tp: TopicPartition, next_offset: int) -> None:
+    def _commit(self, tp: TopicPartition, next_offset: int) -> bool:
         assert self._consumer is not None
         try:
             self._consumer.commit({tp: OffsetAndMetadata(next_offset, "", -1)})
             self.stats["commits"] += 1
             self.last_commit_at = time.monotonic()
+            return True
         except (CommitFailedError, KafkaError) as exc:
             # The partition moved to another member during the batch; it re-reads and our
             # idempotent outputs make the repeat harmless.
             self.stats["commit_failures"] += 1
             log.warning("commit failed after rebalance", group=self.group_id, partition=str(tp), error=str(exc))
+            return False
 
     def _install_signal_handlers(self) -> None:
         if threading.current_thread() is not threading.main_thread():

@@ -102,7 +102,7 @@ class Indexer(BatchConsumer):
         super().__init__(
             group_id=group_id,
             topics=list(self._inputs),
-            dead_letter_topic=None,  # set per batch: each input has its own DLQ
+            dead_letter_topic={spec.topic: spec.dead_letter_topic for spec in self._inputs.values()},
             batch_size=batch_size,
             batch_timeout_s=batch_timeout_s,
             kafka_settings=kafka_settings,
@@ -126,8 +126,6 @@ class Indexer(BatchConsumer):
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         spec = self._inputs[tp.topic]
-        # A batch is one partition of one topic, so its dead letters go to that topic's DLQ.
-        self.dead_letter_topic = spec.dead_letter_topic
         actions, messages_by_id = self._build_actions(spec, messages)
         if not actions:
             return

@@ -77,6 +77,7 @@ class Alerter(BatchConsumer):
         self._store: SuppressionStore | None = None
         self._dispatcher = dispatcher
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._webhooks: list[tuple[str, dict[str, Any]]] = []  # sent once the batch is committed
 
     @property
     def store(self) -> SuppressionStore:
@@ -102,19 +103,26 @@ class Alerter(BatchConsumer):
             self._store = None
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
-        webhooks: list[tuple[str, dict[str, Any]]] = []
         fired: set[str] = set()  # a message repeated within the batch alerts once
-        try:
-            for message in messages:
-                event = self.decode_json(message, "event")
-                if event is not None:
-                    webhooks.extend(self._evaluate(event, fired))
-            self.store.commit()
-        except BaseException:
-            self.store.rollback()
-            raise
-        for url, alert in webhooks:
+        self._webhooks = []
+        for message in messages:
+            event = self.decode_json(message, "event")
+            if event is not None:
+                self._webhooks.extend(self._evaluate(event, fired))
+
+    def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        # Suppression windows become durable only once their alerts are acknowledged,
+        # so a failed produce can never leave an alert suppressed but unsent.
+        self.store.commit()
+
+    def on_batch_failed(self, tp: TopicPartition, messages: list[ConsumerRecord], error: BaseException) -> None:
+        self.store.rollback()
+        self._webhooks = []
+
+    def after_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        for url, alert in self._webhooks:
             self.dispatcher.submit(url, alert)
+        self._webhooks = []
 
     def _evaluate(self, event: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
         webhooks = []
