@@ -84,7 +84,14 @@ def news_ingest() -> None:
 
     @task(trigger_rule="all_done", execution_timeout=timedelta(minutes=2))
     def report(names: list[str] | None, counts: Any) -> dict[str, Any]:
-        return tasks.report(names, list(counts) if counts is not None else [])
+        # Mapped results arrive as a lazy sequence, but as the bare value when only one branch succeeded.
+        if counts is None:
+            results = []
+        elif isinstance(counts, dict):
+            results = [counts]
+        else:
+            results = list(counts)
+        return tasks.report(names, results)
 
     @task(trigger_rule="all_done", retries=0, execution_timeout=timedelta(minutes=1))
     def check(summary: dict[str, Any] | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,6 +108,9 @@ class BadSiteHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802, C901 - one branch per bad input
         path = self.path.split("?", 1)[0]
         self.server.record(self.path)
+        hook = self.server.hooks.pop(path, None)
+        if hook:
+            hook()
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if path == "/robots.txt":
             self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
@@ -184,6 +187,7 @@ class BadSite(ThreadingHTTPServer):
     def __init__(self, other_loopback_port: int = 9) -> None:
         self.requests: list[str] = []
         self.hits: dict[str, int] = {}
+        self.hooks: dict[str, Callable[[], None]] = {}  # run once when the path is first requested
         self.other_loopback_port = other_loopback_port
         self._lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), BadSiteHandler)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from common.kafka import json_bytes
 from common.logs import get_logger
 from dags.ingest.dedup import NearDuplicateIndex, signature_bytes
 from dags.ingest.discover import DiscoveredItem, parse_feed, parse_section, parse_sitemap
@@ -287,6 +288,14 @@ class _SourceIngest:
                 )
             except SchemaError as exc:
                 raise IngestFailure("schema_violation", str(exc), url=item.url) from exc
+            size = len(json_bytes(message))
+            if size > self.config.ingest.max_message_bytes:
+                # Dead-letter it here: the broker would reject it on every retry and block the source.
+                raise IngestFailure(
+                    "message_too_large",
+                    f"article message is {size} bytes, over ingest.max_message_bytes={self.config.ingest.max_message_bytes}",
+                    url=item.url,
+                )
         claim = self.store.claim(
             aid,
             canonical,

@@ -85,9 +85,12 @@ def demo_site_if_needed(enabled: bool = True) -> Iterator[str | None]:
 
 
 def load_dag() -> Any:
-    from dags.news_ingest import news_ingest_dag
+    """Import (or re-import) the DAG module, so its Asset and settings follow the current environment."""
+    import importlib
 
-    return news_ingest_dag
+    module = sys.modules.get("dags.news_ingest")
+    module = importlib.reload(module) if module else importlib.import_module("dags.news_ingest")
+    return module.news_ingest_dag
 
 
 def run_summary(dag_id: str, run_id: str) -> dict[str, Any] | None:

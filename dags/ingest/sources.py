@@ -122,6 +122,7 @@ class IngestSettings(_Strict):
     min_text_chars: Annotated[int, Field(ge=1)] = 200
     min_summary_chars: Annotated[int, Field(ge=1)] = 80
     batch_size: Annotated[int, Field(ge=1)] = 25
+    max_message_bytes: Annotated[int, Field(ge=10_000)] = 900_000  # under Kafka's default 1 MiB message limit
     claim_lease_minutes: Annotated[float, Field(gt=0)] = 30.0
     failure_retry_hours: Annotated[float, Field(ge=0)] = 24.0
 
