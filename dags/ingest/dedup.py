@@ -81,8 +81,10 @@ class NearDuplicateIndex:
     def add_stored(self, rows: Iterable[tuple[str, bytes, str | None]]) -> int:
         added = 0
         for article_id, data, near_of in rows:
-            sig = signature_from_bytes(data, self.num_perm) if data else None
-            if sig is not None and article_id not in self._sigs:
+            if article_id in self._sigs or not data:
+                continue
+            sig = signature_from_bytes(data, self.num_perm)
+            if sig is not None:
                 self.add(article_id, sig, near_of)
                 added += 1
         return added
