@@ -168,7 +168,6 @@ class Fetcher:
         )
         self.limiter = RateLimiter(source.min_delay_seconds)
         self._robots: dict[tuple[str, str, int], _RobotsEntry] = {}
-        self.requests_sent = 0
 
     def __enter__(self) -> Fetcher:
         return self
@@ -297,7 +296,6 @@ class Fetcher:
         self, url: str, headers: dict[str, str], max_bytes: int, truncate: bool, started: float
     ) -> tuple[httpx.Headers, int, bytes]:
         self.limiter.wait()
-        self.requests_sent += 1
         try:
             request = self.client.build_request("GET", url, headers=headers)
             response = self.client.send(request, stream=True)

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from common.kafka import json_bytes
@@ -178,6 +178,9 @@ def discover_source(
             "ingest.discovery_failed", source=source.name, url=source.url, reason=failure.reason, error=str(failure)
         )
         discovery.failures.append(FailureRecord.of(failure))
+    except Exception as exc:  # a parser bug on one odd listing must not fail the source's branch
+        log.exception("ingest.discovery_crashed", source=source.name, url=source.url)
+        discovery.failures.append(FailureRecord("internal_error", f"{type(exc).__name__}: {exc}", source.url))
     finally:
         if own_fetcher:
             fetcher.close()
@@ -219,7 +222,7 @@ class _SourceIngest:
         dedup = config.dedup
         self.index = NearDuplicateIndex(dedup.near_duplicate_threshold, dedup.num_perm, dedup.shingle_words)
         self._window = timedelta(days=dedup.window_days)
-        self._last_refresh = None
+        self._last_refresh: datetime | None = None
         self.refresh_index()
 
     def refresh_index(self) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     insert,
     select,
     update,
@@ -216,7 +217,9 @@ class SeenStore:
 
     def count_sent(self) -> int:
         with self.engine.connect() as conn:
-            return len(conn.execute(select(articles.c.article_id).where(articles.c.status == "sent")).all())
+            return conn.execute(
+                select(func.count()).select_from(articles).where(articles.c.status == "sent")
+            ).scalar_one()
 
     # -- claims -----------------------------------------------------------------------------------
 

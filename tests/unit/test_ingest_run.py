@@ -121,3 +121,17 @@ def test_bad_listings_are_counted(bad: BadSite, store: SeenStore, name: str, rea
     counts = run_source(config.get(name), config, store, sink)
     assert counts.failed_by_reason == {reason: 1} and counts.discovered == 0
     assert [d["reason"] for d in sink.dead_letters] == [reason]
+
+
+def test_report_sums_sources_and_names_the_missing_ones() -> None:
+    from dags.ingest.tasks import report
+
+    a = IngestCounts(source="a", discovered=3, fetched=2, new=1, near_duplicate=1, sent=2)
+    a.fail("http_404")
+    b = IngestCounts(source="b", discovered=1, duplicate=1)
+    b.duplicate_by["url"] = 1
+    summary = report(["a", "b", "c"], [a.to_dict(), b.to_dict()])
+    assert summary["failed_sources"] == ["c"]
+    totals = summary["totals"]
+    assert (totals["discovered"], totals["sent"], totals["failed"]) == (4, 2, 1)
+    assert totals["failed_by_reason"] == {"http_404": 1} and totals["duplicate_by"] == {"url": 1, "content": 0}

@@ -103,3 +103,18 @@ def test_overlay_reads_base_but_never_writes_it(store: SeenStore) -> None:
     )
     overlay.save_validators("https://n.example/feed", Validators('"x"'))
     assert store.get_validators("https://n.example/feed") is None and store.count_sent() == 1
+
+
+def test_tables_and_insert_ignore_compile_for_postgres() -> None:
+    """Production runs on Postgres: the DDL and the ON CONFLICT insert must be valid there too."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.schema import CreateTable
+
+    from dags.ingest.seen_store import metadata, urls
+
+    dialect = postgresql.dialect()
+    for table in metadata.sorted_tables:
+        assert "CREATE TABLE" in str(CreateTable(table).compile(dialect=dialect))
+    statement = pg_insert(urls).values(url_hash="a" * 32, url=URL, article_id="b" * 32, first_seen=utcnow())
+    assert "ON CONFLICT DO NOTHING" in str(statement.on_conflict_do_nothing().compile(dialect=dialect))
