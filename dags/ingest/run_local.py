@@ -2,6 +2,7 @@
 
     python -m dags.ingest.run_local                  # prints the run's counts as JSON
     python -m dags.ingest.run_local --no-demo-site   # do not start the demo site even if nothing serves it
+    python -m dags.ingest.run_local --parse-only     # parse dags/ only: import errors and the DAG's shape
 
 Or from Python: `from dags.ingest.run_local import run_dag_once; summary = run_dag_once()`.
 
@@ -34,8 +35,14 @@ DAG_ID = "news_ingest"
 
 
 def configure_airflow_env(home: Path | None = None) -> Path:
-    """Set the minimal Airflow environment for an offline, in-process run; existing values win."""
-    airflow_home = Path(os.environ.setdefault("AIRFLOW_HOME", str(home or PROJECT_ROOT / "var" / "airflow")))
+    """Set the minimal Airflow environment for an offline, in-process run.
+
+    An explicit `home` wins; otherwise an AIRFLOW_HOME already set (e.g. by the Makefile) is kept.
+    Must run before Airflow is first imported in the process.
+    """
+    if home is not None:
+        os.environ["AIRFLOW_HOME"] = str(home)
+    airflow_home = Path(os.environ.setdefault("AIRFLOW_HOME", str(PROJECT_ROOT / "var" / "airflow")))
     os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(DAGS_FOLDER))
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
@@ -110,6 +117,37 @@ def run_summary(dag_id: str, run_id: str) -> dict[str, Any] | None:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
+def parse_dags(airflow_home: Path | None = None) -> dict[str, Any]:
+    """Parse the DAGs folder like the DAG processor does; report import errors and news_ingest's shape."""
+    configure_airflow_env(airflow_home)
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    result: dict[str, Any] = {
+        "import_errors": dict(bag.import_errors),
+        "dag_ids": sorted(bag.dag_ids),
+        "files": sorted(os.path.relpath(f, PROJECT_ROOT) for f in bag.file_last_changed),
+    }
+    dag = bag.dags.get(DAG_ID)
+    if dag is not None:
+        result[DAG_ID] = {
+            "schedule": str(getattr(dag, "schedule", None)),
+            "catchup": dag.catchup,
+            "max_active_runs": dag.max_active_runs,
+            "tasks": {
+                task.task_id: {
+                    "retries": task.retries,
+                    "retry_exponential_backoff": bool(task.retry_exponential_backoff),
+                    "execution_timeout_s": task.execution_timeout.total_seconds() if task.execution_timeout else None,
+                    "trigger_rule": str(getattr(task.trigger_rule, "value", task.trigger_rule)),
+                    "outlets": [getattr(o, "uri", str(o)) for o in task.outlets],
+                }
+                for task in dag.tasks
+            },
+        }
+    return result
+
+
 def run_dag_once(serve_demo: bool = True, airflow_home: Path | None = None) -> dict[str, Any]:
     """Run news_ingest once with dag.test(); return {"state", "run_id", "summary"}."""
     home = configure_airflow_env(airflow_home)
@@ -125,12 +163,20 @@ def run_dag_once(serve_demo: bool = True, airflow_home: Path | None = None) -> d
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-demo-site", action="store_true", help="never start the demo site")
-    parser.add_argument("--airflow-home", type=Path, help="AIRFLOW_HOME to use (default var/airflow)")
+    parser.add_argument("--airflow-home", type=Path, help="AIRFLOW_HOME to use (default $AIRFLOW_HOME or var/airflow)")
+    parser.add_argument(
+        "--parse-only", action="store_true", help="only parse dags/: print import errors and the DAG's shape"
+    )
     args = parser.parse_args(argv)
     # Airflow logs to stdout; keep stdout for the JSON result so it can be piped.
     with contextlib.redirect_stdout(sys.stderr):
-        result = run_dag_once(serve_demo=not args.no_demo_site, airflow_home=args.airflow_home)
+        if args.parse_only:
+            result = parse_dags(args.airflow_home)
+        else:
+            result = run_dag_once(serve_demo=not args.no_demo_site, airflow_home=args.airflow_home)
     print(json.dumps(result, indent=2, sort_keys=True))
+    if args.parse_only:
+        return 1 if result["import_errors"] or DAG_ID not in result["dag_ids"] else 0
     return 0 if result["state"] == "success" else 1
 
 

@@ -1,11 +1,16 @@
 """The real news_ingest DAG, run with dag.test() against local HTTP servers and the real Kafka.
 
-Each test has private topics (isolated_topics), its own seen-state database, and reads what the
-run produced from the topic offsets recorded before the run.
+Each run is `python -m dags.ingest.run_local` in a child process (Airflow reconfigures logging
+process-wide) with a private AIRFLOW_HOME. Each test has private topics (isolated_topics), its
+own seen-state database, and reads what the run produced from the offsets recorded before it.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +22,7 @@ from kafka import TopicPartition
 import schemas
 from common.kafka import make_consumer
 from dags.ingest.demo_site import serve_demo_site
-from dags.ingest.run_local import configure_airflow_env, ensure_airflow_db, run_dag_once
+from dags.ingest.run_local import PROJECT_ROOT
 from tests.ingest_badsite import bad_sources_yaml, serve_bad_site
 
 pytestmark = [pytest.mark.integration, pytest.mark.airflow]
@@ -28,18 +33,34 @@ COPY_PATH = "/wire/2026/11/washington-targets-iran-oil-tankers.html"
 
 
 @pytest.fixture(scope="module")
-def airflow_ready() -> None:
-    ensure_airflow_db(configure_airflow_env())
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("airflow")
+
+
+def run_dag_once(airflow_home: Path) -> dict[str, Any]:
+    """One DAG run in a child process with the current environment; its JSON result."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dags.ingest.run_local", "--no-demo-site", "--airflow-home", str(airflow_home)],
+        env=os.environ.copy(),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"run_local exited {done.returncode} without a result:\n{done.stderr[-4000:]}")
 
 
 @pytest.fixture
 def ingest_env(
-    airflow_ready: None, isolated_topics: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    airflow_home: Path, isolated_topics: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, str]]:
     monkeypatch.setenv("NEWS_SEEN_DB_URL", f"sqlite:///{tmp_path / 'seen.db'}")
     monkeypatch.setenv("NEWS_INGEST_RETRIES", "0")
     monkeypatch.delenv("NEWS_SOURCES_FILE", raising=False)
-    yield isolated_topics
+    yield {**isolated_topics, "airflow_home": str(airflow_home)}
 
 
 class TopicReader:
@@ -85,7 +106,7 @@ def test_demo_run_sends_each_article_once_and_flags_the_syndicated_copy(
     dead_letters = TopicReader(ingest_env["dlq_ingest"])
     with serve_demo_site() as site:
         monkeypatch.setenv("NEWS_DEMO_SITE_URL", site.url)
-        first = run_dag_once(serve_demo=False)
+        first = run_dag_once(Path(ingest_env["airflow_home"]))
         assert first["state"] == "success"
         summary = first["summary"]
         assert set(summary["sources"]) == {"demo", "demo-sitemap", "demo-world"} and summary["failed_sources"] == []
@@ -110,7 +131,7 @@ def test_demo_run_sends_each_article_once_and_flags_the_syndicated_copy(
         assert [(d["reason"], d["origin"]["source"]) for d in letters] == [("robots_disallowed", "demo-world")]
         assert not [p for p in site.requests if p.startswith("/world/drafts/")]
 
-        second = run_dag_once(serve_demo=False)
+        second = run_dag_once(Path(ingest_env["airflow_home"]))
         assert second["state"] == "success"
         assert second["summary"]["totals"]["sent"] == 0
         assert articles.new_records() == []
@@ -140,7 +161,7 @@ def test_bad_inputs_are_counted_dead_lettered_and_never_stop_the_run(
         config = tmp_path / "sources.yaml"
         config.write_text(bad_sources_yaml(site.url))
         monkeypatch.setenv("NEWS_SOURCES_FILE", str(config))
-        result = run_dag_once(serve_demo=False)
+        result = run_dag_once(Path(ingest_env["airflow_home"]))
 
         assert result["state"] == "success"
         summary = result["summary"]
@@ -185,7 +206,7 @@ sources:
         config.write_text(both)
         site.hooks["/feed-nonlocal.xml"] = lambda: config.write_text(both.split("  - {name: vanishing")[0])
         monkeypatch.setenv("NEWS_SOURCES_FILE", str(config))
-        result = run_dag_once(serve_demo=False)
+        result = run_dag_once(Path(ingest_env["airflow_home"]))
 
     assert result["state"] == "failed"
     summary = result["summary"]
