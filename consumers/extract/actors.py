@@ -76,6 +76,7 @@ class _Match:
     info: ActorInfo
     first_token: int
     last_token: int
+    text: str  # the matched words as written ("U.S." out of the token "U.S.-South")
 
 
 def _key(text: str) -> str:
@@ -167,7 +168,7 @@ class ActorTables:
                 span = units[i : i + length]
                 info = self._lookup(span, doc)
                 if info is not None:
-                    found = _Match(i, i + length, info, span[0].token, span[-1].token)
+                    found = _Match(i, i + length, info, span[0].token, span[-1].token, " ".join(u.text for u in span))
                     break
             # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
             if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
@@ -219,7 +220,7 @@ class ActorResolver:
         """Actors for an argument head and its conjuncts ("Russia, Turkey and Iran" -> three actors)."""
         out: list[Actor] = []
         for tok in (head, *head.conjuncts):
-            if tok.i < head.i and tok is not head:
+            if tok.i < head.i:
                 continue  # conjuncts are listed from the first one; keep order from head onwards
             out.extend(self._resolve_one(tok, poss_country, modifier_actors, descend, depth=0))
         seen: set[tuple[str, str | None]] = set()
@@ -285,22 +286,25 @@ class ActorResolver:
                 return found
         if descend and depth < 2:
             for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across", "from", "of", "into"}:
+                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across", "from", "of", "into", "at"}:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            sub = self._resolve_one(pobj, None, True, True, depth + 1)
+                            sub = [a for part in (pobj, *pobj.conjuncts) for a in self._resolve_one(part, None, True, True, depth + 1)]
                             if child.lower_ in {"in", "inside", "across", "into"}:
                                 sub = [a for a in sub if a.kind in {"country", "demonym"} or (a.kind == "modifier" and a.sector is None)]
                             if sub:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
 
-    def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
-        out: list[ActorInfo] = []
+    def _cue_matches(self, cues: list[_Match]) -> list[_Match]:
+        out: list[_Match] = []
         for cue in cues:
-            if cue.info.country and cue.info.kind != "sector" and cue.info not in out:
-                out.append(cue.info)
+            if cue.info.country and cue.info.kind != "sector" and all(cue.info != m.info for m in out):
+                out.append(cue)
         return out
+
+    def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
+        return [m.info for m in self._cue_matches(cues)]
 
     def _sector_actors(
         self, head: Token, head_match: _Match, cues: list[_Match], text: str, start: int, end: int,
@@ -377,10 +381,11 @@ class ActorResolver:
     def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
         """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""
         out: list[Actor] = []
-        for info in self._country_cues(head, cues):
+        for cue in self._cue_matches(cues):
+            info = cue.info
             sector = info.sector if info.kind in {"org", "person", "metonym"} else None
             name = info.name if info.kind in {"org", "person"} else self.t.country_label(info.country, sector)
-            out.append(Actor(text, name, info.country, sector, start, end, "modifier"))
+            out.append(Actor(cue.text, name, info.country, sector, cue.first_token, cue.last_token + 1, "modifier"))
         return out
 
     def mentions(self, doc: Doc, start: int, end: int) -> Iterable[tuple[int, int, ActorInfo]]:

@@ -74,6 +74,17 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(ta & tb)
 
 
+def _best_match(actor: dict[str, Any], predicted: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The predicted actor whose text best matches an annotated one: same text, then containment,
+    then shared words; among equally good matches the one with the same country."""
+    def rank(a: dict[str, Any]) -> tuple[int, int]:
+        g, p = actor["text"].lower(), a["text"].lower()
+        quality = 3 if g == p else 2 if (g in p or p in g) else 1 if _overlaps(g, p) else 0
+        return quality, int(a["country"] == actor["country"])
+    best = max(predicted, key=rank, default=None)
+    return best if best is not None and rank(best)[0] > 0 else None
+
+
 def score(items: list[dict[str, Any]], predictions: list[list[dict[str, Any]]]) -> dict[str, Any]:
     counts = {d: [0, 0, 0] for d in DIMENSIONS}  # tp, predicted, gold
     found = correct = sector_correct = total_actors = 0
@@ -95,7 +106,7 @@ def score(items: list[dict[str, Any]], predictions: list[list[dict[str, Any]]]) 
         for ev in gold:
             for actor in ev.get("source", []) + ev.get("target", []):
                 total_actors += 1
-                match = next((a for a in predicted_actors if _overlaps(a["text"], actor["text"])), None)
+                match = _best_match(actor, predicted_actors)
                 if match is None:
                     continue
                 found += 1

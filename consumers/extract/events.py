@@ -20,7 +20,19 @@ from .dates import is_date_expression, normalise_date
 from .geocode import Gazetteer, Place
 from .lexicon import Lexicon, Sense, VerbEntry
 
-LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "off", "throughout"})
+LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "off", "throughout", "through"})
+EXTRA_LOCATION_PREPS = {"RETREAT": frozenset({"from", "of"}), "MOBILIZE": frozenset({"to"}),
+                        "ASSAULT": frozenset({"from"}), "COERCE": frozenset({"from"})}
+# Events whose direct object is (in) the place where they happen.
+OBJECT_PLACE_TYPES = frozenset({"ASSAULT", "COERCE", "RETREAT"})
+# A place attached to these describes them, not the event being coded ("the war in Gaza").
+TOPIC_NOUNS = frozenset({"war", "fighting", "conflict", "crisis", "coup", "abuse", "abuses", "violence", "dispute",
+                         "situation", "tension", "tensions", "report", "programme", "program", "mission",
+                         "assassination", "election", "unrest", "insurgency", "process", "case", "trial",
+                         "issue", "policy", "killing", "death", "deaths", "massacre", "famine", "disaster"})
+# Events made of words: they happen where the speaker is, not where their targets are.
+VERBAL_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
+NON_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 PLACE_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A complement that spells out what these verbs are about is not a separate event.
 COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
@@ -30,6 +42,7 @@ SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
 LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
 VISIT_LEMMAS = frozenset({"visit", "travel", "arrive", "tour"})
+JOINT_ACTION = Sense("COOPERATE", None, 0.5)  # "France and Germany will jointly develop ..."
 
 
 @dataclass(slots=True)
@@ -63,6 +76,8 @@ class EventExtractor:
         self.lex = lexicon
         self.resolver = resolver
         self.gaz = gazetteer
+        self.place_nouns = lexicon.place_nouns
+        self._triggers: set[int] = set()
 
     # ------------------------------------------------------------------ public
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
@@ -85,6 +100,7 @@ class EventExtractor:
         if not candidates:
             return []
         self._link_complements(candidates)
+        self._triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
         lemmas = {t.lemma_.lower() for t in sent}
         built: list[dict[str, Any]] = []
         for cand in candidates:
@@ -104,9 +120,12 @@ class EventExtractor:
             if tok.is_space or tok.is_punct or not tr.is_verbal(tok):
                 continue
             lemma = lex.fix_lemma(tok.lemma_.lower())
-            if lemma not in lex.trigger_lemmas:
+            joint = any(c.dep_ in {"advmod", "prt"} and c.lower_ in lex.cooperative_adverbs for c in tok.children)
+            if lemma not in lex.trigger_lemmas and not joint:
                 continue
             cand = self._verb_candidate(tok, lemma)
+            if cand is None and joint:
+                cand = Candidate(tok, JOINT_ACTION, "verb")
             if cand is not None:
                 out.append(cand)
                 if cand.noun is not None:
@@ -115,6 +134,9 @@ class EventExtractor:
             obj = tr.direct_object(cand.trigger)
             if obj is not None:
                 consumed.add(obj.i)
+            if cand.event_type in COMPLEMENT_OWNERS:  # what is threatened/requested/alleged did not happen (yet)
+                for owned in self._owned_clauses(cand):
+                    consumed.update(t.i for t in owned.subtree)
         for tok in sent:
             if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in consumed:
                 continue
@@ -229,21 +251,49 @@ class EventExtractor:
             end += 2
         return doc[start : end + 1].text.lower() if end > start else tok.lower_
 
+    def _owned_clauses(self, cand: Candidate) -> list[Token]:
+        """Clauses that spell out this trigger's content rather than report another event: its xcomp
+        ("agreed to resume talks"), an order it gives ("tells Moscow: rein in Assad"), what it
+        accuses/threatens/requests/rejects ("accused Kyiv of shelling ...", "warned that ..."),
+        and its purpose ("staged a sit-in to demand ...")."""
+        if cand.kind == "noun":
+            purpose = tr.purpose_clause(cand.trigger)
+            return [purpose] if purpose is not None else []
+        verb = cand.trigger
+        directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
+        owned = []
+        for child in verb.children:
+            if not tr.is_verbal(child):
+                continue
+            if child.dep_ == "xcomp" or _same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS):
+                owned.append(child)
+        if cand.event_type in COMPLEMENT_OWNERS:
+            for prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
+                if pobj.dep_ == "pcomp" or tr.is_verbal(pobj):
+                    owned.append(pobj)
+        purpose = tr.purpose_clause(verb)
+        if purpose is not None and purpose not in owned:
+            owned.append(purpose)
+        if cand.noun is not None:
+            purpose = tr.purpose_clause(cand.noun)
+            if purpose is not None and purpose not in owned:
+                owned.append(purpose)
+        return owned
+
     def _link_complements(self, cands: list[Candidate]) -> None:
         by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
+        for cand in cands:
+            if tr.in_conditional(cand.trigger):
+                cand.suppressed = True  # "if Finland deployed NATO troops" did not happen
         for cand in cands:
             if cand.kind == "noun":
                 continue
             verb = cand.trigger
-            directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
-            for child in verb.children:
-                owned = child.dep_ == "xcomp" or child is directive or (
-                    child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS)
-                if not owned or not tr.is_verbal(child):
-                    continue
-                cand.complement = child
+            for child in self._owned_clauses(cand):
+                if cand.complement is None:
+                    cand.complement = child
                 inner = by_token.get(child.i)
-                if inner is not None:
+                if inner is not None and inner is not cand:
                     inner.suppressed = True
             # "vowed to retaliate" / "would retaliate if Finland deployed troops" are threats.
             head = verb.head
@@ -292,7 +342,7 @@ class EventExtractor:
         source_country = next((a.country for a in sources if a.country), None)
         targets = [] if cand.kind == "noun" else list(targets_from_subject)
         targets.extend(self._targets(cand, ev_type, source_country))
-        if not targets and cand.kind != "noun":
+        if not targets and cand.kind != "noun" and (ev_type in COMPLEMENT_OWNERS or cand.condition is not None):
             targets.extend(self._complement_targets(cand, ev_type, source_country))
         if reciprocal:
             sources = _unique(sources + reciprocal)
@@ -328,9 +378,25 @@ class EventExtractor:
         out: list[Actor] = []
         for part in tr.coordinated(tok):
             if tr.is_pronoun(part):
+                antecedent = self._object_antecedent(part)
+                if antecedent is not None:
+                    out.extend(self._resolve(antecedent, poss_country=poss_country, descend=descend))
                 continue
             out.extend(self.resolver._resolve_one(part, poss_country, True, descend, 0))
         return _unique(out)
+
+    @staticmethod
+    def _object_antecedent(pron: Token) -> Token | None:
+        """"expelled seven UN officials, accusing them of ...": an object pronoun of a participle or
+        second conjunct refers to the object of the verb it hangs off."""
+        if pron.lower_ not in {"them", "him", "her"} or pron.dep_ not in tr.OBJECT_DEPS:
+            return None
+        verb = pron.head
+        if verb.dep_ in {"advcl", "conj"} and tr.is_verbal(verb.head):
+            obj = tr.direct_object(verb.head)
+            if obj is not None and not tr.is_pronoun(obj):
+                return obj
+        return None
 
     def _enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
         """Only code events with a known actor; nominal events need enough participants to stand alone."""
@@ -376,10 +442,11 @@ class EventExtractor:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
         cur = noun
         for _ in range(3):
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 return False
-            cur = cur.head
-            if cur.lemma_.lower() in self.lex.irrealis_governors:
+            child, cur = cur, cur.head
+            governs = child.dep_ in tr.OBJECT_DEPS or (child.dep_ == "prep" and child.lower_ in {"for", "of"}) or child.dep_ == "pobj"
+            if cur.lemma_.lower() in self.lex.irrealis_governors and governs:
                 return True
             if tr.is_verbal(cur):
                 return False
@@ -388,24 +455,27 @@ class EventExtractor:
     def _targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
         preps = self.lex.target_preps.get(ev_type, frozenset())
         heads: list[Token] = []
+        heads_actors: list[Actor] = []
         verb = cand.trigger
         if cand.kind != "noun":
             obj = tr.direct_object(verb)
-            object_is_target = cand.entry is None or cand.entry.object_is_target
-            if obj is not None and obj is not cand.noun:
-                if self._noun_sense(obj) is not None:
+            # what one withdraws from or leaves is a place, not a party
+            object_is_target = (cand.entry is None or cand.entry.object_is_target) and ev_type != "RETREAT"
+            if obj is not None and not _same(obj, cand.noun):
+                actors = []
+                if self._noun_sense(obj) is None and object_is_target:
+                    actors = self._resolve(obj, poss_country=source_country, descend=True)
+                if actors:
+                    heads_actors.extend(actors)
+                else:  # "cut diplomatic ties with Qatar": the object's own prepositions
                     heads.extend(p for _, p in tr.prep_objects(obj, preps))
-                elif object_is_target and cand.kind == "verb":
-                    heads.append(obj)
-                elif cand.kind == "light":
-                    heads.append(obj)
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
-            heads.extend(p for prep, p in tr.prep_objects(verb, preps) if prep is not cand.prep)
-            if obj is not None and obj is not cand.noun and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
+            heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not _same(prep, cand.prep))
+            if obj is not None and not _same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
         if cand.noun is not None:
@@ -413,7 +483,7 @@ class EventExtractor:
             if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(cand.noun, {"of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
-        out: list[Actor] = []
+        out: list[Actor] = list(heads_actors)
         for head in heads:
             out.extend(self._resolve(head, poss_country=source_country, descend=True))
         return out
@@ -436,8 +506,11 @@ class EventExtractor:
                             out.extend(self._resolve(p, poss_country=source_country, descend=True))
                     else:
                         out.extend(self._resolve(obj, poss_country=source_country, descend=True))
-                for _, p in tr.prep_objects(comp, {"on", "against", "to", "at", "into"}):
+                for _, p in tr.prep_objects(comp, {"on", "against", "to", "at", "into", "across"}):
                     out.extend(self._resolve(p, poss_country=source_country, descend=True))
+                for child in comp.children:
+                    if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
+                        out.extend(self._resolve(child, poss_country=source_country, descend=True))
         if not out and cand.condition is not None:
             subj, _ = tr.clause_subject(cand.condition)
             if subj is not None and not tr.is_pronoun(subj):
@@ -450,7 +523,7 @@ class EventExtractor:
         cur = trigger
         for _ in range(8):
             head = cur.head
-            if head is cur:
+            if head.i == cur.i:
                 break
             if cur.dep_ == "conj" and tr.first_child(cur, tr.SUBJECT_DEPS) is not None:
                 break  # "he sought ties but tensions grew": a new clause with its own subject is narration
@@ -475,7 +548,7 @@ class EventExtractor:
         if cand.kind == "noun" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             return True
         head = tok.head
-        if tok.dep_ == "xcomp" and head is not tok:
+        if tok.dep_ == "xcomp" and head.i != tok.i:
             head_lemma = self.lex.fix_lemma(head.lemma_.lower())
             if head_lemma in self.lex.negating_verbs:
                 return True
@@ -485,41 +558,55 @@ class EventExtractor:
 
     def _place(self, tok: Token, depth: int = 0) -> Place | None:
         """Geocode a place phrase: "Astana, Kazakhstan", "the city of Kherson", "Russia's Krasnodar region",
-        "the Syrian town of Tal Abyad" (falls back to the country when the town is unknown)."""
+        "the Syrian town of Tal Abyad" (falls back to the country when the town is unknown),
+        "a school in the town of Kuriga" (looks into the phrase's own place)."""
         doc = tok.doc
         gaz = self.gaz
+        known = self.resolver.t.proper.get(tok.lower_) or self.resolver.t.exact.get(tok.text)
+        if known is not None and known.kind in {"person", "org", "metonym", "demonym", "sector"}:
+            return None  # "Vladimir Putin" is not the city of Vladimir, "UN" not a town in India
+        if tok.ent_type_ == "PERSON" and (known is None or known.kind not in {"capital", "country"}):
+            return None
         hint: str | None = None
         fallback: str | None = None
+        if tok.lemma_.lower() in TOPIC_NOUNS:
+            return None
+        place_noun = tok.lemma_.lower() in self.place_nouns or tok.ent_type_ in PLACE_ENTITY_LABELS
         for child in tok.children:
             if child.dep_ in {"appos", "npadvmod", "conj"} and child.i > tok.i:
                 hint = gaz.country_code(child.text) or hint
-            if child.dep_ in {"poss", "amod", "compound"}:
+            if child.dep_ in {"poss", "amod", "compound"} and place_noun:
                 code = gaz.country_code(child.text) or self._demonym_country(child)
                 if code:
                     fallback = fallback or code
         names: list[str] = []
-        if tok.ent_type_ in PLACE_ENTITY_LABELS:
+        if tok.ent_type_:
             for ent in doc.ents:
                 if ent.start <= tok.i < ent.end:
-                    names.append(ent.text)
+                    if ent.label_ not in NON_PLACE_LABELS:
+                        names.append(ent.text)
                     break
-        compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"]
         if compounds:
             names.append(doc[compounds[0].i : tok.i + 1].text)
             names.extend(c.text for c in compounds)
-        if tok.pos_ == "PROPN" or tok.ent_type_ in PLACE_ENTITY_LABELS:
-            names.append(tok.text)
+        if (tok.pos_ == "PROPN" and tok.ent_type_ not in NON_PLACE_LABELS) or (known is not None and known.kind in {"capital", "country"}):
+            names.append(tok.text)  # NER sometimes calls "Kyiv" a PERSON; the dictionary knows better
         for name in names:
             place = gaz.lookup(name, hint or fallback)
             if place is not None:
                 return place
         if depth < 2:
-            for prep, pobj in tr.prep_objects(tok, {"of"}):
+            for prep, pobj in tr.prep_objects(tok, {"of", "in", "near", "around", "outside", "inside", "across", "throughout"}):
                 place = self._place(pobj, depth + 1)
                 if place is not None:
                     return place
         code = hint or fallback
         return gaz.country(code) if code else None
+
+    def _placelike(self, tok: Token) -> bool:
+        return tok.ent_type_ in PLACE_ENTITY_LABELS or tok.lemma_.lower() in self.place_nouns or (
+            tok.pos_ == "PROPN" and tok.ent_type_ not in NON_PLACE_LABELS)
 
     def _demonym_country(self, tok: Token) -> str | None:
         info = self.resolver.t.proper.get(tok.lower_)
@@ -528,28 +615,40 @@ class EventExtractor:
     def _location(
         self, cand: Candidate, ev_type: str, sent: Span, actors: list[Actor], dateline: Place | None
     ) -> Place | None:
-        preps = set(LOCATION_PREPS)
-        if ev_type == "RETREAT":
-            preps.add("from")
-        if ev_type == "MOBILIZE":
-            preps.add("to")
-        anchors = [cand.trigger] + ([cand.noun] if cand.noun is not None and cand.noun is not cand.trigger else [])
+        """Where it happened: a place phrase of the trigger ("met in Moscow"), of its object
+        ("attacked a hotel in Mogadishu"), of its clause ("negotiations which began in Astana"), of the
+        subject ("Students in Dhaka staged ..."); else a place the sentence names outside the trigger's
+        objects ("the fighting in Gaza" is what was called for, not where); else the dateline."""
+        preps = set(LOCATION_PREPS) | EXTRA_LOCATION_PREPS.get(ev_type, frozenset())
+        trigger = cand.trigger
+        obj = tr.direct_object(trigger) if cand.kind != "noun" else None
+        anchors = [trigger] + [t for t in (cand.noun, obj) if t is not None and t.i != trigger.i]
+        if obj is not None and not _same(obj, cand.noun) and self._describes_other(obj, cand, "") and obj in anchors:
+            anchors.remove(obj)  # "condemned the attack on its embassy in Kabul": the attack's place
         for anchor in anchors:
             for _, pobj in tr.prep_objects(anchor, preps):
                 place = self._place(pobj)
                 if place is not None:
                     return place
-        if cand.trigger.lemma_ in VISIT_LEMMAS:
-            obj = tr.direct_object(cand.trigger)
-            if obj is not None:
-                place = self._place(obj)
-                if place is not None:
-                    return place
-            for _, pobj in tr.prep_objects(cand.trigger, {"to"}):
+        if cand.prep is not None and cand.sense.pobj is not None:  # "took to the streets of Nairobi"
+            for pobj in cand.prep.children:
+                if pobj.dep_ == "pobj":
+                    place = self._place(pobj)
+                    if place is not None:
+                        return place
+        if obj is not None and (ev_type in OBJECT_PLACE_TYPES or trigger.lemma_ in VISIT_LEMMAS):
+            place = self._place(obj) if self._placelike(obj) else None  # "shelled residential areas of El Fasher", "visit Washington"
+            if place is None:
+                poss = tr.first_child(obj, {"poss"})
+                place = self._place(poss) if poss is not None else None  # "struck Kyiv's infrastructure"
+            if place is not None:
+                return place
+        if trigger.lemma_ in VISIT_LEMMAS:
+            for _, pobj in tr.prep_objects(trigger, {"to"}):
                 place = self._place(pobj)
                 if place is not None:
                     return place
-        for anc in tr.ancestors_within(cand.trigger, 3):
+        for anc in tr.ancestors_within(trigger, 3):
             if anc.lemma_ in self.lex.reporting_verbs:
                 break
             for holder in (anc, *(c for c in anc.children if c.dep_ in {"relcl", "acl"} and c not in anchors)):
@@ -557,17 +656,69 @@ class EventExtractor:
                     place = self._place(pobj)
                     if place is not None:
                         return place
-        # Else a place the sentence names with "in/at/near ..." (not a subject or object: those are actors).
-        actor_tokens = {i for a in actors for i in range(a.start, a.end)}
-        for ent in sent.ents:
-            root = ent.root
-            if root.dep_ != "pobj" or root.head.lower_ not in LOCATION_PREPS:
-                continue
-            if ent.label_ in PLACE_ENTITY_LABELS and not any(t.i in actor_tokens for t in ent):
-                place = self.gaz.lookup(ent.text) or self.gaz.lookup(ent.root.text)
+        subj = tr.first_child(trigger, tr.SUBJECT_DEPS) if cand.kind != "noun" else None
+        if subj is not None:
+            for _, pobj in tr.prep_objects(subj, {"in", "at", "from"}):
+                place = self._place(pobj)
                 if place is not None:
                     return place
-        return dateline
+        return self._sentence_place(cand, ev_type, sent, actors) or dateline
+
+    def _sentence_place(self, cand: Candidate, ev_type: str, sent: Span, actors: list[Actor]) -> Place | None:
+        """A place named elsewhere in the sentence ("in/at/near X") that is not an actor, not what a
+        threat/request/accusation is about, not inside an "if/until" clause, and not the place of
+        something else ("the war in Gaza", "the attack on its embassy in Kabul")."""
+        excluded = {i for a in actors for i in range(a.start, a.end)}
+        if ev_type in COMPLEMENT_OWNERS:
+            for owned in self._owned_clauses(cand):
+                excluded.update(t.i for t in owned.subtree)
+        for tok in sent:
+            if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "until"} for m in tok.children):
+                excluded.update(t.i for t in tok.subtree)
+        for tok in sent:
+            if tok.dep_ != "pobj" or tok.i in excluded:
+                continue
+            head = tok.head
+            if not (head.lower_ in LOCATION_PREPS or (head.lower_ == "to" and head.head.lemma_ in VISIT_LEMMAS | {"trip"})):
+                continue
+            if tok.ent_type_ not in PLACE_ENTITY_LABELS and tok.pos_ != "PROPN":
+                continue
+            if self._describes_other(head.head, cand, ev_type) or self._other_clause(tok, cand):
+                continue
+            place = self._place(tok)
+            if place is not None:
+                return place
+        return None
+
+    def _other_clause(self, tok: Token, cand: Candidate) -> bool:
+        """Whether the nearest verb above a place is another event's trigger ("as Pelosi arrived in Taipei")."""
+        cur = tok.head
+        while cur.head.i != cur.i and not tr.is_verbal(cur):
+            cur = cur.head
+        return cur.i in self._triggers and cur.i != cand.trigger.i
+
+    def _describes_other(self, holder: Token, cand: Candidate, ev_type: str) -> bool:
+        """Whether a place phrase hangs off a topic ("the war in ...") or another kind of event."""
+        cur = holder
+        for _ in range(2):
+            if cur.pos_ in {"NOUN", "PROPN"}:
+                if cur.lemma_.lower() in TOPIC_NOUNS:
+                    return True
+                if not _same(cur, cand.noun) and cur.i != cand.trigger.i:
+                    sense = self._noun_sense(cur)
+                    if sense is not None and sense.type != ev_type:
+                        return True
+                if ev_type in VERBAL_TYPES and cur.head.dep_ in {"dobj", "pobj", "nsubjpass"} | tr.OBJECT_DEPS:
+                    pass
+            if cur.head.i == cur.i or tr.is_verbal(cur):
+                break
+            cur = cur.head
+        if ev_type in VERBAL_TYPES:  # "all parties in Sudan" were asked, the asking was not in Sudan
+            node = holder
+            while node.head.i != node.i and not tr.is_verbal(node):
+                node = node.head
+            return node.i == cand.trigger.i and holder.i != cand.trigger.i
+        return False
 
     def _date(self, cand: Candidate, sent: Span, reference: date | None) -> tuple[date | None, str | None]:
         ents = [e for e in sent.ents if e.label_ in {"DATE", "TIME"} and is_date_expression(e.text)]
@@ -577,7 +728,7 @@ class EventExtractor:
         best: tuple[int, Span] | None = None
         for ent in ents:
             cur, hops = ent.root, 0
-            while cur.head is not cur and hops < 4:
+            while cur.head.i != cur.i and hops < 4:
                 cur, hops = cur.head, hops + 1
                 if cur.i in anchors:
                     if best is None or hops < best[0]:
@@ -687,6 +838,11 @@ class EventExtractor:
                 first["location"] = ev["location"]
             first["confidence"] = max(first["confidence"], ev["confidence"])
         return list(merged.values())
+
+
+def _same(a: Token | None, b: Token | None) -> bool:
+    """Token identity: spaCy creates a new Token object on every access, so `is` never works."""
+    return a is not None and b is not None and a.i == b.i
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:

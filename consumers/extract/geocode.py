@@ -25,7 +25,7 @@ MIN_CITY_POPULATION = 15000
 MAX_CANDIDATES = 4
 # Alternate spellings ("Geneva" for "Genève", "Kiev" for "Kyiv") are indexed for the larger
 # cities only: they are what news names, and indexing all of them would triple the memory.
-MIN_ALTNAME_POPULATION = 50000
+MIN_ALTNAME_POPULATION = 15000
 
 
 @dataclass(frozen=True, slots=True)

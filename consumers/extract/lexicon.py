@@ -60,6 +60,8 @@ class Lexicon:
     negating_verbs: frozenset[str]
     transparent_verbs: frozenset[str]
     threat_frames: frozenset[str]
+    cooperative_adverbs: frozenset[str]
+    place_nouns: frozenset[str]  # "town", "region", ...: nouns whose modifiers name a place
     lemma_fixes: dict[str, str]
     target_preps: dict[str, frozenset[str]]
     contexts: dict[str, frozenset[str]]  # context -> trigger lemmas
@@ -155,6 +157,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         negating_verbs=frozenset(data.get("negating_verbs", [])),
         transparent_verbs=frozenset(data.get("transparent_verbs", [])),
         threat_frames=frozenset(data.get("threat_frames", [])),
+        cooperative_adverbs=frozenset(data.get("cooperative_adverbs", [])),
+        place_nouns=frozenset(classes.get("place", [])),
         lemma_fixes=lemma_fixes,
         target_preps=target_preps,
         contexts=contexts,

@@ -11,6 +11,9 @@ FIRST_PERSON = frozenset({"we", "i", "us", "me"})
 THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them"})
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
 LIST_ENTITY_LABELS = frozenset({"GPE", "NORP", "ORG"})
+# Whoever passes a law or signs a decree is the source of what it does ("a law banning ...");
+# not so for "vetoed a resolution condemning ...".
+ENACTING_VERBS = frozenset({"pass", "adopt", "approve", "sign", "issue", "enact", "introduce", "impose", "unveil", "decree"})
 
 
 def coordinated(tok: Token) -> list[Token]:
@@ -48,14 +51,22 @@ def direct_object(verb: Token) -> Token | None:
     return first_child(verb, OBJECT_DEPS)
 
 
+# The small parser often labels the particle of "pulled out of", "pulled back from" as prep/advmod.
+PARTICLE_WORDS = frozenset({"out", "back", "down", "up", "off", "over", "in", "away", "together"})
+
+
 def particles(verb: Token) -> list[str]:
-    return [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    return [c.lower_ for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ in {"prep", "advmod"} and c.lower_ in PARTICLE_WORDS and c.i == verb.i + 1)]
 
 
 def prep_objects(tok: Token, preps: frozenset[str] | set[str] | None = None) -> list[tuple[Token, Token]]:
     """(preposition, object) pairs hanging off a token; multiword "according to" excluded."""
     out = []
     for prep in tok.children:
+        if prep.dep_ in {"prep", "advmod", "prt"} and prep.lower_ in PARTICLE_WORDS:
+            # look through a particle: "pulled out of the camp", "pulled back from the town"
+            out.extend(prep_objects(prep, preps))
         if prep.dep_ not in {"prep", "agent", "dative"} or (preps is not None and prep.lower_ not in preps):
             continue
         for pobj in prep.children:
@@ -92,7 +103,7 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
             return verb.head, subj.dep_ == "nsubjpass"
         return subj, subj.dep_ == "nsubjpass"
-    if depth > 4 or verb.head is verb:
+    if depth > 4 or verb.head.i == verb.i:
         return None, is_passive(verb)
     head = verb.head
     if verb.dep_ == "conj" and is_verbal(head):
@@ -106,16 +117,40 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         verb.tag_ in {"VBG", "VBN"} or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     ):
         return clause_subject(head, depth + 1)
-    if verb.dep_ == "pcomp" and head.head is not head and is_verbal(head.head):
+    if verb.dep_ == "pcomp" and head.head.i != head.i and is_verbal(head.head):
         obj = direct_object(head.head)  # "prevent him from holding"
         return (obj, False) if obj is not None else clause_subject(head.head, depth + 1)
     if verb.dep_ == "relcl":
         return head, is_passive(verb)
+    if (verb.dep_ == "acl" and verb.tag_ == "VBG" and head.dep_ in OBJECT_DEPS
+            and head.head.lemma_ in ENACTING_VERBS):
+        return clause_subject(head.head, depth + 1)  # "passed a law banning Pride events"
     return None, is_passive(verb)
 
 
 def is_hypothetical(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in verb.children)
+
+
+def purpose_clause(tok: Token) -> Token | None:
+    """An infinitive of purpose without its own subject: "staged a sit-in to demand ..."."""
+    for child in tok.children:
+        if child.dep_ in {"advcl", "acl", "relcl"} and is_verbal(child) and first_child(child, SUBJECT_DEPS) is None:
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return child
+    return None
+
+
+def in_conditional(tok: Token) -> bool:
+    """Inside an "if/unless" clause: a hypothetical, not a reported event."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in cur.children):
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 def conditional_clause(verb: Token) -> Token | None:
@@ -139,7 +174,7 @@ def directive_complement(verb: Token) -> Token | None:
 
 
 def sentence_root(tok: Token) -> Token:
-    while tok.head is not tok:
+    while tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -147,7 +182,7 @@ def sentence_root(tok: Token) -> Token:
 def ancestors_within(tok: Token, limit: int) -> list[Token]:
     out = []
     cur = tok
-    while cur.head is not cur and len(out) < limit:
+    while cur.head.i != cur.i and len(out) < limit:
         cur = cur.head
         out.append(cur)
     return out
