@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from kafka.errors import KafkaError
+
 from common.config import dead_letter_topic, topic
 from common.kafka import make_producer, send_all
 from common.logs import get_logger
@@ -37,7 +39,11 @@ class KafkaSink:
             send_all(self.producer, self.dead_letter_topic, [((m.get("origin") or {}).get("url"), m) for m in messages])
 
     def close(self) -> None:
-        self.producer.close(timeout=10)
+        try:
+            self.producer.close(timeout=10)
+        except KafkaError as exc:
+            # After a failed send the producer may complain on close; the send error is the one that matters.
+            log.warning("ingest.producer_close_failed", error=str(exc))
 
 
 class CollectingSink:

@@ -19,12 +19,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from kafka.errors import KafkaError
+from sqlalchemy.exc import SQLAlchemyError
+
 from common.kafka import json_bytes
 from common.logs import get_logger
 from dags.ingest.dedup import NearDuplicateIndex, signature_bytes
 from dags.ingest.discover import DiscoveredItem, parse_feed, parse_section, parse_sitemap
 from dags.ingest.errors import IngestFailure, is_transient
-from dags.ingest.extract import extract_article
+from dags.ingest.extract import ExtractedArticle, extract_article
 from dags.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, Fetcher, Validators, require_html, require_textual
 from dags.ingest.messages import build_article_message, dead_letter_message, now_iso
 from dags.ingest.normalise import article_id, canonical_url, url_hash
@@ -196,6 +199,19 @@ def discover_source(
 
 
 @dataclass
+class _Prepared:
+    """A fetched and extracted item, waiting for its turn in publication order."""
+
+    item_url: str
+    url: str
+    canonical: str
+    article_id: str
+    aliases: list[str]
+    article: ExtractedArticle
+    fetched_at: str
+
+
+@dataclass
 class _Pending:
     message: dict[str, Any]
     signature: bytes
@@ -244,7 +260,8 @@ class _SourceIngest:
             dead_letter_message(record.reason, record.error, url=url, source=self.source.name, payload=record.payload)
         )
 
-    def process(self, item: DiscoveredItem) -> None:
+    def prepare(self, item: DiscoveredItem) -> _Prepared | None:
+        """Fetch and extract an item; None if it is already known (counted) and need not be sent."""
         seconds = self.counts.seconds
         try:
             canonical_url(item.url)
@@ -253,19 +270,18 @@ class _SourceIngest:
         if self.store.known_url(item.url):
             self.counts.duplicate += 1
             self.counts.duplicate_by["url"] += 1
-            return
+            return None
         if self.store.recent_permanent_failure(item.url, timedelta(hours=self.config.ingest.failure_retry_hours)):
             self.counts.skipped_known_failure += 1
-            return
+            return None
         with _timed(seconds, "fetch"):
             result = self.fetcher.fetch(item.url, accept=HTML_ACCEPT)
             require_html(result)
         self.counts.fetched += 1
         fetched_at = now_iso()
         with _timed(seconds, "extract"):
-            html = result.text()
             article = extract_article(
-                html,
+                result.text(),
                 result.url,
                 item,
                 min_text_chars=self.config.ingest.min_text_chars,
@@ -277,46 +293,50 @@ class _SourceIngest:
             aid = article_id(canonical)
             if aid != url_hash(item.url) and self.store.known_url(canonical):
                 self._duplicate("url", aid, aliases)
-                return
-            signature = self.index.signature(article.text)
-            match = self.index.find(signature, exclude=aid)
+                return None
+        return _Prepared(item.url, result.url, canonical, aid, aliases, article, fetched_at)
+
+    def admit(self, prepared: _Prepared) -> None:
+        """Check near-duplicates, build and validate the message, claim it, queue it for sending."""
+        with _timed(self.counts.seconds, "extract"):
+            signature = self.index.signature(prepared.article.text)
+            match = self.index.find(signature, exclude=prepared.article_id)
+            near_of = match.article_id if match else None
             try:
                 message = build_article_message(
                     self.source,
-                    result.url,
-                    canonical,
-                    article,
-                    near_duplicate_of=match.article_id if match else None,
-                    fetched_at=fetched_at,
+                    prepared.url,
+                    prepared.canonical,
+                    prepared.article,
+                    near_duplicate_of=near_of,
+                    fetched_at=prepared.fetched_at,
                 )
             except SchemaError as exc:
-                raise IngestFailure("schema_violation", str(exc), url=item.url) from exc
+                raise IngestFailure("schema_violation", str(exc), url=prepared.item_url) from exc
             size = len(json_bytes(message))
-            if size > self.config.ingest.max_message_bytes:
+            limit = self.config.ingest.max_message_bytes
+            if size > limit:
                 # Dead-letter it here: the broker would reject it on every retry and block the source.
                 raise IngestFailure(
                     "message_too_large",
-                    f"article message is {size} bytes, over ingest.max_message_bytes={self.config.ingest.max_message_bytes}",
-                    url=item.url,
+                    f"article message is {size} bytes, over ingest.max_message_bytes={limit}",
+                    url=prepared.item_url,
                 )
         claim = self.store.claim(
-            aid,
-            canonical,
+            prepared.article_id,
+            prepared.canonical,
             message["content_hash"],
             self.source.name,
             self.owner,
             timedelta(minutes=self.config.ingest.claim_lease_minutes),
         )
         if claim.outcome is ClaimOutcome.DUPLICATE_URL:
-            self._duplicate("url", aid, aliases)
+            self._duplicate("url", prepared.article_id, prepared.aliases)
         elif claim.outcome is ClaimOutcome.DUPLICATE_CONTENT:
-            self._duplicate("content", claim.existing_id, aliases)
+            self._duplicate("content", claim.existing_id, prepared.aliases)
         else:
-            near_of = match.article_id if match else None
-            self.index.add(aid, signature, near_of)
-            self.pending.append(_Pending(message, signature_bytes(signature), near_of, aliases))
-            if len(self.pending) >= self.config.ingest.batch_size:
-                self.flush()
+            self.index.add(prepared.article_id, signature, near_of)
+            self.pending.append(_Pending(message, signature_bytes(signature), near_of, prepared.aliases))
 
     def _duplicate(self, by: str, existing_id: str | None, aliases: list[str]) -> None:
         self.counts.duplicate += 1
@@ -356,6 +376,20 @@ class _SourceIngest:
             self.pending = []
 
 
+@contextmanager
+def _item_errors(state: _SourceIngest, url: str) -> Iterator[None]:
+    """Count and dead-letter whatever goes wrong with one item; never let it stop the others."""
+    try:
+        yield
+    except IngestFailure as failure:
+        state.record_failure(failure, url)
+    except (SQLAlchemyError, KafkaError):
+        raise  # the seen store or Kafka, not the page: fail the task so that Airflow retries it
+    except Exception as exc:  # a bug or library error on one page must not stop the others
+        log.exception("ingest.item_crashed", source=state.source.name, url=url)
+        state.record_failure(IngestFailure("internal_error", f"{type(exc).__name__}: {exc}", url=url), url)
+
+
 def ingest_discovery(
     source: Source,
     discovery: Discovery,
@@ -378,17 +412,19 @@ def ingest_discovery(
     try:
         for failure in discovery.failures:
             state.record_failure(failure, failure.url or source.url)
-        # Oldest first, so that of two near-duplicates the earlier publication is the original.
-        for item in sorted(discovery.items, key=lambda i: (i.published_at is None, i.published_at or "")):
-            try:
-                state.process(item)
-            except IngestFailure as failure:
-                state.record_failure(failure, item.url)
-            except Exception as exc:  # a bug or library error on one page must not stop the others
-                log.exception("ingest.item_crashed", source=source.name, url=item.url)
-                state.record_failure(
-                    IngestFailure("internal_error", f"{type(exc).__name__}: {exc}", url=item.url), item.url
-                )
+        prepared: list[_Prepared] = []
+        for item in discovery.items:
+            with _item_errors(state, item.url):
+                ready = state.prepare(item)
+                if ready is not None:
+                    prepared.append(ready)
+        # Oldest publication first: of two near-duplicates in one run, the earlier one is the original.
+        prepared.sort(key=lambda p: (p.article.published_at is None, p.article.published_at or ""))
+        for ready in prepared:
+            with _item_errors(state, ready.item_url):
+                state.admit(ready)
+            if len(state.pending) >= config.ingest.batch_size:
+                state.flush()
         state.flush()
         if state.dead_letters:
             sink.send_dead_letters(state.dead_letters)
