@@ -9,6 +9,19 @@ import sys
 import structlog
 
 
+class _StderrLogger:
+    """Writes to whatever sys.stderr is at call time (pytest and redirects swap it)."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+def _stderr_logger_factory(*_args: object) -> _StderrLogger:
+    return _StderrLogger()
+
+
 def configure_logging(level: str | None = None) -> None:
     level_name = (level or os.environ.get("NEWS_LOG_LEVEL", "INFO")).upper()
     json_logs = os.environ.get("NEWS_LOG_FORMAT", "auto") == "json" or (
@@ -28,7 +41,7 @@ def configure_logging(level: str | None = None) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level_name)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger_factory,
         cache_logger_on_first_use=True,
     )
 
