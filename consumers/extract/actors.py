@@ -8,13 +8,14 @@ built once per process; resolving a phrase is a handful of dict lookups.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from spacy.tokens import Doc, Token
 
 from .geocode import Gazetteer, get_gazetteer, normalise
+from .triples import entity_span
 from .yamlio import load_yaml
 
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
@@ -79,6 +80,7 @@ class _Match:
     text: str  # the matched words as written ("U.S." out of the token "U.S.-South")
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     """Lookup key: accents folded, lower case, hyphens as spaces ("Al-Shabaab" == "al shabaab")."""
     return " ".join(normalise(text).replace("-", " ").split())
@@ -278,6 +280,9 @@ class ActorResolver:
                 return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
             return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
+        city = self.city_misread_as_person(head)
+        if city is not None:
+            return [Actor(text, city.name, city.country, None, start, end, "entity")]
         if head.ent_type_ in ACTOR_ENTITY_LABELS and head.pos_ == "PROPN":
             return [self._entity_actor(head, cues, text, start, end)]
         if modifier_actors:
@@ -362,18 +367,32 @@ class ActorResolver:
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         return [Actor(text, name, None, sector, start, end, info.kind)]
 
+    def city_misread_as_person(self, tok: Token) -> Any:
+        """A one-word PERSON entity that is a big city and nobody in the people list ("Kharkiv")."""
+        if tok.ent_type_ != "PERSON" or tok.ent_iob_ != "B":
+            return None
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and nxt.ent_iob_ == "I":
+            return None
+        if self.t.proper.get(_key(tok.text)) is not None:
+            return None
+        return self.t.gazetteer.big_city(tok.text)
+
     def _entity_actor(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> Actor:
         """A named person/organisation not in the dictionary: "Turkish Foreign Minister Hakan Fidan"."""
+        ent = entity_span(head)
+        if ent is not None:  # words of the name itself are no cue: "Paris Hilton" is not French
+            cues = [c for c in cues if c.last_token < ent.start]
         country_cues = self._country_cues(head, cues)
         sector = next((c.info.sector for c in cues if c.info.kind == "sector"), None)
         country = country_cues[0].country if country_cues else None
         if country_cues and country_cues[0].kind == "org" and country == "IGO":
             sector = "IGO"
-        ent_text = head.doc[start:end].text
-        for ent in head.doc.ents:
-            if ent.start <= head.i < ent.end:
-                ent_text = ent.text
-                break
+        ent_text = ent.text if ent is not None else head.doc[start:end].text
+        if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
+            place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"
+            if place is not None:
+                country = place.country
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")

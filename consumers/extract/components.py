@@ -63,6 +63,10 @@ for _name, _default in _EXTENSIONS.items():
         Doc.set_extension(_name, default=_default)
 
 
+def in_ranges(char: int, ranges: list[list[int]] | list[tuple[int, int]]) -> bool:
+    return any(start <= char < end for start, end in ranges)
+
+
 def _context_value(doc: Doc, key: str) -> Any:
     ctx = getattr(doc, "_context", None)
     return ctx.get(key) if isinstance(ctx, Mapping) else None
@@ -92,6 +96,10 @@ class DocContext:
             prev = doc[tok.i - 1]
             if not tok.is_space and ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)):
                 tok.is_sent_start = True
+                # A forced start after an unpunctuated line (a title) can make the parser cut off the
+                # first word ("Moscow | accused Kyiv ..."); a word can't be a sentence of its own here.
+                if tok.is_alpha and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_space:
+                    doc[tok.i + 1].is_sent_start = False
         doc._.boilerplate = self._boilerplate(doc.text)
         return doc
 
@@ -120,8 +128,9 @@ class ActorMentions:
         tables = self.tables
         actors: list[dict[str, Any]] = []
         countries: list[str] = []
+        skip = doc._.boilerplate or []
         for ent in doc.ents:
-            if ent.label_ not in ENTITY_LABELS_FOR_ACTORS:
+            if ent.label_ not in ENTITY_LABELS_FOR_ACTORS or in_ranges(ent.start_char, skip):
                 continue
             info = None
             for start, end, found in self._matches(doc, ent.start, ent.end):

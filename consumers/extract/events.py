@@ -63,6 +63,52 @@ class Candidate:
 
 
 @dataclass(slots=True)
+class Sentence:
+    """A sentence with what several events of it need, computed once (spaCy makes a new Token
+    object on every access, so repeated passes over a Span are what costs)."""
+
+    span: Span
+    index: int
+    tokens: list[Token]
+    ents: list[Span]
+    start: int  # character offsets of the sentence without surrounding whitespace
+    end: int
+    _lemmas: set[str] | None = None
+    _speaker: list[Token | None] | None = None
+    _conditional: set[int] | None = None
+
+    @classmethod
+    def of(cls, span: Span, index: int, doc_ents: list[Span]) -> Sentence:
+        tokens = list(span)
+        content = [t for t in tokens if not t.is_space]
+        start = content[0].idx if content else span.start_char
+        end = content[-1].idx + len(content[-1].text) if content else span.end_char
+        ents = [e for e in doc_ents if span.start <= e.start < span.end]
+        return cls(span, index, tokens, ents, start, end)
+
+    @property
+    def lemmas(self) -> set[str]:
+        if self._lemmas is None:
+            self._lemmas = {t.lemma_.lower() for t in self.tokens}
+        return self._lemmas
+
+    def according_to(self) -> Token | None:
+        if self._speaker is None:
+            self._speaker = [tr.according_to(self.tokens)]
+        return self._speaker[0]
+
+    def conditional(self) -> set[int]:
+        """Token indices inside "if/unless/until" clauses."""
+        if self._conditional is None:
+            out: set[int] = set()
+            for tok in self.tokens:
+                if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "until"} for m in tok.children):
+                    out.update(t.i for t in tok.subtree)
+            self._conditional = out
+        return self._conditional
+
+
+@dataclass(slots=True)
 class Context:
     """Per-document values the extractor needs."""
 
@@ -83,10 +129,12 @@ class EventExtractor:
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
-        for index, sent in enumerate(doc.sents):
-            if self._skipped(sent, ctx.skip_ranges):
+        doc_ents = list(doc.ents)
+        for index, span in enumerate(doc.sents):
+            sent = Sentence.of(span, index, doc_ents)
+            if any(s <= sent.start < e for s, e in ctx.skip_ranges):
                 continue
-            for ev in self.sentence_events(sent, index, ctx):
+            for ev in self.sentence_events(sent, ctx):
                 key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),
                        tuple(a["name"] for a in ev["target"]), ev["negated"])
                 if key in seen:  # the same event told twice in one article: keep the first
@@ -95,28 +143,31 @@ class EventExtractor:
                 events.append(ev)
         return events
 
-    def sentence_events(self, sent: Span, index: int, ctx: Context) -> list[dict[str, Any]]:
+    def sentence_events(self, sent: Sentence, ctx: Context) -> list[dict[str, Any]]:
         candidates = self._candidates(sent)
         if not candidates:
             return []
         self._link_complements(candidates)
         self._triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
-        lemmas = {t.lemma_.lower() for t in sent}
         built: list[dict[str, Any]] = []
         for cand in candidates:
             if cand.suppressed:
                 continue
-            ev = self._build(cand, sent, index, ctx, lemmas)
+            ev = self._build(cand, sent, ctx)
             if ev is not None:
                 built.append(ev)
         return self._merge(built)
 
     # -------------------------------------------------------------- candidates
-    def _candidates(self, sent: Span) -> list[Candidate]:
+    def _candidates(self, sent: Sentence) -> list[Candidate]:
         lex = self.lex
         out: list[Candidate] = []
         consumed: set[int] = set()
-        for tok in sent:
+        nouns: list[Token] = []
+        for tok in sent.tokens:
+            if tok.pos_ in {"NOUN", "PROPN"}:
+                nouns.append(tok)
+                continue
             if tok.is_space or tok.is_punct or not tr.is_verbal(tok):
                 continue
             lemma = lex.fix_lemma(tok.lemma_.lower())
@@ -137,8 +188,8 @@ class EventExtractor:
             if cand.event_type in COMPLEMENT_OWNERS:  # what is threatened/requested/alleged did not happen (yet)
                 for owned in self._owned_clauses(cand):
                     consumed.update(t.i for t in owned.subtree)
-        for tok in sent:
-            if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in consumed:
+        for tok in nouns:
+            if tok.i in consumed:
                 continue
             if tok.lemma_.lower() not in lex.trigger_lemmas and tok.lower_ not in lex.trigger_lemmas:
                 continue
@@ -306,7 +357,7 @@ class EventExtractor:
                     cand.condition = cond
 
     # -------------------------------------------------------------------- build
-    def _build(self, cand: Candidate, sent: Span, index: int, ctx: Context, lemmas: set[str]) -> dict[str, Any] | None:
+    def _build(self, cand: Candidate, sent: Sentence, ctx: Context) -> dict[str, Any] | None:
         trigger = cand.trigger
         targets_from_subject: list[Actor] = []
         speaker_tok = self._speaker(trigger, sent)
@@ -350,14 +401,14 @@ class EventExtractor:
         targets = [a for a in _unique(targets) if (a.name, a.country) not in source_keys]
         if not self._enough(cand, sources, targets, passive):
             return None
-        location = self._location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline)
+        location = self._location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         event_date, date_text = self._date(cand, sent, ctx.reference_date)
         negated = self._negated(cand)
         mode = cand.sense.mode or self._mode(cand, sources, ev_type)
         return {
             "event_type": ev_type,
             "mode": mode,
-            "context": self._contexts(ev_type, lemmas),
+            "context": self._contexts(ev_type, sent.lemmas),
             "action": self._action(cand),
             "source": [a.as_dict() for a in sources],
             "target": [a.as_dict() for a in targets],
@@ -367,9 +418,9 @@ class EventExtractor:
             "confidence": self._confidence(cand, sources, targets, location, inferred),
             "event_date": (event_date or ctx.reference_date).isoformat() if (event_date or ctx.reference_date) else None,
             "event_date_text": date_text if event_date else None,
-            "sentence_index": index,
-            "sentence_start": _content_start(sent),
-            "sentence_end": _content_end(sent),
+            "sentence_index": sent.index,
+            "sentence_start": sent.start,
+            "sentence_end": sent.end,
         }
 
     def _resolve(self, tok: Token | None, *, poss_country: str | None = None, descend: bool = False) -> list[Actor]:
@@ -465,6 +516,8 @@ class EventExtractor:
                 actors = []
                 if self._noun_sense(obj) is None and object_is_target:
                     actors = self._resolve(obj, poss_country=source_country, descend=True)
+                    if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
+                        actors = [a for a in actors if a.kind in PROPER_KINDS]
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar": the object's own prepositions
@@ -518,7 +571,7 @@ class EventExtractor:
         return out
 
     # ------------------------------------------------------------ annotations
-    def _speaker(self, trigger: Token, sent: Span) -> Token | None:
+    def _speaker(self, trigger: Token, sent: Sentence) -> Token | None:
         reporting = self.lex.reporting_verbs
         cur = trigger
         for _ in range(8):
@@ -539,7 +592,7 @@ class EventExtractor:
                     subj, _ = tr.clause_subject(child)
                     if subj is not None:
                         return subj
-        return tr.according_to(sent)
+        return sent.according_to()
 
     def _negated(self, cand: Candidate) -> bool:
         tok = cand.trigger
@@ -565,8 +618,9 @@ class EventExtractor:
         known = self.resolver.t.proper.get(tok.lower_) or self.resolver.t.exact.get(tok.text)
         if known is not None and known.kind in {"person", "org", "metonym", "demonym", "sector"}:
             return None  # "Vladimir Putin" is not the city of Vladimir, "UN" not a town in India
-        if tok.ent_type_ == "PERSON" and (known is None or known.kind not in {"capital", "country"}):
-            return None
+        named_place = tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in self.place_nouns  # "the town of X"
+        if tok.ent_type_ == "PERSON" and not named_place and (known is None or known.kind not in {"capital", "country"}):
+            return self.resolver.city_misread_as_person(tok)
         hint: str | None = None
         fallback: str | None = None
         if tok.lemma_.lower() in TOPIC_NOUNS:
@@ -580,12 +634,9 @@ class EventExtractor:
                 if code:
                     fallback = fallback or code
         names: list[str] = []
-        if tok.ent_type_:
-            for ent in doc.ents:
-                if ent.start <= tok.i < ent.end:
-                    if ent.label_ not in NON_PLACE_LABELS:
-                        names.append(ent.text)
-                    break
+        ent = tr.entity_span(tok)
+        if ent is not None and (ent.label_ not in NON_PLACE_LABELS or named_place):
+            names.append(ent.text)
         compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"]
         if compounds:
             names.append(doc[compounds[0].i : tok.i + 1].text)
@@ -613,7 +664,8 @@ class EventExtractor:
         return info.country if info is not None and info.kind == "demonym" else None
 
     def _location(
-        self, cand: Candidate, ev_type: str, sent: Span, actors: list[Actor], dateline: Place | None
+        self, cand: Candidate, ev_type: str, sent: Sentence, actors: list[Actor], dateline: Place | None,
+        targets: list[Actor] = (),  # type: ignore[assignment]
     ) -> Place | None:
         """Where it happened: a place phrase of the trigger ("met in Moscow"), of its object
         ("attacked a hotel in Mogadishu"), of its clause ("negotiations which began in Astana"), of the
@@ -643,6 +695,12 @@ class EventExtractor:
                 place = self._place(poss) if poss is not None else None  # "struck Kyiv's infrastructure"
             if place is not None:
                 return place
+        if ev_type in OBJECT_PLACE_TYPES:  # "air strikes on Gaza", "shelled Kharkiv": the place hit
+            for actor in targets:
+                if actor.kind in {"entity", "capital", "country"}:
+                    place = self._place(trigger.doc[actor.end - 1])
+                    if place is not None:
+                        return place
         if trigger.lemma_ in VISIT_LEMMAS:
             for _, pobj in tr.prep_objects(trigger, {"to"}):
                 place = self._place(pobj)
@@ -664,7 +722,7 @@ class EventExtractor:
                     return place
         return self._sentence_place(cand, ev_type, sent, actors) or dateline
 
-    def _sentence_place(self, cand: Candidate, ev_type: str, sent: Span, actors: list[Actor]) -> Place | None:
+    def _sentence_place(self, cand: Candidate, ev_type: str, sent: Sentence, actors: list[Actor]) -> Place | None:
         """A place named elsewhere in the sentence ("in/at/near X") that is not an actor, not what a
         threat/request/accusation is about, not inside an "if/until" clause, and not the place of
         something else ("the war in Gaza", "the attack on its embassy in Kabul")."""
@@ -672,10 +730,8 @@ class EventExtractor:
         if ev_type in COMPLEMENT_OWNERS:
             for owned in self._owned_clauses(cand):
                 excluded.update(t.i for t in owned.subtree)
-        for tok in sent:
-            if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "until"} for m in tok.children):
-                excluded.update(t.i for t in tok.subtree)
-        for tok in sent:
+        excluded |= sent.conditional()
+        for tok in sent.tokens:
             if tok.dep_ != "pobj" or tok.i in excluded:
                 continue
             head = tok.head
@@ -720,7 +776,7 @@ class EventExtractor:
             return node.i == cand.trigger.i and holder.i != cand.trigger.i
         return False
 
-    def _date(self, cand: Candidate, sent: Span, reference: date | None) -> tuple[date | None, str | None]:
+    def _date(self, cand: Candidate, sent: Sentence, reference: date | None) -> tuple[date | None, str | None]:
         ents = [e for e in sent.ents if e.label_ in {"DATE", "TIME"} and is_date_expression(e.text)]
         if not ents:
             return None, None
@@ -818,11 +874,6 @@ class EventExtractor:
         return round(min(1.0, max(0.05, score)), 3)
 
     @staticmethod
-    def _skipped(sent: Span, ranges: list[tuple[int, int]]) -> bool:
-        start = _content_start(sent)
-        return any(s <= start < e for s, e in ranges)
-
-    @staticmethod
     def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One sentence, one event per (type, source): "struck Kyiv ..., killing four people" is one attack."""
         merged: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -834,8 +885,11 @@ class EventExtractor:
                 continue
             names = {a["name"] for a in first["target"]}
             first["target"].extend(a for a in ev["target"] if a["name"] not in names)
-            if first["location"] is None:
-                first["location"] = ev["location"]
+            for key in ("location", "mode", "speaker"):
+                if first[key] is None:
+                    first[key] = ev[key]
+            if first["event_date_text"] is None and ev["event_date_text"] is not None:
+                first["event_date"], first["event_date_text"] = ev["event_date"], ev["event_date_text"]
             first["confidence"] = max(first["confidence"], ev["confidence"])
         return list(merged.values())
 
@@ -854,17 +908,3 @@ def _unique(actors: list[Actor]) -> list[Actor]:
             seen.add(key)
             out.append(actor)
     return out
-
-
-def _content_start(sent: Span) -> int:
-    for tok in sent:
-        if not tok.is_space:
-            return tok.idx
-    return sent.start_char
-
-
-def _content_end(sent: Span) -> int:
-    for tok in reversed(sent):
-        if not tok.is_space:
-            return tok.idx + len(tok.text)
-    return sent.end_char

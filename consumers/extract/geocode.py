@@ -26,6 +26,9 @@ MAX_CANDIDATES = 4
 # Alternate spellings ("Geneva" for "Genève", "Kiev" for "Kyiv") are indexed for the larger
 # cities only: they are what news names, and indexing all of them would triple the memory.
 MIN_ALTNAME_POPULATION = 15000
+# The small NER model tags some cities as people ("shelled Kharkiv"); a one-word "person" that
+# names a city this big is taken as the city.
+BIG_CITY = 200000
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class Place:
     lon: float
     geonameid: int | None
     kind: str  # "country", "city", "region"
+    population: int = 0
 
     def as_location(self) -> dict[str, Any]:
         return {
@@ -90,8 +94,8 @@ class Gazetteer:
             if city["countrycode"] == "US":
                 state_coords.setdefault(city.get("admin1code") or "", []).append((lat, lon))
             row = len(self._cities)
-            self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city"))
             pop = int(city.get("population") or 0)
+            self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city", pop))
             keys = {normalise(city["name"]): 1}
             if pop >= MIN_ALTNAME_POPULATION:
                 for alt in city.get("alternatenames", ()):
@@ -139,6 +143,13 @@ class Gazetteer:
         self._supplement: dict[str, Place] = {}
         for name, (iso3, lat, lon) in load_yaml(PLACES_PATH).items():
             self._supplement[normalise(name)] = Place(name, iso3, float(lat), float(lon), None, "region")
+
+    def big_city(self, name: str, min_population: int = BIG_CITY) -> Place | None:
+        """A city of at least `min_population` by its primary or alternate name (or None)."""
+        rows = self._city_index.get(normalise(name))
+        if rows and self._cities[rows[0]].population >= min_population:
+            return self._cities[rows[0]]
+        return None
 
     def country(self, iso3: str | None) -> Place | None:
         """The representative point of a country (None for IGO or unknown codes)."""

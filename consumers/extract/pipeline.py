@@ -1,10 +1,13 @@
 """Public API of the extractor: load the spaCy pipeline once, turn articles into schema-valid events.
 
 Title handling: when an article has a title that its text does not already start with, the
-pipeline analyses ``title + "\\n\\n" + text`` (the title becomes its own sentence). Event
-``sentence_offsets`` always point into the article's own strings: for ``section == "body"``
-``article["text"][start:end] == event["sentence"]``, for ``section == "title"``
-``article["title"][start:end] == event["sentence"]``.
+pipeline analyses ``title + "\\n\\n" + text`` (the title becomes its own sentence, so headline
+events such as "Rein in Assad, Trump tells Moscow" are coded). That analysed text is what the
+enriched article carries as ``text``, and every event's ``sentence_offsets`` index it:
+``enriched["text"][start:end] == event["sentence"]``. When the title is prepended, offsets into
+the original ``article["text"]`` are ``start - (len(title) + 2)``; events with ``start <
+len(title)`` come from the title. Articles whose text already starts with the title (as
+trafilatura output often does) are analysed and reported unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
-from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT
+from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT, in_ranges
 from .dates import parse_published
 
 EXTRACTOR_NAME = "newsevents-extractor"
@@ -131,19 +134,11 @@ def event_id(article_id: str, sentence_index: int, event_type: str, sources: lis
 
 def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extracted_at: str | None = None) -> ArticleResult:
     article_id = str(article["id"])
-    title_chars = doc._.title_chars or 0
     title = article.get("title")
-    body = article.get("text") or ""
     published = article.get("published_at") if parse_published(article.get("published_at")) else None
     events: list[dict[str, Any]] = []
     for core in doc._.events or []:
         start, end = core["sentence_start"], core["sentence_end"]
-        if title_chars and start < title_chars:
-            section, source_text = "title", title or ""
-            end = min(end, len(source_text))
-        else:
-            section, source_text = "body", body
-            start, end = start - title_chars, end - title_chars
         sources = [a["name"] for a in core["source"]]
         targets = [a["name"] for a in core["target"]]
         event: dict[str, Any] = {
@@ -163,9 +158,8 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "source": core["source"],
             "target": core["target"],
             "location": core["location"],
-            "sentence": source_text[start:end],
+            "sentence": doc.text[start:end],
             "sentence_offsets": {"start": start, "end": end},
-            "section": section,
             "negated": core["negated"],
             "speaker": core["speaker"],
             "confidence": core["confidence"],
@@ -174,14 +168,17 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
         if extracted_at:
             event["extracted_at"] = extracted_at
         events.append(event)
-    entity_counts = Counter((ent.text, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS)
+    skip = doc._.boilerplate or []
+    entity_counts = Counter(
+        (ent.text, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS and not in_ranges(ent.start_char, skip)
+    )
     enriched: dict[str, Any] = {
         "schema_version": 1,
         "article_id": article_id,
         "url": article.get("canonical_url") or article.get("url"),
         "source": article.get("source"),
         "title": title,
-        "text": body,
+        "text": doc.text,
         "authors": list(article.get("authors") or []),
         "tags": list(article.get("tags") or []),
         "published_at": published,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Span, Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -188,7 +190,7 @@ def ancestors_within(tok: Token, limit: int) -> list[Token]:
     return out
 
 
-def according_to(sent: Span) -> Token | None:
+def according_to(sent: Iterable[Token]) -> Token | None:
     """The X of "according to X" anywhere in the sentence."""
     for tok in sent:
         if tok.lower_ == "according":
@@ -203,6 +205,20 @@ def according_to(sent: Span) -> Token | None:
                 if pobj is not None:
                     return pobj
     return None
+
+
+def entity_span(tok: Token) -> Span | None:
+    """The named entity a token is part of (from its IOB tags: cheaper than scanning doc.ents)."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=tok.ent_type_)
 
 
 def is_pronoun(tok: Token) -> bool:

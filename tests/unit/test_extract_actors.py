@@ -1,0 +1,85 @@
+"""Actor resolution: countries, demonyms, metonyms, leaders, organisations, sectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def source_of(extract: Extract, text: str) -> dict[str, Any]:
+    events = extract(text)
+    assert events, text
+    return events[0]["source"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "sector"),
+    [
+        ("The Kremlin accused Kyiv of lying.", "RUS", "GOV"),
+        ("Moscow condemned the decision.", "RUS", "GOV"),
+        ("Washington blamed Damascus for the attack.", "USA", "GOV"),
+        ("The White House praised Japan.", "USA", "GOV"),
+        ("Beijing warned Taipei.", "CHN", "GOV"),
+        ("The Pentagon deployed warships.", "USA", "MIL"),
+        ("Syrian rebels attacked a checkpoint.", "SYR", "REB"),
+        ("US troops withdrew from Iraq.", "USA", "MIL"),
+        ("The Russian foreign minister met Chinese officials.", "RUS", "GOV"),
+        ("Russian Federation accused Ukraine of sabotage.", "RUS", None),
+        ("Putin met Xi.", "RUS", "GOV"),
+        ("Lavrov met Tillerson.", "RUS", "GOV"),
+        ("Tillerson met Lavrov.", "USA", "GOV"),
+        ("Trump met Putin.", "USA", "GOV"),
+        ("Assad thanked Iran.", "SYR", "GOV"),
+        ("Erdogan criticised Sweden.", "TUR", "GOV"),
+        ("Rouhani praised Russia.", "IRN", "GOV"),
+        ("Peskov denied the report.", "RUS", "GOV"),
+        ("McMaster warned Russia.", "USA", "GOV"),
+        ("Staffan de Mistura met Syrian officials.", "IGO", "IGO"),
+        ("The United Nations urged Israel to halt the operation.", "IGO", "IGO"),
+        ("NATO condemned Russia.", "IGO", "IGO"),
+        ("The EU imposed sanctions on Iran.", "IGO", "IGO"),
+        ("The African Union suspended Gabon.", "IGO", "IGO"),
+        ("Kenyan opposition supporters protested in Nairobi.", "KEN", "OPP"),
+        ("Hundreds of Chinese residents demonstrated in Beijing.", "CHN", "CVL"),
+        ("Sudan's army chief refused to attend the talks.", "SDN", "MIL"),
+        ("Hezbollah's leader threatened Israel.", "LBN", "REB"),
+        ("Turkish Foreign Minister Hakan Fidan met Iranian officials.", "TUR", "GOV"),
+        ("Amnesty International criticised Qatar.", None, "NGO"),
+    ],
+)
+def test_source_actor(extract: Extract, text: str, country: str | None, sector: str | None) -> None:
+    actor = source_of(extract, text)
+    assert (actor["country"], actor["sector"]) == (country, sector), actor
+
+
+def test_leader_canonical_names(extract: Extract) -> None:
+    assert source_of(extract, "Putin met Xi.")["name"] == "Vladimir Putin"
+    assert source_of(extract, "Assad thanked Iran.")["name"] == "Bashar al-Assad"
+
+
+def test_metonyms_share_a_canonical_name(extract: Extract) -> None:
+    assert source_of(extract, "The Kremlin condemned NATO.")["name"] == source_of(extract, "Moscow condemned NATO.")["name"] == "Russia government"
+
+
+def test_two_demonyms_give_two_actors(extract: Extract) -> None:
+    ev = extract("Turkish and Iraqi security forces coordinated an operation.")[0]
+    assert [(a["country"], a["sector"]) for a in ev["source"]] == [("TUR", "MIL"), ("IRQ", "MIL")]
+
+
+def test_pro_prefix_is_not_nationality(extract: Extract) -> None:
+    assert source_of(extract, "Pro-Palestinian activists occupied a building.")["country"] is None
+
+
+def test_possessive_pronoun_takes_the_subjects_country(extract: Extract) -> None:
+    ev = extract("Putin met with his security council.")[0]
+    assert (ev["target"][0]["country"], ev["target"][0]["sector"]) == ("RUS", "GOV")
+
+
+def test_city_as_target_stands_for_its_country(extract: Extract) -> None:
+    ev = extract("Russian forces shelled Kharkiv overnight.")[0]
+    assert ev["target"][0]["country"] == "UKR"
+    assert extract("Paris Hilton visited Moscow.")[0]["source"][0]["country"] is None

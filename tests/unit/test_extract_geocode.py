@@ -1,0 +1,63 @@
+"""The offline gazetteer and event locations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from consumers.extract.geocode import get_gazetteer
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def test_gazetteer_cities_countries_states_and_regions() -> None:
+    gaz = get_gazetteer()
+    moscow = gaz.lookup("Moscow")
+    assert (moscow.country, moscow.geonameid, moscow.kind) == ("RUS", 524901, "city")
+    assert abs(moscow.lat - 55.75) < 0.1 and abs(moscow.lon - 37.62) < 0.1
+    assert gaz.lookup("Geneva").country == "CHE"  # alternate name of Genève
+    assert gaz.lookup("Kiev").name == "Kyiv"
+    assert gaz.lookup("Alaska").country == "USA"  # a US state
+    assert gaz.lookup("Tal Abyad").country == "SYR"  # supplementary regions
+    assert gaz.lookup("Nowhere-on-Earth") is None
+    syria = gaz.lookup("Syria")
+    assert syria.kind == "country" and syria.geonameid == 163843
+    assert 32 < syria.lat < 37.5 and 35.5 < syria.lon < 42.5  # the representative point lies in Syria
+
+
+def test_country_hint_disambiguates() -> None:
+    gaz = get_gazetteer()
+    assert gaz.lookup("Tripoli", "LBN").country == "LBN"
+    assert gaz.lookup("Tripoli", "LBY").country == "LBY"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("In Moscow, Putin met with his security council.", "Moscow", "RUS"),
+        ("Lavrov held talks with Tillerson in Washington.", "Washington", "USA"),
+        ("Russian forces withdrew from the city of Kherson.", "Kherson", "UKR"),
+        ("Russia and Iran reached an agreement in Astana, Kazakhstan.", "Astana", "KAZ"),
+        ("Kurdish fighters abandoned their positions in the Syrian town of Tal Abyad.", "Tal Abyad", "SYR"),
+        ("Ukrainian drones attacked an oil refinery in Russia's Krasnodar region.", "Krasnodar", "RUS"),
+        ("Protesters stormed the Swedish embassy in Baghdad.", "Baghdad", "IRQ"),
+    ],
+)
+def test_event_location(extract: Extract, text: str, name: str, country: str) -> None:
+    events = extract(text)
+    assert events and events[0]["location"] is not None, events
+    loc = events[0]["location"]
+    assert (loc["name"], loc["country"]) == (name, country)
+    assert isinstance(loc["lat"], float) and isinstance(loc["lon"], float)
+
+
+def test_place_of_a_topic_is_not_the_event_location(extract: Extract) -> None:
+    ev = extract("Germany's foreign minister called for a humanitarian pause in the fighting in Gaza.")[0]
+    assert ev["event_type"] == "REQUEST" and ev["location"] is None
+
+
+def test_dateline_is_the_fallback_location(extract: Extract) -> None:
+    ev = extract("KABUL (Reuters) - The Taliban ordered the closure of all beauty salons.")[0]
+    assert ev["location"]["country"] == "AFG"
