@@ -7,10 +7,11 @@ built once per process; resolving a phrase is a handful of dict lookups.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -36,7 +37,8 @@ QUANTITY_HEADS = frozenset({
     "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part",
 })
 # Modifier-only cues ("Russian plan", "U.S.-Saudi proposal") are taken for these dependency labels.
-MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod", "advmod", "conj"})
+NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
+                          "punct", "prep", "cc", "conj", "predet"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
@@ -149,7 +151,7 @@ class ActorTables:
         out: list[_Unit] = []
         for tok in doc[start:end]:
             text = tok.text
-            if text in {"-", "–", "'s", "’s", "'", '"', ",", "(", ")"}:
+            if text in {"-", "–", "'s", "’s", "'", '"', ",", "(", ")"}:  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
                 continue
             if "-" in text and len(text) > 1:
                 out.extend(_Unit(part, tok.i) for part in text.split("-") if part)
@@ -237,7 +239,7 @@ class ActorResolver:
         """Token range of the pre-head part of a noun phrase (determiners, modifiers, possessors)."""
         start = head.i
         for child in head.lefts:
-            if child.dep_ in {"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case", "punct", "prep", "cc", "conj", "predet"}:
+            if child.dep_ in NP_LEFT_DEPS:
                 start = min(start, child.left_edge.i)
         return start, head.i + 1
 
@@ -360,7 +362,8 @@ class ActorResolver:
                 if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across"}:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and depth < 2:
-                            sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1) if a.country and a.kind in {"country", "modifier", "capital"}]
+                            sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1)
+                                   if a.country and a.kind in {"country", "modifier", "capital"}]
                             if sub:
                                 c = sub[0].country
                                 return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]

@@ -44,7 +44,7 @@ BOILERPLATE_LINE = re.compile(
     r"copyright .*|©.*|all rights reserved.*)\s*$",
     re.IGNORECASE,
 )
-DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{2,40}?)(?:,\s*[A-Z][A-Za-z .]+?)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+")
+DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{2,40}?)(?:,\s*[A-Z][A-Za-z .]+?)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+")  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
 ENTITY_LABELS_FOR_ACTORS = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"})
 
 _EXTENSIONS: dict[str, Any] = {
@@ -125,16 +125,14 @@ class ActorMentions:
         self.tables = get_actor_tables()
 
     def __call__(self, doc: Doc) -> Doc:
-        tables = self.tables
         actors: list[dict[str, Any]] = []
         countries: list[str] = []
         skip = doc._.boilerplate or []
         for ent in doc.ents:
             if ent.label_ not in ENTITY_LABELS_FOR_ACTORS or in_ranges(ent.start_char, skip):
                 continue
-            info = None
-            for start, end, found in self._matches(doc, ent.start, ent.end):
-                info = found
+            infos = self._matches(doc, ent.start, ent.end)
+            info = infos[-1] if infos else None  # the head of a name is at its end
             if info is None or (info.country is None and info.kind != "org"):
                 continue
             actors.append({
@@ -147,9 +145,8 @@ class ActorMentions:
         doc._.countries = countries
         return doc
 
-    def _matches(self, doc: Doc, start: int, end: int) -> list[tuple[int, int, Any]]:
-        return [(m.first_token, m.last_token + 1, m.info) for m in self.tables.scan(doc, start, end)
-                if m.info.kind != "sector"]
+    def _matches(self, doc: Doc, start: int, end: int) -> list[Any]:
+        return [m.info for m in self.tables.scan(doc, start, end) if m.info.kind != "sector"]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ActorMentions, (None, self.name))

@@ -26,7 +26,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 
 _PREFIX = re.compile(r"^(on|in|since|by|from|during|as of|until|till|late|early|earlier|later|last|this|the|"
                      r"past|previous|next|coming|mid)\s+")
-_SUFFIX = re.compile(r"('s|’s|\s+(morning|afternoon|evening|night|overnight))$")
+_SUFFIX = re.compile(r"('s|’s|\s+(morning|afternoon|evening|night|overnight))$")  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
 _AGO = re.compile(r"^(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple)\s+"
                   r"(?:of\s+)?(day|week|month|year|decade)s?\s+ago$")
 _PERIOD = re.compile(r"^(earlier\s+this|earlier\s+in\s+the|this|last|past|previous)\s+(week|weekend|month|year)$")
@@ -126,7 +126,7 @@ def _rules(expr: str, base: date) -> date | None:
 @lru_cache(maxsize=8192)
 def normalise_date(expression: str, base: date | None) -> date | None:
     """Resolve a date expression against the publication date; None when it names no point in time."""
-    expr = " ".join(expression.lower().replace("’", "'").split()).strip(" ,.")
+    expr = " ".join(expression.lower().replace("’", "'").split()).strip(" ,.")  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
     if not expr or not is_date_expression(expr):
         return None
     if base is not None:

@@ -113,11 +113,13 @@ def score(items: list[dict[str, Any]], predictions: list[list[dict[str, Any]]]) 
                 if match["country"] == actor["country"]:
                     correct += 1
                 else:
-                    errors.append({"id": item["id"], "kind": "actor_country", "text": actor["text"], "gold": actor["country"], "predicted": match["country"]})
+                    errors.append({"id": item["id"], "kind": "actor_country", "text": actor["text"],
+                                   "gold": actor["country"], "predicted": match["country"]})
                 if match["sector"] == actor.get("sector"):
                     sector_correct += 1
         if g_types != p_types:
-            errors.append({"id": item["id"], "kind": "event_type", "gold": sorted(g_types.elements()), "predicted": sorted(p_types.elements())})
+            errors.append({"id": item["id"], "kind": "event_type",
+                           "gold": sorted(g_types.elements()), "predicted": sorted(p_types.elements())})
     result: dict[str, Any] = {dim: _prf(*counts[dim]) for dim in DIMENSIONS}
     result["actor_country"] = {
         "accuracy": round(correct / found, 4) if found else 0.0,
@@ -135,7 +137,8 @@ def format_report(result: dict[str, Any]) -> str:
     lines = [f"items: {result['items']}", f"{'dimension':<18}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'pred':>6}{'gold':>6}"]
     for dim in DIMENSIONS:
         m = result[dim]
-        lines.append(f"{dim:<18}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['tp']:>6}{m['predicted']:>6}{m['gold']:>6}")
+        scores = f"{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}"
+        lines.append(f"{dim:<18}{scores}{m['tp']:>6}{m['predicted']:>6}{m['gold']:>6}")
     a = result["actor_country"]
     lines.append(f"actor-country accuracy {a['accuracy']:.3f} over {a['found']} of {a['gold']} annotated actors "
                  f"(coverage {a['coverage']:.3f}); sector accuracy {a['sector_accuracy']:.3f}")
@@ -143,7 +146,8 @@ def format_report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m consumers.extract.evaluate", description=__doc__.split("\n\n")[0])
+    description = (__doc__ or "").split("\n\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m consumers.extract.evaluate", description=description)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="annotated JSONL (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--errors", action="store_true", help="also list items whose event types or actor countries differ")

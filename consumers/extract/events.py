@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from . import triples as tr
-from .actors import Actor, ActorResolver, PROPER_KINDS
+from .actors import PROPER_KINDS, Actor, ActorResolver
 from .dates import is_date_expression, normalise_date
 from .geocode import Gazetteer, Place
 from .lexicon import Lexicon, Sense, VerbEntry
@@ -261,9 +261,9 @@ class EventExtractor:
         if obj is not None:
             out.append(obj)
             if obj.lemma_.lower() in LOOK_THROUGH_NOUNS or obj.lower_ in {"million", "billion"}:
-                for prep, pobj in tr.prep_objects(obj, {"of", "in"}):
+                for _prep, pobj in tr.prep_objects(obj, {"of", "in"}):
                     out.append(pobj)
-        for prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
+        for _prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
             if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
                 out.append(pobj)
         return out
@@ -286,7 +286,7 @@ class EventExtractor:
             if entry.default is not None:
                 return entry.default
             if word in LOOK_THROUGH_NOUNS:
-                for prep, pobj in tr.prep_objects(tok, {"of"}):
+                for _prep, pobj in tr.prep_objects(tok, {"of"}):
                     return self._noun_sense(pobj)
             return None
         return None
@@ -319,7 +319,7 @@ class EventExtractor:
             if child.dep_ == "xcomp" or _same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS):
                 owned.append(child)
         if cand.event_type in COMPLEMENT_OWNERS:
-            for prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
+            for _prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
                 if pobj.dep_ == "pcomp" or tr.is_verbal(pobj):
                     owned.append(pobj)
         purpose = tr.purpose_clause(verb)
@@ -457,9 +457,7 @@ class EventExtractor:
             if not sources:
                 return False
             return bool(targets) or len(sources) >= 2 or cand.event_type in SOURCE_ONLY_NOMINALS
-        if not sources and not (passive and targets):
-            return False
-        return True
+        return bool(sources) or (passive and bool(targets))
 
     def _noun_sources(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
         """Sources of a nominal event: possessor, actor modifiers ("US air strikes"), "by X";
@@ -580,11 +578,11 @@ class EventExtractor:
                 break
             if cur.dep_ == "conj" and tr.first_child(cur, tr.SUBJECT_DEPS) is not None:
                 break  # "he sought ties but tensions grew": a new clause with its own subject is narration
-            if cur.dep_ in {"ccomp", "parataxis"} and self.lex.fix_lemma(head.lemma_.lower()) in reporting:
-                if not (head.lemma_ == "tell" and tr.directive_complement(head) is not None):
-                    subj, _ = tr.clause_subject(head)
-                    if subj is not None:
-                        return subj
+            reported = cur.dep_ in {"ccomp", "parataxis"} and self.lex.fix_lemma(head.lemma_.lower()) in reporting
+            if reported and not (head.lemma_ == "tell" and tr.directive_complement(head) is not None):
+                subj, _ = tr.clause_subject(head)
+                if subj is not None:
+                    return subj
             cur = head
         for anc in (trigger, *tr.ancestors_within(trigger, 3)):
             for child in anc.children:
@@ -648,7 +646,7 @@ class EventExtractor:
             if place is not None:
                 return place
         if depth < 2:
-            for prep, pobj in tr.prep_objects(tok, {"of", "in", "near", "around", "outside", "inside", "across", "throughout"}):
+            for _prep, pobj in tr.prep_objects(tok, {"of", "in", "near", "around", "outside", "inside", "across", "throughout"}):
                 place = self._place(pobj, depth + 1)
                 if place is not None:
                     return place

@@ -56,7 +56,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-        text = text.replace("’", "'").replace("–", "-")
+        text = text.replace("’", "'").replace("–", "-")  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
     text = text.strip().lower()
     if text.startswith("the "):
         text = text[4:]

@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-
 from .yamlio import load_yaml
 
 PLOVER_TYPES: tuple[str, ...] = (

@@ -137,9 +137,9 @@ def is_hypothetical(verb: Token) -> bool:
 def purpose_clause(tok: Token) -> Token | None:
     """An infinitive of purpose without its own subject: "staged a sit-in to demand ..."."""
     for child in tok.children:
-        if child.dep_ in {"advcl", "acl", "relcl"} and is_verbal(child) and first_child(child, SUBJECT_DEPS) is None:
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-                return child
+        subjectless = child.dep_ in {"advcl", "acl", "relcl"} and is_verbal(child) and first_child(child, SUBJECT_DEPS) is None
+        if subjectless and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child
     return None
 
 
@@ -169,9 +169,9 @@ def directive_complement(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "xcomp" and is_verbal(child):
             return child
-        if child.dep_ in {"ccomp", "dep", "parataxis", "advcl"} and child.tag_ == "VB" and first_child(child, SUBJECT_DEPS) is None:
-            if not any(c.dep_ in {"aux", "mark"} for c in child.children):
-                return child
+        imperative = child.dep_ in {"ccomp", "dep", "parataxis", "advcl"} and child.tag_ == "VB"
+        if imperative and first_child(child, SUBJECT_DEPS) is None and not any(c.dep_ in {"aux", "mark"} for c in child.children):
+            return child
     return None
 
 

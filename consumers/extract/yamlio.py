@@ -30,4 +30,4 @@ DataLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|Fa
 
 def load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=DataLoader)  # noqa: S506 - DataLoader is a SafeLoader
+        return yaml.load(fh, Loader=DataLoader)

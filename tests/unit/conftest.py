@@ -24,7 +24,9 @@ def extract(nlp: Any) -> Callable[..., list[dict[str, Any]]]:
     """extract(text, published_at=..., article_id=..., title=...) -> schema events."""
     from consumers.extract.pipeline import extract_events
 
-    def run(text: str, published_at: str | None = "2024-03-15T12:00:00Z", article_id: str = "test", title: str | None = None) -> list[dict[str, Any]]:
+    def run(
+        text: str, published_at: str | None = "2024-03-15T12:00:00Z", article_id: str = "test", title: str | None = None
+    ) -> list[dict[str, Any]]:
         return extract_events(nlp, text, published_at=published_at, article_id=article_id, title=title)
 
     return run

@@ -33,7 +33,10 @@ def test_pipeline_is_loaded_once_with_the_event_components(nlp: Any) -> None:
 
 def test_doc_extensions_with_nlp_pipe_contexts(nlp: Any) -> None:
     texts = [
-        ("MOSCOW (Reuters) - Russia and China staged joint naval drills on Thursday.", {"article_id": "a", "published_at": "2023-07-21T06:00:00Z"}),
+        (
+            "MOSCOW (Reuters) - Russia and China staged joint naval drills on Thursday.",
+            {"article_id": "a", "published_at": "2023-07-21T06:00:00Z"},
+        ),
         ("The museum reopened after a renovation.", {"article_id": "b", "published_at": None}),
     ]
     docs = list(nlp.pipe(texts, as_tuples=True, batch_size=2))
