@@ -139,7 +139,8 @@ class ActorMentions:
                 "text": ent.text, "name": info.name, "country": info.country, "sector": info.sector,
                 "start_char": ent.start_char, "end_char": ent.end_char, "label": ent.label_,
             })
-            if info.country and info.country != "IGO" and info.country not in countries:
+            # a wire credit ("(AP)", "Reuters") says nothing about the countries in the story
+            if info.country and info.country != "IGO" and info.sector != "MED" and info.country not in countries:
                 countries.append(info.country)
         doc._.actors = actors
         doc._.countries = countries

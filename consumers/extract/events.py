@@ -416,7 +416,7 @@ class EventExtractor:
             "negated": negated,
             "speaker": speaker[0].as_dict() if speaker else None,
             "confidence": self._confidence(cand, sources, targets, location, inferred),
-            "event_date": (event_date or ctx.reference_date).isoformat() if (event_date or ctx.reference_date) else None,
+            "event_date": when.isoformat() if (when := event_date or ctx.reference_date) else None,
             "event_date_text": date_text if event_date else None,
             "sentence_index": sent.index,
             "sentence_start": sent.start,
@@ -883,9 +883,9 @@ class EventExtractor:
                 continue
             names = {a["name"] for a in first["target"]}
             first["target"].extend(a for a in ev["target"] if a["name"] not in names)
-            for key in ("location", "mode", "speaker"):
-                if first[key] is None:
-                    first[key] = ev[key]
+            for field_name in ("location", "mode", "speaker"):
+                if first[field_name] is None:
+                    first[field_name] = ev[field_name]
             if first["event_date_text"] is None and ev["event_date_text"] is not None:
                 first["event_date"], first["event_date_text"] = ev["event_date"], ev["event_date_text"]
             first["confidence"] = max(first["confidence"], ev["confidence"])

@@ -182,7 +182,7 @@ def sentence_root(tok: Token) -> Token:
 
 
 def ancestors_within(tok: Token, limit: int) -> list[Token]:
-    out = []
+    out: list[Token] = []
     cur = tok
     while cur.head.i != cur.i and len(out) < limit:
         cur = cur.head
