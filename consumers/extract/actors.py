@@ -40,6 +40,7 @@ QUANTITY_HEADS = frozenset({
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +256,8 @@ class ActorResolver:
         self, head: Token, poss_country: str | None, modifier_actors: bool, descend: bool, depth: int
     ) -> list[Actor]:
         doc = head.doc
-        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"}:
-            return []
+        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or head.lemma_.lower() in WATERS:
+            return []  # "the Sea of Japan" is a place, not Japan
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3:
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)

@@ -260,9 +260,9 @@ class EventExtractor:
         out: list[Token] = []
         if obj is not None:
             out.append(obj)
-            if obj.lemma_.lower() in LOOK_THROUGH_NOUNS or obj.lower_ in {"million", "billion"}:
-                for _prep, pobj in tr.prep_objects(obj, {"of", "in"}):
-                    out.append(pobj)
+            # "a package of sanctions", "500 million euros in aid", "$2 billion in loans"
+            for _prep, pobj in tr.prep_objects(obj, {"of", "in"}):
+                out.append(pobj)
         for _prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
             if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
                 out.append(pobj)
@@ -343,9 +343,12 @@ class EventExtractor:
             for child in self._owned_clauses(cand):
                 if cand.complement is None:
                     cand.complement = child
-                inner = by_token.get(child.i)
-                if inner is not None and inner is not cand:
-                    inner.suppressed = True
+                # what is alleged, threatened, requested or refused is content, not another event
+                scope = [t.i for t in child.subtree] if cand.event_type in COMPLEMENT_OWNERS else [child.i]
+                for i in scope:
+                    inner = by_token.get(i)
+                    if inner is not None and inner is not cand:
+                        inner.suppressed = True
             # "vowed to retaliate" / "would retaliate if Finland deployed troops" are threats.
             head = verb.head
             if cand.event_type in FORCEFUL_TYPES or cand.trigger.lemma_ == "retaliate":
@@ -385,6 +388,9 @@ class EventExtractor:
             if passive:
                 ag = tr.agent(trigger)
                 sources = self._resolve(ag) if ag is not None else []
+                if not sources and cand.event_type in {"MOBILIZE", "RETREAT"}:
+                    # "army units were deployed": the units are who mobilised
+                    sources, targets_from_subject = targets_from_subject, []
             if cand.sense.speaker_is_source:
                 targets_from_subject, sources = sources, list(speaker)
             if cand.entry is not None and cand.entry.protest_if_civilian and any(a.sector in CIVILIAN_SECTORS for a in sources):
@@ -399,6 +405,9 @@ class EventExtractor:
             sources = _unique(sources + reciprocal)
         source_keys = {(a.name, a.country) for a in sources}
         targets = [a for a in _unique(targets) if (a.name, a.country) not in source_keys]
+        if ev_type == "SANCTION":  # "withdrew its ambassador from Kyiv": the target is Kyiv, not Russia's envoy
+            own = {a.country for a in sources if a.country}
+            targets = [a for a in targets if not (a.country in own and a.text.lower().startswith(("its ", "their ")))]
         if not self._enough(cand, sources, targets, passive):
             return None
         location = self._location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
@@ -735,7 +744,7 @@ class EventExtractor:
             head = tok.head
             if not (head.lower_ in LOCATION_PREPS or (head.lower_ == "to" and head.head.lemma_ in VISIT_LEMMAS | {"trip"})):
                 continue
-            if tok.ent_type_ not in PLACE_ENTITY_LABELS and tok.pos_ != "PROPN":
+            if tok.ent_type_ not in PLACE_ENTITY_LABELS and tok.pos_ != "PROPN" and tok.lemma_.lower() not in self.place_nouns:
                 continue
             if self._describes_other(head.head, cand, ev_type) or self._other_clause(tok, cand):
                 continue
@@ -816,6 +825,9 @@ class EventExtractor:
         if ev_type != "ASSAULT":
             return None
         words: list[str] = [cand.trigger.lower_, cand.trigger.lemma_.lower()]
+        obj = tr.direct_object(cand.trigger) if cand.kind != "noun" else None
+        if obj is not None:  # "fired a ballistic missile"
+            words.extend(t.lower_ for t in obj.subtree if t.i <= obj.i)
         if cand.noun is not None:
             words.extend(c.lower_ for c in cand.noun.lefts)
             words.append(cand.noun.lower_)
