@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from spacy.language import Language
@@ -164,8 +165,6 @@ class EventCoder:
         warm_up()
 
     def __call__(self, doc: Doc) -> Doc:
-        from datetime import date
-
         dateline = self._dateline(doc)
         doc._.dateline = dateline.as_location() if dateline else None
         ref = doc._.reference_date

@@ -682,7 +682,7 @@ class EventExtractor:
         trigger = cand.trigger
         obj = tr.direct_object(trigger) if cand.kind != "noun" else None
         anchors = [trigger] + [t for t in (cand.noun, obj) if t is not None and t.i != trigger.i]
-        if obj is not None and not _same(obj, cand.noun) and self._describes_other(obj, cand, "") and obj in anchors:
+        if obj is not None and not _same(obj, cand.noun) and self._describes_other(obj, cand, ev_type) and obj in anchors:
             anchors.remove(obj)  # "condemned the attack on its embassy in Kabul": the attack's place
         for anchor in anchors:
             for _, pobj in tr.prep_objects(anchor, preps):
@@ -771,8 +771,6 @@ class EventExtractor:
                     sense = self._noun_sense(cur)
                     if sense is not None and sense.type != ev_type:
                         return True
-                if ev_type in VERBAL_TYPES and cur.head.dep_ in {"dobj", "pobj", "nsubjpass"} | tr.OBJECT_DEPS:
-                    pass
             if cur.head.i == cur.i or tr.is_verbal(cur):
                 break
             cur = cur.head
