@@ -76,6 +76,7 @@ class Sentence:
     _lemmas: set[str] | None = None
     _speaker: list[Token | None] | None = None
     _conditional: set[int] | None = None
+    triggers: set[int] = field(default_factory=set)  # verbs that trigger an event in this sentence
 
     @classmethod
     def of(cls, span: Span, index: int, doc_ents: list[Span]) -> Sentence:
@@ -123,7 +124,6 @@ class EventExtractor:
         self.resolver = resolver
         self.gaz = gazetteer
         self.place_nouns = lexicon.place_nouns
-        self._triggers: set[int] = set()
 
     # ------------------------------------------------------------------ public
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
@@ -148,7 +148,7 @@ class EventExtractor:
         if not candidates:
             return []
         self._link_complements(candidates)
-        self._triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
+        sent.triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
         built: list[dict[str, Any]] = []
         for cand in candidates:
             if cand.suppressed:
@@ -746,19 +746,20 @@ class EventExtractor:
                 continue
             if tok.ent_type_ not in PLACE_ENTITY_LABELS and tok.pos_ != "PROPN" and tok.lemma_.lower() not in self.place_nouns:
                 continue
-            if self._describes_other(head.head, cand, ev_type) or self._other_clause(tok, cand):
+            if self._describes_other(head.head, cand, ev_type) or self._other_clause(tok, cand, sent):
                 continue
             place = self._place(tok)
             if place is not None:
                 return place
         return None
 
-    def _other_clause(self, tok: Token, cand: Candidate) -> bool:
+    @staticmethod
+    def _other_clause(tok: Token, cand: Candidate, sent: Sentence) -> bool:
         """Whether the nearest verb above a place is another event's trigger ("as Pelosi arrived in Taipei")."""
         cur = tok.head
         while cur.head.i != cur.i and not tr.is_verbal(cur):
             cur = cur.head
-        return cur.i in self._triggers and cur.i != cand.trigger.i
+        return cur.i in sent.triggers and cur.i != cand.trigger.i
 
     def _describes_other(self, holder: Token, cand: Candidate, ev_type: str) -> bool:
         """Whether a place phrase hangs off a topic ("the war in ...") or another kind of event."""
