@@ -185,7 +185,10 @@ class EventCoder:
     def _dateline(self, doc: Doc) -> Place | None:
         """"MOSCOW (Reuters) -" at the start of the body: the fallback event location."""
         offset = doc._.title_chars or 0
-        match = DATELINE.match(doc.text[offset : offset + 80])
+        head = [t for t in doc[:80] if t.idx >= offset][:30]  # doc.text would build the whole string
+        if not head:
+            return None
+        match = DATELINE.match(doc[head[0].i : head[-1].i + 1].text)
         if not match:
             return None
         return self.gazetteer.lookup(normalise(match.group(1)).title())

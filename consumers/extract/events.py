@@ -164,6 +164,7 @@ class EventExtractor:
         out: list[Candidate] = []
         consumed: set[int] = set()
         nouns: list[Token] = []
+        has_joint = not lex.cooperative_adverbs.isdisjoint(t.lower_ for t in sent.tokens)
         for tok in sent.tokens:
             if tok.pos_ in {"NOUN", "PROPN"}:
                 nouns.append(tok)
@@ -171,7 +172,7 @@ class EventExtractor:
             if tok.is_space or tok.is_punct or not tr.is_verbal(tok):
                 continue
             lemma = lex.fix_lemma(tok.lemma_.lower())
-            joint = any(c.dep_ in {"advmod", "prt"} and c.lower_ in lex.cooperative_adverbs for c in tok.children)
+            joint = has_joint and any(c.dep_ in {"advmod", "prt"} and c.lower_ in lex.cooperative_adverbs for c in tok.children)
             if lemma not in lex.trigger_lemmas and not joint:
                 continue
             cand = self._verb_candidate(tok, lemma)
