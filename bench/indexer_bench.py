@@ -40,7 +40,7 @@ def _consumer(events: list[dict[str, Any]]) -> tuple[float, int]:
         producer = make_producer()
         send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
         producer.close()
-        indexer = Indexer(inputs=default_inputs(["events"]), group_id="bench-indexer", batch_size=500, batch_timeout_s=1.0)
+        indexer = Indexer(inputs=default_inputs(["events"]), group_id="bench-indexer")  # production defaults
         indexer.run(stop_when_idle_s=3)
         assert indexer.first_record_at is not None and indexer.last_commit_at is not None
         es = make_es()

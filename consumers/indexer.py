@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
-from elasticsearch.helpers import streaming_bulk
+from elasticsearch.helpers import parallel_bulk
 from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
@@ -84,7 +84,7 @@ class Indexer(BatchConsumer):
         es: Elasticsearch | None = None,
         inputs: Sequence[IndexInput] | None = None,
         group_id: str = "indexer",
-        batch_size: int = 500,
+        batch_size: int = 2000,
         batch_timeout_s: float = 1.0,
         kafka_settings: KafkaSettings | None = None,
         consumer_overrides: dict[str, Any] | None = None,
@@ -92,7 +92,7 @@ class Indexer(BatchConsumer):
         max_backoff_s: float = 30.0,
         bulk_chunk_size: int = 500,
         bulk_max_chunk_bytes: int = 10 * 1024 * 1024,
-        bulk_max_retries: int = 2,
+        bulk_threads: int = 2,
         require_alias: bool = True,
         refresh: bool | str = False,
     ) -> None:
@@ -113,7 +113,7 @@ class Indexer(BatchConsumer):
         self._es = es
         self.bulk_chunk_size = bulk_chunk_size
         self.bulk_max_chunk_bytes = bulk_max_chunk_bytes
-        self.bulk_max_retries = bulk_max_retries
+        self.bulk_threads = bulk_threads
         # Never let a write auto-create a concrete index where the alias should be.
         self.require_alias = require_alias
         self.refresh = refresh
@@ -126,15 +126,13 @@ class Indexer(BatchConsumer):
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         spec = self._inputs[tp.topic]
-        actions, messages_by_id = self._build_actions(spec, messages)
-        if not actions:
-            return
-        summary = self._bulk(actions)
+        messages_by_id: dict[str, list[ConsumerRecord]] = {}
+        summary = self._bulk(self._actions(spec, messages, messages_by_id))
         if summary.retry:
             first_id, first_error = next(iter(summary.retry.items()))
             hint = " (does the write alias exist? run the bootstrap)" if first_error.startswith("404") else ""
             raise RetriableIndexingError(
-                f"{len(summary.retry)} of {len(actions)} {spec.kind} not indexed, e.g. {first_id}: {first_error}{hint}"
+                f"{len(summary.retry)} of {len(messages_by_id)} {spec.kind} not indexed, e.g. {first_id}: {first_error}{hint}"
             )
         for doc_id, error in summary.rejected.items():
             for message in messages_by_id.get(doc_id, []):
@@ -143,12 +141,13 @@ class Indexer(BatchConsumer):
         self.stats[f"rejected:{spec.kind}"] += len(summary.rejected)
         log.debug("batch indexed", kind=spec.kind, partition=str(tp), indexed=len(summary.indexed), rejected=len(summary.rejected))
 
-    def _build_actions(
-        self, spec: IndexInput, messages: list[ConsumerRecord]
-    ) -> tuple[list[dict[str, Any]], dict[str, list[ConsumerRecord]]]:
-        """One action per distinct _id (the latest message wins, as Kafka order says)."""
-        latest: dict[str, dict[str, Any]] = {}
-        messages_by_id: dict[str, list[ConsumerRecord]] = {}
+    def _actions(
+        self, spec: IndexInput, messages: list[ConsumerRecord], messages_by_id: dict[str, list[ConsumerRecord]]
+    ) -> Iterator[dict[str, Any]]:
+        """Bulk actions, built lazily so decoding overlaps with the bulk requests in flight.
+
+        A repeated _id is indexed again in Kafka order, so the latest message wins.
+        """
         for message in messages:
             value = self.decode_json(message, spec.schema_kind)
             if value is None:
@@ -158,25 +157,24 @@ class Indexer(BatchConsumer):
             except (KeyError, TypeError, ValueError) as exc:
                 self.dead_letter(message, "unindexable", f"cannot build the {spec.kind} document: {type(exc).__name__}: {exc}")
                 continue
-            latest.pop(action["_id"], None)  # re-insert to keep last-seen order
-            latest[action["_id"]] = action
             messages_by_id.setdefault(action["_id"], []).append(message)
-        return list(latest.values()), messages_by_id
+            yield action
 
-    def _bulk(self, actions: list[dict[str, Any]]) -> BulkSummary:
+    def _bulk(self, actions: Iterator[dict[str, Any]]) -> BulkSummary:
         kwargs: dict[str, Any] = {"require_alias": self.require_alias}
         if self.refresh:
             kwargs["refresh"] = self.refresh
-        results = streaming_bulk(
+        # One sender thread keeps chunks in Kafka order; the caller's thread meanwhile
+        # decodes the next chunk. Item-level 429/5xx come back as "retry" and fail the batch.
+        results = parallel_bulk(
             self.es,
             actions,
+            thread_count=self.bulk_threads,
+            queue_size=2,
             chunk_size=self.bulk_chunk_size,
             max_chunk_bytes=self.bulk_max_chunk_bytes,
             raise_on_error=False,
             raise_on_exception=True,  # connection errors and whole-request 429/5xx fail the batch
-            max_retries=self.bulk_max_retries,
-            initial_backoff=0.5,
-            max_backoff=5,
             **kwargs,
         )
         return summarize(results)
@@ -190,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group-id", default="indexer")
     parser.add_argument("--events-index", help="write to this alias instead of the live one, e.g. news-events-v2 for a backfill")
     parser.add_argument("--articles-index", help="as --events-index, for articles")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=2000, help="max messages per partition batch (bulk chunks are 500)")
     parser.add_argument("--batch-timeout", type=float, default=1.0, help="seconds before a partial batch is flushed")
     parser.add_argument("--max-seconds", type=float, help="stop after this long")
     parser.add_argument("--stop-when-idle", type=float, help="stop after this many idle seconds")

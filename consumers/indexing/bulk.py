@@ -47,17 +47,17 @@ def describe_error(item: dict[str, Any]) -> str:
 class BulkSummary:
     """Per-_id outcome of one bulk run."""
 
-    indexed: list[str] = field(default_factory=list)
+    indexed: set[str] = field(default_factory=set)  # distinct ids: a repeated _id counts once
     rejected: dict[str, str] = field(default_factory=dict)
     retry: dict[str, str] = field(default_factory=dict)
 
     def add(self, ok: bool, result: dict[str, Any]) -> None:
-        # streaming_bulk yields {op_type: item}
+        # the bulk helpers yield {op_type: item}
         (item,) = result.values()
         doc_id = str(item.get("_id"))
         outcome = Outcome.INDEXED if ok else classify_status(int(item.get("status", 500)))
         if outcome is Outcome.INDEXED:
-            self.indexed.append(doc_id)
+            self.indexed.add(doc_id)
         elif outcome is Outcome.REJECTED:
             self.rejected[doc_id] = describe_error(item)
         else:
@@ -65,7 +65,7 @@ class BulkSummary:
 
 
 def summarize(results: Any) -> BulkSummary:
-    """Consume `streaming_bulk(..., raise_on_error=False)` output into a BulkSummary."""
+    """Consume `streaming_bulk`/`parallel_bulk(..., raise_on_error=False)` output into a BulkSummary."""
     summary = BulkSummary()
     for ok, result in results:
         summary.add(ok, result)

@@ -138,7 +138,7 @@ def test_mapping_violations_are_rejected_per_item(es: Elasticsearch, es_prefix: 
     unknown_field["_source"]["mood"] = "tense"
     actions = [event_action(good), event_action(bad_date), event_action(bad_number), unknown_field]
     summary = summarize(streaming_bulk(es, actions, raise_on_error=False, require_alias=True, refresh=True))
-    assert summary.indexed == ["1" * 32]
+    assert summary.indexed == {"1" * 32}
     assert set(summary.rejected) == {"2" * 32, "3" * 32, "4" * 32}
     assert summary.rejected["2" * 32].startswith("400 document_parsing_exception")
     assert "published_at" in summary.rejected["2" * 32]

@@ -38,7 +38,7 @@ def test_summarize_sorts_items_by_outcome() -> None:
         (True, {"index": {"_id": "d", "status": 200}}),
     ]
     summary = summarize(results)
-    assert summary.indexed == ["a", "d"]
+    assert summary.indexed == {"a", "d"}
     assert list(summary.rejected) == ["b"]
     assert summary.rejected["b"].startswith("400 document_parsing_exception: [1:20] failed to parse field [confidence]")
     assert "caused by number_format_exception" in summary.rejected["b"]
