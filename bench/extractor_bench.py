@@ -64,10 +64,10 @@ def article_corpus(n: int) -> list[dict[str, Any]]:
 
 
 def _plain(articles: list[dict[str, Any]], queue: Any) -> None:
-    from consumers.extract.pipeline import load_pipeline
+    from consumers.extract.pipeline import analysed_text, load_pipeline
 
     nlp = load_pipeline()
-    texts = [f"{a['title']}\n\n{a['text']}" for a in articles]
+    texts = [analysed_text(a)[0] for a in articles]
     started = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=NLP_BATCH):
         pass
