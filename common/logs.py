@@ -32,6 +32,8 @@ def configure_logging(level: str | None = None) -> None:
     # Client libraries narrate every connection at INFO; keep their warnings only.
     for noisy in ("kafka", "elastic_transport", "httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level_name)))
+    # Warns while a new group's metadata is still loading; the next rebalance assigns partitions.
+    logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
