@@ -23,6 +23,9 @@ def test_the_example_rules_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
         "middle-east-de-escalation",
         "sanctions-on-russia",
         "mobilisation-near-ukraine",
+        "strikes-in-ukraine",
+        "sanctions-involving-iran",
+        "syria-diplomacy",
     ]
     civilians = loaded[0]
     assert civilians.event_types == {"ASSAULT"}
