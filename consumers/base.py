@@ -204,7 +204,7 @@ class BatchConsumer(ABC):
         consumer = make_consumer(self.group_id, (), self._kafka_settings, **self._consumer_overrides)
         consumer.subscribe(self.topics, listener=_DropRevokedBatches(self))
         self._consumer = consumer
-        started = last_record = last_report = time.monotonic()
+        started = last_busy = last_report = time.monotonic()
         log.info("consumer started", group=self.group_id, topics=self.topics, batch_size=self.batch_size)
         try:
             while not self._stop.is_set():
@@ -217,12 +217,13 @@ class BatchConsumer(ABC):
                 for tp, records in polled.items():
                     self._batches.setdefault(tp, _Batch()).messages.extend(records)
                     self.stats["consumed"] += len(records)
-                    last_record = time.monotonic()
+                had_work = bool(self._batches)
                 # Caught up (nothing new arrived): waiting out the batch timeout would only add latency.
                 self._flush_ready(force=not polled)
-                if not consumer.assignment():
-                    last_record = time.monotonic()  # waiting for a rebalance is not idleness
-                elif stop_when_idle_s is not None and not self._batches and time.monotonic() - last_record >= stop_when_idle_s:
+                # Idle means caught up with nothing to flush; a rebalance in progress is not idleness.
+                if had_work or not consumer.assignment():
+                    last_busy = time.monotonic()
+                elif stop_when_idle_s is not None and time.monotonic() - last_busy >= stop_when_idle_s:
                     break
                 if time.monotonic() - last_report >= 10:
                     last_report = time.monotonic()
