@@ -123,7 +123,7 @@ def load_settings() -> Settings:
             sasl_username=_env("KAFKA_SASL_USERNAME"),
             sasl_password=_env("KAFKA_SASL_PASSWORD"),
             ssl_cafile=_env("KAFKA_SSL_CAFILE"),
-            compression_type=_env("KAFKA_COMPRESSION_TYPE", "gzip"),
+            compression_type=None if (_env("KAFKA_COMPRESSION_TYPE", "gzip") or "").lower() == "none" else _env("KAFKA_COMPRESSION_TYPE", "gzip"),
         ),
         elasticsearch=ElasticsearchSettings(
             url=_env("ELASTICSEARCH_URL", "http://127.0.0.1:9200") or "",
