@@ -57,7 +57,7 @@ bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end
 	@$(PY) -m bench.run
 
 airflow: up  ## Airflow standalone (scheduler, API server, UI on :8080) with our DAGs
-	@AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False $(VENV)/bin/airflow standalone
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False airflow standalone
 
 kibana-import: setup  ## Import data views, searches and the dashboard into $$KIBANA_URL
 	@$(PY) infra/kibana/import_saved_objects.py
