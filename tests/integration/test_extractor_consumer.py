@@ -9,21 +9,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from bench.extractor_bench import article_corpus
 from common.config import topic
 from common.es import index_name, make_es
-from common.kafka import make_consumer, make_producer, send_all
+from common.kafka import make_producer, send_all
 from consumers.extract.pipeline import load_pipeline, process_articles
 from consumers.extractor import Extractor
 from consumers.indexer import Indexer
+from tests.kafka_io import read_topic, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,22 +58,6 @@ def produce(records: list[tuple[str | None, Any]], topic_name: str | None = None
         send_all(producer, topic_name or topic("articles_raw"), records)
     finally:
         producer.close()
-
-
-def read_topic(topic_name: str, timeout: float = 15) -> list[dict[str, Any]]:
-    """Everything currently in a topic (until nothing new arrives for 2 s)."""
-    consumer = make_consumer(f"reader-{time.time_ns()}", [topic_name])
-    records: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    quiet_since = time.monotonic()
-    try:
-        while time.monotonic() < deadline and (time.monotonic() - quiet_since < 2 or not consumer.assignment()):
-            for batch in consumer.poll(timeout_ms=300).values():
-                records.extend(orjson.loads(m.value) for m in batch)
-                quiet_since = time.monotonic()
-    finally:
-        consumer.close()
-    return records
 
 
 def actors(event: dict[str, Any], role: str) -> set[str | None]:
@@ -138,15 +120,6 @@ def test_poison_messages_are_dead_lettered_while_good_ones_flow(isolated_topics:
     assert sorted(e["article_id"] for e in enriched) == sorted(a["id"] for a in good)
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 def test_killed_extractor_resumes_without_losing_or_duplicating_events(isolated_topics: dict, es_prefix: str, nlp: Any) -> None:
     articles = article_corpus(60)
     expected = {e["event_id"] for result in process_articles(nlp, articles) for e in result.events}
@@ -156,7 +129,7 @@ def test_killed_extractor_resumes_without_losing_or_duplicating_events(isolated_
     cmd = [sys.executable, "-m", "consumers.extractor", "--batch-size", "4"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: len(read_topic(topic("articles_enriched"), timeout=3)) >= 8, 120, "the first extractor to make progress")
+        wait_for(lambda: len(read_topic(topic("articles_enriched"), timeout=3)) >= 8, 120, "the first extractor to make progress")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)

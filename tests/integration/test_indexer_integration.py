@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import pytest
@@ -14,26 +13,9 @@ from common.es import index_name, make_es
 from common.kafka import make_consumer, make_producer, send_all
 from consumers.indexer import Indexer, default_inputs
 from tests.event_factories import make_enriched_article, make_event
+from tests.kafka_io import read_topic
 
 pytestmark = pytest.mark.integration
-
-
-def _read_all(topic_name: str, expected: int, timeout_s: float = 30.0) -> list[dict]:
-    consumer = make_consumer(f"reader-{uuid.uuid4().hex[:8]}", [topic_name])
-    records: list[dict] = []
-    deadline = time.monotonic() + timeout_s
-    try:
-        while len(records) < expected and time.monotonic() < deadline:
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(json.loads(r.value) for r in batch)
-        # a little longer, to catch records that should not be there
-        end = time.monotonic() + 1.0
-        while time.monotonic() < end:
-            for batch in consumer.poll(timeout_ms=200).values():
-                records.extend(json.loads(r.value) for r in batch)
-    finally:
-        consumer.close()
-    return records
 
 
 def _committed_everything(group_id: str, topics: list[str]) -> bool:
@@ -73,14 +55,14 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     stored = es.get(index=index_name("events"), id=events[0]["event_id"])["_source"]
     assert stored["location"]["point"] == {"lat": 49.98, "lon": 36.25}
 
-    dead = _read_all(dead_letter_topic("events"), expected=2)
+    dead = read_topic(dead_letter_topic("events"), expected=2)
     reasons = sorted(d["reason"] for d in dead)
     assert reasons == ["es_rejected", "malformed_json"]
     rejected = next(d for d in dead if d["reason"] == "es_rejected")
     assert rejected["stage"] == group
     assert rejected["error"].startswith("400 document_parsing_exception")
     assert json.loads(rejected["payload"])["event_id"] == "e" * 32
-    assert _read_all(dead_letter_topic("articles_enriched"), expected=0) == []
+    assert read_topic(dead_letter_topic("articles_enriched"), expected=0) == []
 
     assert _committed_everything(group, [topic("events"), topic("articles_enriched")])
 
@@ -96,5 +78,5 @@ def test_missing_alias_means_retry_not_dead_letters(isolated_topics: dict[str, s
     stats = Indexer(inputs=inputs, group_id=group, batch_timeout_s=0.2, max_backoff_s=0.5).run(max_seconds=8)
     assert stats["batch_retries"] >= 2
     assert stats.get("commits", 0) == 0
-    assert _read_all(dead_letter_topic("events"), expected=0, timeout_s=2) == []
+    assert read_topic(dead_letter_topic("events"), expected=0, timeout=4) == []
     assert not make_es().indices.exists(index=f"{es_prefix}-events-v7")

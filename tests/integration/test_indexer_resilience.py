@@ -19,20 +19,12 @@ from elasticsearch import Elasticsearch
 from bench.corpus import synthetic_event
 from common.config import topic
 from common.es import index_name, make_es
-from common.kafka import make_consumer, make_producer, send_all
+from common.kafka import make_producer, send_all
 from consumers.indexer import Indexer, default_inputs
+from tests.kafka_io import read_topic, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _count(es: Elasticsearch) -> int:
@@ -46,19 +38,6 @@ def _produce_events(events: list[dict]) -> None:
         send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
     finally:
         producer.close()
-
-
-def _read_all(topic_name: str, expected: int, timeout: float = 20) -> list[dict]:
-    consumer = make_consumer(f"reader-{time.time_ns()}", [topic_name], consumer_timeout_ms=2000)
-    records: list[dict] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while len(records) < expected and time.monotonic() < deadline:
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(orjson.loads(m.value) for m in batch)
-    finally:
-        consumer.close()
-    return records
 
 
 def test_produce_to_searchable(isolated_topics: dict, es_prefix: str) -> None:
@@ -80,7 +59,7 @@ def test_killed_indexer_restarted_mid_stream_leaves_exactly_the_unique_documents
     cmd = [sys.executable, "-m", "consumers.indexer", "--kinds", "events", "--batch-size", "50", "--batch-timeout", "0.2"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: _count(es) >= 300, 60, "the first indexer to index some documents")
+        wait_for(lambda: _count(es) >= 300, 60, "the first indexer to index some documents")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
@@ -103,7 +82,7 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
     stats = indexer.run(stop_when_idle_s=2)
     assert _count(make_es()) == len(good)
     assert stats.get("dead_letter:es_rejected") == 1
-    letters = _read_all(isolated_topics["dlq_events"], expected=1)
+    letters = read_topic(isolated_topics["dlq_events"], expected=1)
     assert len(letters) == 1
     letter = letters[0]
     assert letter["reason"] == "es_rejected" and letter["stage"] == "indexer"
@@ -147,13 +126,13 @@ def test_elasticsearch_outage_loses_nothing(isolated_topics: dict, second_es_nod
     worker.start()
     try:
         _produce_events(events[:500])
-        _wait_for(lambda: _count(es) == 500, 60, "the first half to be indexed")
+        wait_for(lambda: _count(es) == 500, 60, "the first half to be indexed")
         second_es_node("stop-es")
         _produce_events(events[500:])
         time.sleep(5)  # the indexer fails, backs off and must not commit meanwhile
         assert indexer.stats["batch_retries"] > 0
         second_es_node("start-es")
-        _wait_for(lambda: _count(es) == len(events), 120, "the indexer to catch up after the outage")
+        wait_for(lambda: _count(es) == len(events), 120, "the indexer to catch up after the outage")
     finally:
         indexer.stop()
         worker.join(timeout=30)
