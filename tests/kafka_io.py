@@ -43,3 +43,15 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.3)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def topic_size(topic_name: str) -> int:
+    """How many records a topic holds (sum of its partitions' end offsets)."""
+    from kafka.structs import TopicPartition
+
+    consumer = make_consumer(f"sizer-{uuid.uuid4().hex[:8]}")
+    try:
+        partitions = [TopicPartition(topic_name, p) for p in consumer.partitions_for_topic(topic_name) or ()]
+        return sum(consumer.end_offsets(partitions).values())
+    finally:
+        consumer.close()

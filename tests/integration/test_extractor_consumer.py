@@ -21,7 +21,7 @@ from common.kafka import make_producer, send_all
 from consumers.extract.pipeline import load_pipeline, process_articles
 from consumers.extractor import Extractor
 from consumers.indexer import Indexer
-from tests.kafka_io import read_topic, wait_for
+from tests.kafka_io import read_topic, topic_size, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +121,7 @@ def test_poison_messages_are_dead_lettered_while_good_ones_flow(isolated_topics:
 
 
 def test_killed_extractor_resumes_without_losing_or_duplicating_events(isolated_topics: dict, es_prefix: str, nlp: Any) -> None:
-    articles = article_corpus(60)
+    articles = article_corpus(120)
     expected = {e["event_id"] for result in process_articles(nlp, articles) for e in result.events}
     assert expected, "the corpus must yield events"
     produce([(a["id"], a) for a in articles])
@@ -129,7 +129,7 @@ def test_killed_extractor_resumes_without_losing_or_duplicating_events(isolated_
     cmd = [sys.executable, "-m", "consumers.extractor", "--batch-size", "4"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: len(read_topic(topic("articles_enriched"), timeout=3)) >= 8, 120, "the first extractor to make progress")
+        wait_for(lambda: topic_size(topic("articles_enriched")) >= 8, 120, "the first extractor to make progress")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
