@@ -38,7 +38,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from common.config import KafkaSettings
 from common.kafka import make_consumer, make_producer
 from common.logs import get_logger
-from schemas import SchemaError, validate
+from schemas import MalformedMessage, SchemaError, decode
 
 log = get_logger(__name__)
 
@@ -175,21 +175,20 @@ class BatchConsumer(ABC):
         self.produce(dlq, _key_text(message.key), record)
 
     def decode_json(self, message: ConsumerRecord, schema_kind: str | None = None) -> dict[str, Any] | None:
-        """Decode and validate a JSON message; on failure dead-letter it and return None."""
+        """Decode (and check against the contract) a JSON message; on failure dead-letter it and return None."""
         try:
+            if schema_kind:
+                return decode(schema_kind, message.value)
             value = orjson.loads(message.value)
-        except (TypeError, orjson.JSONDecodeError) as exc:
+        except (TypeError, MalformedMessage, orjson.JSONDecodeError) as exc:
             self.dead_letter(message, "malformed_json", f"not valid UTF-8 JSON: {exc}")
+            return None
+        except SchemaError as exc:
+            self.dead_letter(message, "schema_violation", str(exc))
             return None
         if not isinstance(value, dict):
             self.dead_letter(message, "schema_violation", f"expected a JSON object, got {type(value).__name__}")
             return None
-        if schema_kind:
-            try:
-                validate(schema_kind, value)
-            except SchemaError as exc:
-                self.dead_letter(message, "schema_violation", str(exc))
-                return None
         return value
 
     # --- the loop --------------------------------------------------------------------

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
+import msgspec
 from jsonschema import Draft202012Validator, FormatChecker
+
+from schemas import compiled
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 CURRENT_VERSIONS: dict[str, int] = {
@@ -26,6 +29,10 @@ CURRENT_VERSIONS: dict[str, int] = {
 
 class SchemaError(ValueError):
     """A message does not match its contract; the message says which field and why."""
+
+
+class MalformedMessage(ValueError):
+    """The bytes are not a UTF-8 JSON document."""
 
 
 @cache
@@ -79,3 +86,27 @@ def is_valid(kind: str, message: Any) -> bool:
     except SchemaError:
         return False
     return True
+
+
+@cache
+def _decoder(kind: str, version: int | None = None) -> msgspec.json.Decoder:
+    return compiled.decoder(load_schema(kind, version))
+
+
+def decode(kind: str, payload: bytes, version: int | None = None) -> dict[str, Any]:
+    """Parse and check a message in one pass (msgspec types compiled from the schema).
+
+    Returns the message as plain JSON data; raises MalformedMessage or SchemaError (the
+    latter explained field by field, as `validate` does).
+    """
+    try:
+        return msgspec.to_builtins(_decoder(kind, version).decode(payload))
+    except msgspec.ValidationError as exc:
+        try:
+            message = json.loads(payload)
+        except ValueError:
+            raise MalformedMessage(str(exc)) from None
+        validate(kind, message, version)  # raises with every violation spelled out
+        raise SchemaError(f"{kind}.v{version or CURRENT_VERSIONS[kind]} violated: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise MalformedMessage(f"not valid UTF-8 JSON: {exc}") from None

@@ -1,5 +1,5 @@
-"""The message contracts: every schema is valid JSON Schema 2020-12, and the fast validator
-used on hot paths agrees with the reference validator."""
+"""The message contracts: every schema is valid JSON Schema 2020-12, and the fast paths used
+by consumers (compiled checks, one-pass decoding) agree with the reference validator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from schemas import CURRENT_VERSIONS, SchemaError, is_valid, load_schema, validate
+import orjson
+
+from schemas import CURRENT_VERSIONS, MalformedMessage, SchemaError, _decoder, decode, is_valid, load_schema, validate
 from tests.event_factories import make_event
 
 ARTICLE: dict[str, Any] = {
@@ -63,3 +65,30 @@ def test_violations_are_rejected_with_the_reason(kind: str, message: dict[str, A
     if message.get("published_at") != "yesterday":
         assert structural, "the reference validator should agree the message is invalid"
         assert structural[0].message.split()[0] in str(err.value) or structural[0].validator in ("required", "additionalProperties")
+
+
+@pytest.mark.parametrize("kind", sorted(CURRENT_VERSIONS))
+def test_every_schema_compiles_to_a_one_pass_decoder(kind: str) -> None:
+    assert _decoder(kind) is not None
+
+
+def test_decode_returns_exactly_what_was_sent() -> None:
+    for kind, message in [("article", ARTICLE), ("event", make_event()), ("event", make_event(location=None, speaker=None))]:
+        assert decode(kind, orjson.dumps(message)) == message
+
+
+@pytest.mark.parametrize(("kind", "message"), _broken_variants())
+def test_decode_rejects_what_validate_rejects(kind: str, message: dict[str, Any]) -> None:
+    with pytest.raises(SchemaError, match=f"{kind}.v1 violated"):
+        decode(kind, orjson.dumps(message))
+
+
+@pytest.mark.parametrize("payload", [b"{truncated", b"\xff\xd8\xff\xe0", b""])
+def test_decode_tells_malformed_bytes_apart(payload: bytes) -> None:
+    with pytest.raises(MalformedMessage):
+        decode("event", payload)
+
+
+def test_decode_reports_a_non_object_as_a_schema_violation() -> None:
+    with pytest.raises(SchemaError):
+        decode("event", b"[1, 2]")
