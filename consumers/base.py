@@ -180,7 +180,10 @@ class BatchConsumer(ABC):
             if schema_kind:
                 return decode(schema_kind, message.value)
             value = orjson.loads(message.value)
-        except (TypeError, MalformedMessage, orjson.JSONDecodeError) as exc:
+        except MalformedMessage as exc:
+            self.dead_letter(message, "malformed_json", str(exc))
+            return None
+        except (TypeError, orjson.JSONDecodeError) as exc:
             self.dead_letter(message, "malformed_json", f"not valid UTF-8 JSON: {exc}")
             return None
         except SchemaError as exc:
