@@ -114,6 +114,10 @@ class Settings:
     var_dir: Path
 
 
+def _compression(value: str | None) -> str | None:
+    return None if value is None or value.lower() == "none" else value
+
+
 def load_settings() -> Settings:
     return Settings(
         kafka=KafkaSettings(
@@ -123,7 +127,7 @@ def load_settings() -> Settings:
             sasl_username=_env("KAFKA_SASL_USERNAME"),
             sasl_password=_env("KAFKA_SASL_PASSWORD"),
             ssl_cafile=_env("KAFKA_SSL_CAFILE"),
-            compression_type=None if (_env("KAFKA_COMPRESSION_TYPE", "gzip") or "").lower() == "none" else _env("KAFKA_COMPRESSION_TYPE", "gzip"),
+            compression_type=_compression(_env("KAFKA_COMPRESSION_TYPE", "gzip")),
         ),
         elasticsearch=ElasticsearchSettings(
             url=_env("ELASTICSEARCH_URL", "http://127.0.0.1:9200") or "",
