@@ -294,6 +294,8 @@ def compare(first: dict[str, Record], second: dict[str, Record]) -> Report:
         matched += len(matches)
         for i, j in matches:
             tp_triple += same_triple(ev_a[i], ev_b[j])
+            if (i, j) != (0, 0) and not same_triple(ev_a[i], ev_b[j]):
+                issues.append(f"countries of matched event {ev_a[i]['event_type']}")
             mode_same += ev_a[i].get("mode") == ev_b[j].get("mode")
             loc_same += ev_a[i].get("location_country") == ev_b[j].get("location_country")
         if len(matches) != len(ev_a) or len(matches) != len(ev_b):
@@ -395,6 +397,14 @@ def render_text(report: Report) -> str:
         key=lambda x: (-x[2], x[0], x[1]),
     )
     out += [f"  {a} -> {b}: {n}" for a, b, n in confusions] or ["  none"]
+    out += ["", "Confusion matrix (rows: first, columns: second; labels as above, '.' = 0)"]
+    short = [label[:4] for label in LABELS]
+    out.append("  " + " " * 10 + " ".join(f"{s:>4}" for s in short))
+    for a in LABELS:
+        row = report.confusion[a]
+        out.append(f"  {a:<10}" + " ".join(f"{row[b] or '.':>4}" for b in LABELS))
+    out += ["", "Construction tags (both / either -> agreement; diagnostic)"]
+    out += [f"  {tag:<26} {row['both']:>3} {row['either']:>3}  {_pct(row['agreement'])}" for tag, row in report.tags.items()]
     out += ["", f"Disagreements ({len(report.disagreements)})"]
     for d in report.disagreements:
         out.append(f"  {d['id']}  [{'; '.join(d['issues'])}]")

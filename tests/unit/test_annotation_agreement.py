@@ -202,6 +202,15 @@ def test_compare_lists_each_disagreement_with_its_reason() -> None:
     assert t1["first_primary"]["type"] == "ACCUSE" and t1["second_primary"]["source"] == ["ISR"]
 
 
+def test_compare_flags_country_differences_of_secondary_events() -> None:
+    text = "Police detained dozens as thousands rallied outside parliament."
+    first = by_id(record("t-1", text, event("COERCE", "detained", ["GEO"]), event("PROTEST", "rallied", ["GEO"], ["GEO"])))
+    second = by_id(record("t-1", text, event("COERCE", "detained", ["GEO"]), event("PROTEST", "rallied", ["GEO"])))
+    report = compare(first, second)
+    assert report.events_type["tp"] == 2 and report.events_triple["tp"] == 1
+    assert [d["issues"] for d in report.disagreements] == [["countries of matched event PROTEST"]]
+
+
 def test_compare_mode_location_and_tags() -> None:
     first = by_id(record("t-1", "Police detained five in Harare.",
                          event("COERCE", "detained", ["ZWE"], ["ZWE"], mode="arrest", location="ZWE"),
@@ -260,6 +269,8 @@ def test_cli_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "Cohen's kappa      0.692" in out
     assert "ACCUSE -> ASSAULT: 1" in out
     assert "t-1  [primary type; unmatched events]" in out
+    matrix_row = next(line for line in out.splitlines() if line.startswith("  ACCUSE    "))
+    assert matrix_row.split()[1:] == ["."] * 15 + ["1", "."]  # first ACCUSE, second ASSAULT
 
 
 def test_cli_reports_unreadable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
