@@ -13,7 +13,7 @@ import base64
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +37,7 @@ from dags.ingest.sources import Source, SourcesConfig
 from schemas import SchemaError
 
 log = get_logger(__name__)
+MAX_ROBOTS_SITEMAPS = 5  # Sitemap: lines of one robots.txt read per run
 
 
 @dataclass
@@ -152,30 +153,13 @@ def discover_source(
     start = time.monotonic()
     discovery = Discovery(source=source.name, url=source.url)
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(source, config.http)
+    fetcher = fetcher or Fetcher(source, config.http, hosts=store.hosts())
     limit = config.max_items(source)
     try:
-        accept = HTML_ACCEPT if source.kind == "html" else FEED_ACCEPT
-        result = fetcher.fetch(source.url, validators=store.get_validators(source.url), accept=accept)
-        if result.not_modified:
-            discovery.not_modified = True
-        elif source.kind in ("rss", "atom"):
-            require_textual(result)
-            discovery.items = parse_feed(result.content, result.url, limit, result.content_type)
-        elif source.kind == "sitemap":
-            require_textual(result)
-
-            def fetch_child(url: str) -> bytes:
-                child = fetcher.fetch(url, accept=FEED_ACCEPT)
-                require_textual(child)
-                return child.content
-
-            discovery.items = parse_sitemap(result.content, result.url, fetch_child, limit)
+        if source.kind == "robots":
+            discovery.items = _discover_from_robots(source, fetcher, limit)
         else:
-            require_html(result)
-            discovery.items = parse_section(result.text(), result.url, source.link_pattern or "", limit)
-        if result.validators and not result.not_modified:
-            discovery.validators = {"etag": result.validators.etag, "last_modified": result.validators.last_modified}
+            _discover_listing(source, store, fetcher, limit, discovery)
     except IngestFailure as failure:
         log.warning(
             "ingest.discovery_failed", source=source.name, url=source.url, reason=failure.reason, error=str(failure)
@@ -187,7 +171,7 @@ def discover_source(
     finally:
         if own_fetcher:
             fetcher.close()
-    discovery.seconds = time.monotonic() - start
+        discovery.seconds = time.monotonic() - start
     log.info(
         "ingest.discovered",
         source=source.name,
@@ -196,6 +180,50 @@ def discover_source(
         failures=[f.reason for f in discovery.failures],
     )
     return discovery
+
+
+def _discover_listing(source: Source, store: SeenStore, fetcher: Fetcher, limit: int, discovery: Discovery) -> None:
+    """A feed, sitemap or section page, fetched conditionally (ETag / Last-Modified)."""
+    accept = HTML_ACCEPT if source.kind == "html" else FEED_ACCEPT
+    result = fetcher.fetch(source.url, validators=store.get_validators(source.url), accept=accept)
+    if result.not_modified:
+        discovery.not_modified = True
+    elif source.kind in ("rss", "atom"):
+        require_textual(result)
+        discovery.items = parse_feed(result.content, result.url, limit, result.content_type)
+    elif source.kind == "sitemap":
+        require_textual(result)
+        discovery.items = parse_sitemap(result.content, result.url, _child_fetcher(fetcher), limit)
+    else:
+        require_html(result)
+        discovery.items = parse_section(result.text(), result.url, source.link_pattern or "", limit)
+    if result.validators and not result.not_modified:
+        discovery.validators = {"etag": result.validators.etag, "last_modified": result.validators.last_modified}
+
+
+def _child_fetcher(fetcher: Fetcher) -> Callable[[str], bytes]:
+    def fetch_child(url: str) -> bytes:
+        child = fetcher.fetch(url, accept=FEED_ACCEPT)
+        require_textual(child)
+        return child.content
+
+    return fetch_child
+
+
+def _discover_from_robots(source: Source, fetcher: Fetcher, limit: int) -> list[DiscoveredItem]:
+    """Items of the sitemaps that the site's robots.txt lists in `Sitemap:` lines."""
+    sitemaps = fetcher.robots_sitemaps(source.url)
+    if not sitemaps:
+        raise IngestFailure("no_sitemaps", f"robots.txt of {source.url} lists no Sitemap: lines", url=source.url)
+    items: dict[str, DiscoveredItem] = {}
+    for sitemap_url in sitemaps[:MAX_ROBOTS_SITEMAPS]:
+        result = fetcher.fetch(sitemap_url, accept=FEED_ACCEPT)
+        require_textual(result)
+        for item in parse_sitemap(result.content, result.url, _child_fetcher(fetcher), limit):
+            items.setdefault(item.url, item)
+        if len(items) >= limit:
+            break
+    return list(items.values())[:limit]
 
 
 @dataclass
@@ -403,7 +431,7 @@ def ingest_discovery(
     """Fetch, extract, deduplicate and send every discovered item; return the counts."""
     start = time.monotonic()
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(source, config.http)
+    fetcher = fetcher or Fetcher(source, config.http, hosts=store.hosts())
     state = _SourceIngest(source, config, store, sink, fetcher, owner or f"{source.name}:{uuid.uuid4().hex[:16]}")
     counts = state.counts
     counts.discovered = len(discovery.items)
@@ -446,6 +474,6 @@ def ingest_discovery(
 
 def run_source(source: Source, config: SourcesConfig, store: SeenStore, sink: Sink) -> IngestCounts:
     """Discover and ingest one source with a single HTTP client (dry run, benchmark, scripts)."""
-    with Fetcher(source, config.http) as fetcher:
+    with Fetcher(source, config.http, hosts=store.hosts()) as fetcher:
         discovery = discover_source(source, config, store, fetcher)
         return ingest_discovery(source, discovery, config, store, sink, fetcher=fetcher)
