@@ -32,6 +32,11 @@ ACCENTED_TEXT = (
     "Le président a annoncé à Genève que les négociations reprendraient. Les délégués étaient "
     "d'accord : « Nous avons fait des progrès », a déclaré la ministre à Zürich et à Bogotá."
 )
+RUSSIAN_PARAGRAPHS = [
+    "Министр иностранных дел России провёл в понедельник переговоры со своим турецким коллегой в Анкаре.",
+    "Стороны обсудили ситуацию в Сирии и договорились продолжить консультации на следующей неделе в Москве.",
+    "По словам дипломатов, встреча прошла в конструктивной атмосфере, однако по ряду вопросов разногласия сохраняются.",
+]
 ROBOTS_TXT = (
     "User-agent: *\nDisallow: /private/\nDisallow: /~joe/\nDisallow: /caf%C3%A9\nDisallow: /%7Eann/\n"
     "Sitemap: /robots-sitemap.xml\n"
@@ -152,6 +157,9 @@ class BadSiteHandler(BaseHTTPRequestHandler):
             self._send(200, article_html("Should never be fetched", ARTICLE_PARAGRAPHS).encode())
         elif path == "/robots-sitemap.xml":
             self._send(200, sitemap_xml(base, ["/good.html", "/utf8-few-bad.html"]).encode(), "application/xml")
+        elif path == "/russian-undeclared.html":
+            page = article_html("Переговоры в Анкаре", RUSSIAN_PARAGRAPHS).replace(' lang="en"', "")
+            self._send(200, page.encode())
         elif path == "/big-page.html":
             paragraph = "<p>" + " ".join(ARTICLE_PARAGRAPHS) + "</p>\n"
             body = article_html("Big", [paragraph * 2000]).encode()

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kafka.errors import KafkaError
@@ -32,12 +32,14 @@ from dags.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, Fetcher, Validators, req
 from dags.ingest.messages import build_article_message, dead_letter_message, now_iso
 from dags.ingest.normalise import article_id, canonical_url, url_hash
 from dags.ingest.produce import Sink
+from dags.ingest.pubdate import instant
 from dags.ingest.seen_store import ClaimOutcome, SeenStore, SentRecord, utcnow
 from dags.ingest.sources import Source, SourcesConfig
 from schemas import SchemaError
 
 log = get_logger(__name__)
 MAX_ROBOTS_SITEMAPS = 5  # Sitemap: lines of one robots.txt read per run
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -99,6 +101,8 @@ class IngestCounts:
     failed_by_reason: dict[str, int] = field(default_factory=dict)
     sent: int = 0
     dead_lettered: int = 0
+    unsupported_language: int = 0  # sent articles in a language the event coder does not support
+    by_language: dict[str, int] = field(default_factory=dict)
     not_modified: bool = False
     seconds: dict[str, float] = field(
         default_factory=lambda: {"discover": 0.0, "fetch": 0.0, "extract": 0.0, "produce": 0.0, "total": 0.0}
@@ -119,6 +123,7 @@ def sum_counts(per_source: list[dict[str, Any]]) -> dict[str, Any]:
     total: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
     dup_by: Counter[str] = Counter()
+    by_language: Counter[str] = Counter()
     for counts in per_source:
         for key in (
             "discovered",
@@ -130,11 +135,18 @@ def sum_counts(per_source: list[dict[str, Any]]) -> dict[str, Any]:
             "failed",
             "sent",
             "dead_lettered",
+            "unsupported_language",
         ):
             total[key] += int(counts.get(key, 0))
         by_reason.update(counts.get("failed_by_reason", {}))
+        by_language.update(counts.get("by_language", {}))
         dup_by.update(counts.get("duplicate_by", {}))
-    return {**dict(total), "failed_by_reason": dict(by_reason), "duplicate_by": dict(dup_by)}
+    return {
+        **dict(total),
+        "failed_by_reason": dict(by_reason),
+        "duplicate_by": dict(dup_by),
+        "by_language": dict(by_language),
+    }
 
 
 @contextmanager
@@ -315,6 +327,7 @@ class _SourceIngest:
                 min_text_chars=self.config.ingest.min_text_chars,
                 min_summary_chars=self.config.ingest.min_summary_chars,
                 default_language=self.source.language,
+                max_seconds=self.config.ingest.max_extract_seconds,
             )
             canonical = canonical_url(article.canonical_link or result.url)
             aliases = list(dict.fromkeys([item.url, result.url, canonical]))
@@ -338,6 +351,7 @@ class _SourceIngest:
                     prepared.article,
                     near_duplicate_of=near_of,
                     fetched_at=prepared.fetched_at,
+                    coder_languages=self.config.ingest.coder_languages,
                 )
             except SchemaError as exc:
                 raise IngestFailure("schema_violation", str(exc), url=prepared.item_url) from exc
@@ -387,6 +401,9 @@ class _SourceIngest:
         )
         for p in batch:
             self.counts.sent += 1
+            language = p.message.get("language") or "unknown"
+            self.counts.by_language[language] = self.counts.by_language.get(language, 0) + 1
+            self.counts.unsupported_language += bool(p.message.get("unsupported_language"))
             if p.near_duplicate_of:
                 self.counts.near_duplicate += 1
             else:
@@ -447,7 +464,8 @@ def ingest_discovery(
                 if ready is not None:
                     prepared.append(ready)
         # Oldest publication first: of two near-duplicates in one run, the earlier one is the original.
-        prepared.sort(key=lambda p: (p.article.published_at is None, p.article.published_at or ""))
+        # Compared as instants: the dates keep their own offsets, so their strings do not sort.
+        prepared.sort(key=lambda p: (instant(p.article.published_at) is None, instant(p.article.published_at) or _EPOCH))
         for ready in prepared:
             with _item_errors(state, ready.item_url):
                 state.admit(ready)
