@@ -47,7 +47,11 @@ _LANG = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
 # which wins if it finds at least RECALL_GAIN times as much text.
 RECALL_BELOW_CHARS = 1000
 RECALL_GAIN = 1.5
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|~)\s+")  # noqa: RUF001 - dashes are the point
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|--|–|—|::|·|•|»|«|/|~)\s+|\s*[:：]\s*(?=\S+$)")  # noqa: RUF001 - dashes are the point
+# Chinese CMS titles: "headline_section_site" or "headline-site网".
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_SITE_SUFFIX = re.compile(r"\s*[-_－|｜]\s*[^\s_\-－|｜]{1,12}(?:网|網|报|報|新闻|新聞|ニュース|日报|日報)$")
+_PUBLISHED_SUFFIX = re.compile(r"\s*\((?:Published|Publié|Veröffentlicht) \d{4}\)$")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -73,6 +77,8 @@ class PageMetadata:
     og_title: str | None = None
     site_names: list[str] = field(default_factory=list)
     h1: str | None = None
+    h1s: list[str] = field(default_factory=list)
+    title_element: str | None = None
 
 
 def _lang_code(value: str | None) -> str | None:
@@ -80,9 +86,13 @@ def _lang_code(value: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     try:
-        return lxml.html.fromstring(html)
+        # lxml refuses a str that still carries an XML declaration with an encoding (XHTML pages).
+        return lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -93,9 +103,11 @@ def page_metadata(html: str | lxml.html.HtmlElement | None, url: str) -> PageMet
     if doc is None:
         return PageMetadata()
     meta = PageMetadata(language=_lang_code(doc.get("lang") or doc.get("xml:lang")))
-    h1 = doc.find(".//h1")
-    if h1 is not None:
-        meta.h1 = " ".join(h1.text_content().split()) or None
+    meta.h1s = [text for h in doc.iterfind(".//h1") if (text := " ".join(h.text_content().split()))][:3]
+    meta.h1 = meta.h1s[0] if meta.h1s else None
+    title_element = doc.find(".//title")
+    if title_element is not None:
+        meta.title_element = " ".join(title_element.text_content().split()) or None
     for link in doc.iterfind(".//link[@rel][@href]"):
         if "canonical" in link.get("rel", "").lower().split():
             meta.canonical_link = urljoin(url, link.get("href", "").strip())
@@ -139,7 +151,11 @@ def _is_site_name(segment: str, site_names: list[str], host: str) -> bool:
 
 def clean_title(title: str, *, site_names: list[str], host: str, h1: str | None) -> str:
     """The headline without the site name ('Senate passes budget | CNN Politics' -> 'Senate passes budget')."""
-    title = " ".join(clean_unicode(title).split())
+    title = _PUBLISHED_SUFFIX.sub("", " ".join(clean_unicode(title).split()))
+    if _CJK.search(title):
+        if "_" in title and len(title.split("_", 1)[0]) >= 6:
+            title = title.split("_", 1)[0].strip()
+        title = _CJK_SITE_SUFFIX.sub("", title)
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -151,7 +167,29 @@ def clean_title(title: str, *, site_names: list[str], host: str, h1: str | None)
     while len(parts) > 1 and _is_site_name(parts[0], site_names, host):
         title = title[title.find(parts[0]) + len(parts[0]) :].lstrip(" |-–—:·•»«/~")  # noqa: RUF001
         parts = parts[1:]
+    # Breadcrumbs after the headline: "Headline » Local » News".
+    crumbs = title.split(" » ")
+    if len(crumbs) > 1 and all(len(c.split()) <= 2 for c in crumbs[1:]) and len(crumbs[0].split()) >= 4:
+        title = crumbs[0]
     return title.strip()
+
+
+def choose_title(meta: PageMetadata, extracted: str | None, fallback: str | None, host: str, site_names: list[str]) -> str:
+    """The headline: an <h1> that the page's <title> or og:title also carries, else the cleaned title.
+
+    og:title is often a social-media variant and <title> carries the site name; the <h1> both
+    repeat is the headline as the page shows it.
+    """
+    raw = extracted or meta.og_title or meta.title_element or fallback or ""
+    cleaned = clean_title(raw, site_names=site_names, host=host, h1=meta.h1)
+    for h1 in meta.h1s:
+        # Not a logo or section name: as long as half the title at least, and not the site's name.
+        if len(h1) < max(8, len(cleaned) // 2) or _is_site_name(h1, site_names, host):
+            continue
+        key = h1.casefold()
+        if any(key in (c or "").casefold() for c in (meta.title_element, meta.og_title)):
+            return " ".join(clean_unicode(h1).split())
+    return cleaned
 
 
 def strip_boilerplate(text: str) -> str:
@@ -251,8 +289,7 @@ def _extract(
                 payload=html[:2048].encode("utf-8", "replace"),
             )
     site_names = [n for n in [*meta.site_names, data.get("sitename")] if n]
-    raw_title = data.get("title") or meta.og_title or (hint.title if hint else None) or ""
-    title = clean_title(raw_title, site_names=site_names, host=urlsplit(url).hostname or "", h1=meta.h1)
+    title = choose_title(meta, data.get("title"), hint.title if hint else None, urlsplit(url).hostname or "", site_names)
     authors = split_authors(data.get("author")) or (list(hint.authors) if hint else [])
     published = publication_date(
         tree,

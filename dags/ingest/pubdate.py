@@ -6,12 +6,15 @@ converting to UTC would move it. A value with no time zone keeps its wall-clock 
 written with `Z`, so its day is still the day as written.
 
 Candidates, strongest first (the order `make eval-ingest` measured best, see README):
-    1. the page's structured metadata: JSON-LD `datePublished`, then `<meta>` publication tags
-       (article:published_time, itemprop=datePublished, DC.date.issued, parsely, sailthru...)
+    1. the page's structured metadata: JSON-LD `datePublished`, `<meta>` publication tags
+       (article:published_time, itemprop=datePublished, DC.date.issued, parsely, sailthru...),
+       `<time pubdate>`, then JSON-LD `dateCreated`. Among these, a value written in local time
+       (an offset other than UTC, or none) beats one converted to UTC, whose day may have moved.
     2. the feed's or news sitemap's publication date for the item
     3. htmldate on the page (original date, fast mode)
     4. a full date in the URL (/2019/04/03/)
-    5. the sitemap's `lastmod`
+    5. htmldate's extensive search (page text), only when nothing above gave a date
+    6. the sitemap's `lastmod`
 A metadata date whose day contradicts a full URL date by more than a day gives way to the URL.
 """
 
@@ -111,15 +114,19 @@ def instant(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def url_date(url: str) -> datetime | None:
-    """A full year/month/day in the URL path, if any."""
-    match = _URL_DATE.search(url.split("?", 1)[0])
+def url_date(url: str | None) -> datetime | None:
+    """A full, plausible year/month/day in the URL path, if any."""
+    match = _URL_DATE.search((url or "").split("?", 1)[0])
     if not match:
         return None
     try:
-        return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        found = datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+    return found if _EARLIEST <= found <= datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2) else None
+
+
+_JSON_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 
 def _json_ld_objects(doc: lxml.html.HtmlElement) -> Iterator[dict]:
@@ -127,7 +134,7 @@ def _json_ld_objects(doc: lxml.html.HtmlElement) -> Iterator[dict]:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(_JSON_WRAPPERS.sub("", script.text or ""))  # CDATA and comment wrappers are common
         except (ValueError, TypeError):
             continue
         stack = [data]
@@ -143,46 +150,59 @@ def _json_ld_objects(doc: lxml.html.HtmlElement) -> Iterator[dict]:
 _ARTICLE_TYPES = ("article", "posting", "report", "blog", "webpage", "liveblog")
 
 
-def json_ld_published(doc: lxml.html.HtmlElement) -> str | None:
-    """datePublished of the page's article object (JSON-LD), preferring article types."""
-    found: list[tuple[int, str]] = []
-    for obj in _json_ld_objects(doc):
-        value = obj.get("datePublished") or obj.get("dateCreated")
+def json_ld_dates(doc: lxml.html.HtmlElement, key: str = "datePublished") -> list[str]:
+    """`key` of the page's JSON-LD objects, article types first."""
+    found: list[tuple[int, int, str]] = []
+    for i, obj in enumerate(_json_ld_objects(doc)):
+        value = obj.get(key)
         if not isinstance(value, str):
             continue
         kinds = obj.get("@type")
         kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds or "")
         rank = 0 if any(t in kinds.lower() for t in _ARTICLE_TYPES) else 1
-        found.append((rank, value))
-    return min(found)[1] if found else None
+        found.append((rank, i, value))
+    return [value for _, _, value in sorted(found)]
 
 
-def meta_published(doc: lxml.html.HtmlElement) -> str | None:
-    """The best-ranked publication <meta> tag or <time pubdate>/itemprop value."""
-    best: tuple[int, str] | None = None
+def json_ld_published(doc: lxml.html.HtmlElement) -> str | None:
+    dates = json_ld_dates(doc)
+    return dates[0] if dates else None
+
+
+def meta_dates(doc: lxml.html.HtmlElement) -> list[str]:
+    """Publication <meta> tags (best-ranked first), then <time pubdate> / itemprop=datePublished values."""
+    found: list[tuple[int, str]] = []
     for tag in doc.iterfind(".//meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         rank = _META_RANK.get(key)
         content = (tag.get("content") or "").strip()
-        if rank is not None and content and (best is None or rank < best[0]):
-            best = (rank, content)
-    if best:
-        return best[1]
+        if rank is not None and content:
+            found.append((rank, content))
+    values = [content for _, content in sorted(found, key=lambda f: f[0])]
     for node in doc.xpath('.//time[@pubdate or @itemprop="datePublished"]|.//*[@itemprop="datePublished"]'):
         value = node.get("datetime") or node.get("content") or (node.text_content() or "").strip()
         if value:
-            return value
-    return None
+            values.append(value)
+    return values
 
 
-def htmldate_published(doc: lxml.html.HtmlElement | str, url: str | None) -> str | None:
+def meta_published(doc: lxml.html.HtmlElement) -> str | None:
+    dates = meta_dates(doc)
+    return dates[0] if dates else None
+
+
+def htmldate_published(doc: lxml.html.HtmlElement | str, url: str | None, *, extensive: bool = False) -> str | None:
     try:
         found = htmldate.find_date(
-            doc, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z", url=url
+            doc, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z", url=url
         )
     except Exception:  # noqa: BLE001 - a date heuristic must never fail the page
         return None
     return found
+
+
+def _written_in_utc(value: datetime) -> bool:
+    return value.tzinfo is not None and value.utcoffset() == timedelta(0)
 
 
 def _chosen(value: str | None, url_day: datetime | None) -> str | None:
@@ -211,8 +231,12 @@ def publication_date(
     """
     from_url = url_date(url)
     if doc is not None:
-        for candidate in (json_ld_published(doc), meta_published(doc)):
-            chosen = _chosen(candidate, from_url)
+        structured = [*json_ld_dates(doc), *meta_dates(doc), *json_ld_dates(doc, "dateCreated")]
+        usable = [(value, parsed) for value in structured if (parsed := parse_any(value)) is not None]
+        # Local time first (stable sort keeps the ranking within each group): a UTC value's day may have moved.
+        usable.sort(key=lambda vp: _written_in_utc(vp[1]))
+        for value, _ in usable:
+            chosen = _chosen(value, from_url)
             if chosen:
                 return chosen
     chosen = _chosen(feed_date, from_url)
@@ -225,4 +249,8 @@ def publication_date(
         return chosen
     if from_url is not None:
         return format_date(from_url)
+    if doc is not None:
+        chosen = _chosen(htmldate_published(doc, url, extensive=True), None)
+        if chosen:
+            return chosen
     return _chosen(lastmod, None)
