@@ -46,7 +46,7 @@ _LANG = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
 # Precision mode returning less than this many characters triggers a recall-mode attempt,
 # which wins if it finds at least RECALL_GAIN times as much text.
 RECALL_BELOW_CHARS = 1000
-RECALL_GAIN = 1.5
+RECALL_GAIN = 2.0
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|--|–|—|::|·|•|»|«|/|~)\s+|\s*[:：]\s*(?=\S+$)")  # noqa: RUF001 - dashes are the point
 # Chinese CMS titles: "headline_section_site" or "headline-site网".
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -87,12 +87,15 @@ def _lang_code(value: str | None) -> str | None:
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Parsed once, read for metadata and dates, then handed to trafilatura (which copies it): the
+# settings of trafilatura's own parser, so extraction sees the tree it would have built itself.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     try:
         # lxml refuses a str that still carries an XML declaration with an encoding (XHTML pages).
-        return lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
+        return lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -209,7 +212,7 @@ def same_site(a: str, b: str) -> bool:
     return (urlsplit(a).hostname or "").lower() == (urlsplit(b).hostname or "").lower()
 
 
-def _trafilatura(html: str, url: str, *, recall: bool, metadata: bool) -> dict:
+def _trafilatura(html: str | lxml.html.HtmlElement, url: str, *, recall: bool, metadata: bool) -> dict:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
@@ -228,13 +231,14 @@ def _trafilatura(html: str, url: str, *, recall: bool, metadata: bool) -> dict:
     return doc.as_dict() if doc is not None else {}
 
 
-def main_text(html: str, url: str) -> tuple[str, dict, str]:
+def main_text(html: str, url: str, tree: lxml.html.HtmlElement | None = None) -> tuple[str, dict, str]:
     """(text, trafilatura metadata, mode): precision first, recall when precision finds too little."""
-    data = _trafilatura(html, url, recall=False, metadata=True)
+    source = tree if tree is not None else html
+    data = _trafilatura(source, url, recall=False, metadata=True)
     text = strip_boilerplate(data.get("text") or "")
     mode = "precision"
     if len(text) < RECALL_BELOW_CHARS:
-        recalled = _trafilatura(html, url, recall=True, metadata=not data)
+        recalled = _trafilatura(source, url, recall=True, metadata=not data)
         recall_text = strip_boilerplate(recalled.get("text") or "")
         if len(recall_text) >= max(RECALL_GAIN * len(text), 1):
             text, mode = recall_text, "recall"
@@ -272,7 +276,7 @@ def _extract(
 ) -> ExtractedArticle:
     tree = parse_html(html)
     meta = page_metadata(tree, url)
-    text, data, _mode = main_text(html, url)
+    text, data, _mode = main_text(html, url, tree)
     text = clean_unicode(text)
     summary = (hint.summary if hint else None) or meta.description or data.get("description")
     extraction = "trafilatura"

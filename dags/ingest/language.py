@@ -15,7 +15,7 @@ from functools import lru_cache
 OVERRIDE_SCORE = 0.80
 # Below this score a detection is not used at all, even when the page declares nothing.
 MIN_SCORE = 0.40
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 400  # measured: no accuracy lost against 2000 chars on our samples, at a third of the time
 MIN_LETTERS = 20
 _SPACES = re.compile(r"\s+")
 

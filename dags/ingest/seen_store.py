@@ -389,8 +389,17 @@ class SeenStore:
 class DbHosts:
     """dags.ingest.hosts.Hosts kept in the seen-state database (atomic slot booking per origin)."""
 
+    # "No back-off" answers are reused this long, so a page fetch costs no extra query; a
+    # back-off another worker records is seen within this time.
+    NO_BACKOFF_TTL_S = 2.0
+    # URLs blocked for running past the deadline are read in one query and reused this long.
+    BLOCKED_SNAPSHOT_TTL_S = 30.0
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._no_backoff_until: dict[str, float] = {}
+        self._blocked: dict[str, tuple[float, str]] = {}
+        self._blocked_read_at = 0.0
 
     def _ensure(self, conn: Connection, origin: str) -> None:
         _insert_ignore(conn, hosts, {"origin": origin, "next_at": 0.0})
@@ -437,27 +446,36 @@ class DbHosts:
             )
 
     def backoff_until(self, origin: str) -> tuple[float, str] | None:
+        now = time.time()
+        if self._no_backoff_until.get(origin, 0.0) > now:
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(hosts.c.backoff_until, hosts.c.backoff_reason).where(hosts.c.origin == origin)
             ).first()
-        if row and row.backoff_until and row.backoff_until > time.time():
+        if row and row.backoff_until and row.backoff_until > now:
             return row.backoff_until, row.backoff_reason or ""
+        self._no_backoff_until[origin] = now + self.NO_BACKOFF_TTL_S
         return None
 
     def back_off(self, origin: str, until: float, why: str) -> None:
+        self._no_backoff_until.pop(origin, None)
         with self.engine.begin() as conn:
             self._ensure(conn, origin)
             conn.execute(update(hosts).where(hosts.c.origin == origin).values(backoff_until=until, backoff_reason=why))
 
     def url_blocked(self, url: str) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(url_blocks.c.reason, url_blocks.c.until).where(url_blocks.c.url_hash == _raw_hash(url))
-            ).first()
-        return row.reason if row and row.until > time.time() else None
+        now = time.time()
+        if now - self._blocked_read_at > self.BLOCKED_SNAPSHOT_TTL_S:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(url_blocks.c.url, url_blocks.c.reason, url_blocks.c.until).where(url_blocks.c.until > now))
+                self._blocked = {r.url: (r.until, r.reason) for r in rows}
+            self._blocked_read_at = now
+        entry = self._blocked.get(url)
+        return entry[1] if entry and entry[0] > now else None
 
     def block_url(self, url: str, until: float, why: str) -> None:
+        self._blocked[url] = (until, why)
         key = _raw_hash(url)
         with self.engine.begin() as conn:
             change = update(url_blocks).where(url_blocks.c.url_hash == key).values(until=until, reason=why)
