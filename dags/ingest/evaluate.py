@@ -20,7 +20,6 @@ Nothing is fetched: pages are read from the archive.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import sys
@@ -74,10 +73,13 @@ def same_title(a: str | None, b: str | None) -> bool:
     return bool(a) and norm(a) == norm(b)
 
 
-def load_pages(directory: Path = EVAL_DIR) -> Iterator[Page]:
+def load_pages(directory: Path = EVAL_DIR, ids: set[str] | None = None) -> Iterator[Page]:
+    """The pages of the set (only those in `ids` if given), decoded as ingestion decodes them."""
     from dags.ingest.decoding import decode_body
 
     manifest = [json.loads(line) for line in (directory / "manifest.jsonl").read_text("utf-8").splitlines() if line]
+    if ids is not None:
+        manifest = [entry for entry in manifest if entry["id"] in ids]
     with tarfile.open(directory / "pages.tar.xz", "r:xz") as tar:
         members = {m.name: m for m in tar.getmembers()}
 

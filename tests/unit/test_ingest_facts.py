@@ -186,3 +186,15 @@ def test_id_scheme_is_versioned_and_pinned() -> None:
     assert article_id(canonical_url(url)) == "d71c1838e2bc1764e8705f3867ccc0bf"
     assert canonical_url(url, scheme=1) == "https://n.example/a.html?a=1&b=2&ocid=rss"
     assert legacy_url_hashes(url) == ["ca49c762b022e29ae9f41581762ca859"]  # what scheme 1 called it, still recognised by the seen store
+
+
+def test_recall_fallback_when_precision_loses_the_article() -> None:
+    # A saved real page (tests/eval/ingest) where precision mode keeps 74 characters of ~2,300.
+    from dags.ingest.evaluate import load_pages
+    from dags.ingest.extract import _trafilatura, strip_boilerplate
+
+    (page,) = load_pages(ids={"postlight-rbbtoday.com"})
+    precise = strip_boilerplate(_trafilatura(page.html, page.url, recall=False, metadata=False).get("text") or "")
+    article = extract_article(page.html, page.url)
+    assert len(precise) < 200 and len(article.text) > 1500
+    assert "Anker" in article.text or "プロジェクター" in article.text
