@@ -92,8 +92,8 @@ def trafilatura_alone(root: Path, paths: list[str], base_url: str) -> tuple[floa
 
     pages = [((root / p).read_text(encoding="utf-8").replace("{{BASE_URL}}", base_url), f"{base_url}/{p}") for p in paths]
     started, cpu = time.perf_counter(), time.process_time()
-    for html, url in pages:
-        trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    for page, url in pages:
+        trafilatura.bare_extraction(page, url=url, with_metadata=True)
     return time.perf_counter() - started, time.process_time() - cpu
 
 

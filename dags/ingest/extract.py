@@ -216,6 +216,7 @@ def _trafilatura(html: str | lxml.html.HtmlElement, url: str, *, recall: bool, m
     doc = trafilatura.bare_extraction(
         html,
         url=url,
+        fast=recall,  # the recall pass is a rescue: its own algorithm only, no fallback comparisons
         with_metadata=metadata,
         include_comments=False,
         include_tables=True,
@@ -231,13 +232,21 @@ def _trafilatura(html: str | lxml.html.HtmlElement, url: str, *, recall: bool, m
     return doc.as_dict() if doc is not None else {}
 
 
+def _page_chars(tree: lxml.html.HtmlElement) -> int:
+    """An upper bound of the text any extraction can find: the body's characters, spaces collapsed."""
+    body = tree.find(".//body")
+    return len(" ".join((body if body is not None else tree).text_content().split()))
+
+
 def main_text(html: str, url: str, tree: lxml.html.HtmlElement | None = None) -> tuple[str, dict, str]:
     """(text, trafilatura metadata, mode): precision first, recall when precision finds too little."""
     source = tree if tree is not None else html
     data = _trafilatura(source, url, recall=False, metadata=True)
     text = strip_boilerplate(data.get("text") or "")
     mode = "precision"
-    if len(text) < RECALL_BELOW_CHARS:
+    # Recall can only win with RECALL_GAIN times the text, and it cannot find more text than the
+    # page holds: skip the second pass when the whole body is shorter than that.
+    if len(text) < RECALL_BELOW_CHARS and (tree is None or _page_chars(tree) >= RECALL_GAIN * len(text)):
         recalled = _trafilatura(source, url, recall=True, metadata=not data)
         recall_text = strip_boilerplate(recalled.get("text") or "")
         if len(recall_text) >= max(RECALL_GAIN * len(text), 1):

@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     case,
     create_engine,
     event,
@@ -125,6 +126,18 @@ url_blocks = Table(
 )
 
 
+# Statements run for every discovered item, built once (constructing them per call cost more
+# CPU than running them).
+_KNOWN_URL = select(articles.c.article_id).where(
+    articles.c.status == "sent",
+    articles.c.article_id.in_(bindparam("keys", expanding=True))
+    | articles.c.article_id.in_(select(urls.c.article_id).where(urls.c.url_hash.in_(bindparam("alias_keys", expanding=True)))),
+)
+_PERMANENT_FAILURE = select(failures.c.reason, failures.c.last_failed_at).where(
+    failures.c.url_hash == bindparam("key"), failures.c.permanent.is_(True)
+)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -204,13 +217,7 @@ class SeenStore:
         # Ids made under an older id scheme (normalise.ID_SCHEME) still count as seen.
         keys = [url_hash(url), *legacy_url_hashes(url)]
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(articles.c.article_id).where(
-                    articles.c.status == "sent",
-                    articles.c.article_id.in_(keys)
-                    | articles.c.article_id.in_(select(urls.c.article_id).where(urls.c.url_hash.in_(keys))),
-                )
-            ).scalar()
+            return conn.execute(_KNOWN_URL, {"keys": keys, "alias_keys": keys}).scalar()
 
     def known_content(self, content_hash: str) -> str | None:
         """The id of a sent article with exactly this content hash, else None."""
@@ -224,11 +231,7 @@ class SeenStore:
     def recent_permanent_failure(self, url: str, within: timedelta) -> str | None:
         """Reason of a permanent failure of this URL less than `within` ago (so it is not refetched yet)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(failures.c.reason, failures.c.last_failed_at).where(
-                    failures.c.url_hash == url_hash(url), failures.c.permanent.is_(True)
-                )
-            ).first()
+            row = conn.execute(_PERMANENT_FAILURE, {"key": url_hash(url)}).first()
         if row and row.last_failed_at >= utcnow() - within:
             return row.reason
         return None
