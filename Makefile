@@ -11,7 +11,7 @@ SERVICES := $(PY) infra/local/services.py
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup up down status bootstrap demo test test-unit eval bench airflow kibana-import lock clean
+.PHONY: help setup up down status bootstrap demo test test-unit eval eval-ingest bench airflow kibana-import lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (de
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/annotated.jsonl
 	@echo; echo "== held-out set (tests/eval/heldout.jsonl: written after the lexicon, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
+
+eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and language of ingestion on 179 saved news pages
+	@$(PY) -W ignore -m dags.ingest.evaluate
 
 bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
 	@$(PY) -m bench.run

@@ -1,4 +1,5 @@
-"""Ingest throughput: articles per second from discovery to acknowledged in Kafka.
+"""Ingest throughput: articles per second from discovery to acknowledged in Kafka, and as a
+ratio against trafilatura alone extracting the same pages in the same run.
 
     python -m bench.ingest_bench                 # 200 synthetic articles
     python -m bench.ingest_bench --articles 50
@@ -9,6 +10,13 @@ the real pipeline (run_source: robots, fetch, trafilatura, dedup, seen store, id
 producer) into private Kafka topics. Fetching, extraction and producing are timed separately;
 "other" is the seen store, deduplication and bookkeeping. No rate limit is applied (a real
 source gets one), so this measures the pipeline, not politeness.
+
+The baseline is `trafilatura.bare_extraction(html, url=..., with_metadata=True)` (its defaults)
+on the same served pages read from disk; ingest and baseline alternate, best of two rounds each;
+`ratio_vs_trafilatura` = ingest articles/s ÷ trafilatura pages/s, in wall time and in this
+process's CPU time. The ingest stage does all trafilatura does plus fetching,
+robots, dates, language, deduplication, the seen store and Kafka, so the ratio is below 1; it
+must not fall when the stage changes.
 """
 
 from __future__ import annotations
@@ -78,7 +86,21 @@ def build_site(dest: Path, n_articles: int, seed: int = 7) -> list[str]:
     return paths
 
 
-def run(n_articles: int = 200) -> dict[str, Any]:
+def trafilatura_alone(root: Path, paths: list[str], base_url: str) -> tuple[float, float]:
+    """(wall, CPU) seconds plain trafilatura (defaults, with metadata) takes for the same pages."""
+    import trafilatura
+
+    pages = [((root / p).read_text(encoding="utf-8").replace("{{BASE_URL}}", base_url), f"{base_url}/{p}") for p in paths]
+    started, cpu = time.perf_counter(), time.process_time()
+    for page, url in pages:
+        trafilatura.bare_extraction(page, url=url, with_metadata=True)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def run(n_articles: int = 200, rounds: int = 2) -> dict[str, Any]:
+    """Best of `rounds` alternating rounds of the ingest stage and of trafilatura alone (each
+    ingest round with a fresh seen store and topics), so a load spike on a shared machine
+    does not land on one side only."""
     from common.sandbox import private_topics
     from dags.ingest.demo_site import serve_demo_site
     from dags.ingest.produce import KafkaSink
@@ -86,31 +108,42 @@ def run(n_articles: int = 200) -> dict[str, Any]:
     from dags.ingest.seen_store import SeenStore
     from dags.ingest.sources import parse_config
 
+    best: tuple[float, Any] | None = None
+    baseline_s = baseline_cpu = ingest_cpu = float("inf")
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
         root = Path(tmp) / "site"
-        build_site(root, n_articles)
-        with private_topics("bench-ingest"), serve_demo_site(root=root) as site:
-            config = parse_config(
-                {
-                    "ingest": {"max_items_per_source": n_articles},
-                    "sources": [
-                        {
-                            "name": "bench",
-                            "kind": "rss",
-                            "url": f"{site.url}/feed.xml",
-                            "local": True,
-                            "rate_limit": {"min_delay_seconds": 0},
-                        }
-                    ],
-                }
-            )
-            store = SeenStore(f"sqlite:///{Path(tmp) / 'seen.db'}")
-            sink = KafkaSink()
-            started = time.perf_counter()
-            counts = run_source(config.get("bench"), config, store, sink)
-            elapsed = time.perf_counter() - started
-            sink.close()
-            store.close()
+        paths = build_site(root, n_articles)
+        for i in range(rounds):
+            with private_topics(f"bench-ingest-{i}"), serve_demo_site(root=root) as site:
+                config = parse_config(
+                    {
+                        "ingest": {"max_items_per_source": n_articles},
+                        "sources": [
+                            {
+                                "name": "bench",
+                                "kind": "rss",
+                                "url": f"{site.url}/feed.xml",
+                                "local": True,
+                                "rate_limit": {"min_delay_seconds": 0},
+                            }
+                        ],
+                    }
+                )
+                store = SeenStore(f"sqlite:///{Path(tmp) / f'seen-{i}.db'}")
+                sink = KafkaSink()
+                started, cpu = time.perf_counter(), time.process_time()
+                counts = run_source(config.get("bench"), config, store, sink)
+                elapsed = time.perf_counter() - started
+                ingest_cpu = min(ingest_cpu, time.process_time() - cpu)
+                sink.close()
+                store.close()
+                if best is None or elapsed < best[0]:
+                    best = (elapsed, counts)
+                wall, cpu_s = trafilatura_alone(root, paths, site.url)
+                baseline_s, baseline_cpu = min(baseline_s, wall), min(baseline_cpu, cpu_s)
+    assert best is not None
+    elapsed, counts = best
+    baseline = len(paths) / baseline_s
     s = counts.seconds
     other = elapsed - s["discover"] - s["fetch"] - s["extract"] - s["produce"]
     per_article_ms = {k: round(1000 * s[k] / max(counts.fetched, 1), 2) for k in ("fetch", "extract", "produce")}
@@ -121,6 +154,11 @@ def run(n_articles: int = 200) -> dict[str, Any]:
         "failed": counts.failed,
         "seconds": round(elapsed, 2),
         "articles_per_s": round(counts.sent / elapsed, 1) if elapsed else None,
+        "trafilatura_alone_pages_per_s": round(baseline, 1),
+        "ratio_vs_trafilatura": round(counts.sent / elapsed / baseline, 3) if elapsed else None,
+        # The same ratio in CPU seconds of this process (the broker's work is not in it): much
+        # less sensitive to other people's load on a shared machine than wall time.
+        "ratio_vs_trafilatura_cpu": round((counts.sent / ingest_cpu) / (len(paths) / baseline_cpu), 3),
         "seconds_by_step": {
             "discover": round(s["discover"], 3),
             "fetch": round(s["fetch"], 3),

@@ -27,6 +27,20 @@ LATIN1_TEXT = (
 )
 SLOW_SECONDS = 2.5
 HUGE_BYTES = 300_000
+TRICKLE_SECONDS = 20  # how long the trickling pages would take if nobody gave up
+ACCENTED_TEXT = (
+    "Le président a annoncé à Genève que les négociations reprendraient. Les délégués étaient "
+    "d'accord : « Nous avons fait des progrès », a déclaré la ministre à Zürich et à Bogotá."
+)
+RUSSIAN_PARAGRAPHS = [
+    "Министр иностранных дел России провёл в понедельник переговоры со своим турецким коллегой в Анкаре.",
+    "Стороны обсудили ситуацию в Сирии и договорились продолжить консультации на следующей неделе в Москве.",
+    "По словам дипломатов, встреча прошла в конструктивной атмосфере, однако по ряду вопросов разногласия сохраняются.",
+]
+ROBOTS_TXT = (
+    "User-agent: *\nDisallow: /private/\nDisallow: /~joe/\nDisallow: /caf%C3%A9\nDisallow: /%7Eann/\n"
+    "Sitemap: /robots-sitemap.xml\n"
+)
 
 
 def article_html(title: str, paragraphs: list[str], charset: str | None = "utf-8") -> str:
@@ -105,6 +119,17 @@ class BadSiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _trickle(self, data: bytes) -> None:
+        """Send `data` a byte at a time, slowly enough that it would take TRICKLE_SECONDS in all."""
+        pause = TRICKLE_SECONDS / max(len(data), 1)
+        try:
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            pass  # the client gave up, which is the point
+
     def do_GET(self) -> None:  # noqa: N802, C901 - one branch per bad input
         path = self.path.split("?", 1)[0]
         self.server.record(self.path)
@@ -113,7 +138,32 @@ class BadSiteHandler(BaseHTTPRequestHandler):
             hook()
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            self._send(200, ROBOTS_TXT.encode(), "text/plain")
+        elif path == "/trickle-headers.html":
+            self._trickle(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: " + b"a" * 400 + b"\r\n\r\n")
+        elif path == "/trickle-body.html":
+            body = article_html("Trickled", ARTICLE_PARAGRAPHS * 10).encode()
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n")
+            self._trickle(body)
+        elif path == "/utf8-few-bad.html":
+            body = article_html("Négociations à Genève", [ACCENTED_TEXT] * 3).encode("utf-8")
+            body = body.replace("Zürich".encode(), b"Z\xfcrich", 1).replace(b"<p>", b"<p>\xff", 1)
+            body = body.replace(b"</article>", b"\xc3</article>", 1)  # a truncated sequence
+            self._send(200, body, "text/html; charset=utf-8")
+        elif path == "/busy.html":
+            self.server.bump(path)
+            self._send(503, b"busy", headers={"Retry-After": "3600"})
+        elif path in ("/~joe/page.html", "/%7Ejoe/page.html", "/caf%C3%A9", "/%7Eann/x.html", "/~ann/x.html"):
+            self._send(200, article_html("Should never be fetched", ARTICLE_PARAGRAPHS).encode())
+        elif path == "/robots-sitemap.xml":
+            self._send(200, sitemap_xml(base, ["/good.html", "/utf8-few-bad.html"]).encode(), "application/xml")
+        elif path == "/russian-undeclared.html":
+            page = article_html("Переговоры в Анкаре", RUSSIAN_PARAGRAPHS).replace(' lang="en"', "")
+            self._send(200, page.encode())
+        elif path == "/big-page.html":
+            paragraph = "<p>" + " ".join(ARTICLE_PARAGRAPHS) + "</p>\n"
+            body = article_html("Big", [paragraph * 2000]).encode()
+            self._send(200, body)
         elif path == "/feed.xml":
             items = BAD_FEED_ITEMS + private_links(self.server.other_loopback_port)
             self._send(200, feed_xml(base, items).encode(), "application/rss+xml")
@@ -181,11 +231,17 @@ class BadSiteHandler(BaseHTTPRequestHandler):
             self._send(404, b"<html><body>Not found</body></html>")
 
 
+def sitemap_xml(base: str, paths: list[str]) -> str:
+    urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>2026-11-20T08:00:00+01:00</lastmod></url>" for p in paths)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+
 class BadSite(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, other_loopback_port: int = 9) -> None:
         self.requests: list[str] = []
+        self.timed_requests: list[tuple[str, float]] = []  # (path, time.monotonic() when it arrived)
         self.hits: dict[str, int] = {}
         self.hooks: dict[str, Callable[[], None]] = {}  # run once when the path is first requested
         self.other_loopback_port = other_loopback_port
@@ -195,6 +251,7 @@ class BadSite(ThreadingHTTPServer):
     def record(self, path: str) -> None:
         with self._lock:
             self.requests.append(path)
+            self.timed_requests.append((path, time.monotonic()))
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # clients hanging up on the slow and huge pages is the point of those pages

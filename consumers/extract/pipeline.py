@@ -193,4 +193,6 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
     }
     if extracted_at:
         enriched["extracted_at"] = extracted_at
+    # Say so when the model cannot read the article: its 0 events then mean "unsupported", not "quiet".
+    enriched["unsupported_language"] = bool(article.get("language")) and article.get("language") != doc.lang_
     return ArticleResult(article=article, events=events, enriched=enriched)

@@ -11,12 +11,17 @@ from dags.ingest.errors import IngestFailure
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)["']""", re.IGNORECASE)
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 MAX_DETECTION_CHAOS = 0.5
+# A body in a declared (or sniffed) UTF-8 with a few invalid bytes is UTF-8 with a few bad bytes,
+# not a legacy charset: up to this share of its non-ASCII bytes may be replaced (U+FFFD).
+MAX_BAD_UTF8_SHARE = 0.02
+MIN_BAD_UTF8_ALLOWED = 4
 WESTERN_FALLBACKS = ("cp1252", "latin_1", "iso8859_15")
 
 
@@ -49,6 +54,21 @@ def detect_charset(body: bytes) -> str | None:
     return best.encoding
 
 
+def _mostly_utf8(body: bytes) -> str | None:
+    """The body decoded as UTF-8 with its invalid bytes replaced, if only a few bytes are invalid."""
+    bad = 0
+
+    def count(error: UnicodeDecodeError) -> tuple[str, int]:
+        nonlocal bad
+        bad += error.end - error.start
+        return "\ufffd", error.end
+
+    codecs.register_error("newsevents_count", count)
+    text = body.decode("utf-8", errors="newsevents_count")
+    high = len(_HIGH_BYTES.findall(body))
+    return text if bad <= max(MIN_BAD_UTF8_ALLOWED, MAX_BAD_UTF8_SHARE * high) else None
+
+
 def decode_body(body: bytes, declared: str | None, url: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). Raise IngestFailure('undecodable') only if no charset fits."""
     for bom, encoding in _BOMS:
@@ -61,6 +81,10 @@ def decode_body(body: bytes, declared: str | None, url: str | None = None) -> tu
             try:
                 return body.decode(candidate), candidate
             except UnicodeDecodeError:
+                if candidate == "utf-8":
+                    repaired = _mostly_utf8(body)
+                    if repaired is not None:
+                        return repaired, "utf-8"
                 continue
     encoding = detect_charset(body)
     if encoding:

@@ -13,9 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import lxml.etree
 import lxml.html
-from dateutil import parser as dateparser
-
 from dags.ingest.errors import IngestFailure
+from dags.ingest.pubdate import normalise_date
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -34,6 +33,7 @@ class DiscoveredItem:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     tags: list[str] = field(default_factory=list)
+    lastmod: str | None = None  # sitemap <lastmod>: when the page last changed, the weakest date hint
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,12 +53,8 @@ def iso_utc(value: datetime | None) -> str | None:
 
 
 def parse_date(text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    try:
-        return iso_utc(dateparser.parse(text.strip()))
-    except (ValueError, OverflowError, TypeError):
-        return None
+    """A listing's date as RFC 3339 with the offset it was written with (the local day stays)."""
+    return normalise_date(text)
 
 
 def _clean(text: str | None) -> str | None:
@@ -108,8 +104,11 @@ def parse_feed(body: bytes, base_url: str, limit: int = 100, content_type: str |
             url = urljoin(base_url, link.strip())
             if not _is_http(url):
                 continue
+            # The raw string keeps the offset; feedparser's parsed tuple is already in UTC.
+            published = parse_date(entry.get("published") or entry.get("updated"))
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-            published = iso_utc(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)) if stamp else None
+            if published is None and stamp:
+                published = iso_utc(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
             authors = [a.get("name") for a in entry.get("authors", []) if a.get("name")]
             if not authors and entry.get("author"):
                 authors = [entry["author"]]
@@ -171,11 +170,11 @@ def parse_sitemap(
             if not loc or not _is_http(urljoin(base_url, loc)):
                 continue
             news = node.find(f"{{{NEWS_NS}}}news")
-            published = _text(node.find(f"{{{SITEMAP_NS}}}lastmod"))
-            title = language = None
+            lastmod = _text(node.find(f"{{{SITEMAP_NS}}}lastmod"))
+            published = title = language = None
             tags: list[str] = []
             if news is not None:
-                published = _text(news.find(f"{{{NEWS_NS}}}publication_date")) or published
+                published = _text(news.find(f"{{{NEWS_NS}}}publication_date"))
                 title = _text(news.find(f"{{{NEWS_NS}}}title"))
                 language = _text(news.find(f"{{{NEWS_NS}}}publication/{{{NEWS_NS}}}language"))
                 keywords = _text(news.find(f"{{{NEWS_NS}}}keywords"))
@@ -186,6 +185,7 @@ def parse_sitemap(
                 published_at=parse_date(published),
                 language=(language or "")[:2].lower() or None,
                 tags=[t for t in tags if t],
+                lastmod=parse_date(lastmod),
             )
 
     found = _unique(items(), limit)

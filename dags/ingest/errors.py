@@ -4,7 +4,17 @@ from __future__ import annotations
 
 # Reasons worth retrying on a later attempt or run: the same request may well succeed then.
 TRANSIENT_REASONS = frozenset(
-    {"timeout", "connect_error", "network_error", "http_429", "robots_unavailable", "internal_error"}
+    {
+        "timeout",
+        "deadline_exceeded",
+        "host_backoff",
+        "connect_error",
+        "network_error",
+        "http_429",
+        "robots_unavailable",
+        "internal_error",
+        "extract_timeout",
+    }
 )
 
 
@@ -33,12 +43,14 @@ class IngestFailure(Exception):
         url: str | None = None,
         retry_after: float | None = None,
         payload: bytes | None = None,
+        retry: bool = True,
     ) -> None:
         super().__init__(message)
         self.reason = reason
         self.url = url
         self.retry_after = retry_after
         self.payload = payload
+        self.retry = retry  # False: transient, but not to be tried again within this run
 
     @property
     def transient(self) -> bool:
@@ -46,10 +58,13 @@ class IngestFailure(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Retry within this run: timeouts, network errors, 5xx, and 429 only when the server said when."""
+        """Retry within this run: timeouts, network errors, 5xx, and 429 only when the server said when;
+        never a URL past the total deadline or a host that asked us to stay away longer than we wait."""
+        if not self.retry:
+            return False
         if self.reason == "http_429":
             return self.retry_after is not None
-        return self.transient and self.reason not in {"robots_unavailable", "internal_error"}
+        return self.transient and self.reason not in {"robots_unavailable", "internal_error", "extract_timeout"}
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.args[0]}"

@@ -1,16 +1,18 @@
 """HTTP fetching with the safety and politeness rules every source gets.
 
-Timeouts (connect, read, and a total deadline), a maximum body size (counted after
-decompression), a redirect limit with loop detection, a descriptive User-Agent, robots.txt
-checked on every hop, conditional GET (ETag / Last-Modified), the address policy of
-netguard, a per-source rate limit, and tenacity retries for timeouts, network errors, 5xx and
-429-with-Retry-After only. Every problem surfaces as an IngestFailure with a reason.
+Timeouts (connect, read, and a total deadline over connect, headers and body together), a
+maximum body size (counted after decompression), a redirect limit with loop detection, a
+descriptive User-Agent, robots.txt (Protego) checked on every hop, conditional GET (ETag /
+Last-Modified), the address policy of netguard, and tenacity retries for timeouts, network
+errors, 5xx and 429-with-Retry-After only. Politeness state is per host and shared (hosts.py):
+one rate limit and one robots.txt per origin for every source and task; a Retry-After beyond
+`max_retry_after` stops requests to that host, and a URL that ran past the total deadline is
+not fetched again, for the rest of the run. Every problem surfaces as an IngestFailure with a reason.
 """
 
 from __future__ import annotations
 
 import email.utils
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +25,8 @@ import tenacity
 from common.logs import get_logger
 from dags.ingest.decoding import decode_body
 from dags.ingest.errors import IngestFailure
-from dags.ingest.netguard import AddressPolicy, BlockedAddressError, GuardedTransport, origin_of
+from dags.ingest.hosts import Hosts, MemoryHosts, RobotsRecord, origin_key
+from dags.ingest.netguard import DEADLINE, AddressPolicy, BlockedAddressError, GuardedTransport
 from dags.ingest.normalise import canonical_url
 from dags.ingest.robots import MAX_ROBOTS_BYTES, RobotsRules, parse_robots
 from dags.ingest.sources import HttpSettings, Source
@@ -130,35 +133,21 @@ def require_textual(result: FetchResult) -> None:
         )
 
 
-class RateLimiter:
-    """At most one request per `min_interval` seconds (thread-safe)."""
-
-    def __init__(self, min_interval: float) -> None:
-        self.min_interval = max(0.0, min_interval)
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.min_interval
-        if delay > 0:
-            time.sleep(delay)
-
-
-@dataclass
-class _RobotsEntry:
-    rules: RobotsRules
-    unavailable: str | None = None  # why robots.txt could not be read (then everything is disallowed)
+ROBOTS_MAX_AGE_S = 24 * 3600  # RFC 9309 2.4: a cached robots.txt is used for at most 24 hours
+ROBOTS_RETRY_S = 15 * 60  # an unreadable robots.txt (5xx, network) is tried again after this
 
 
 class Fetcher:
-    """One source's HTTP client. Use as a context manager; not shared between sources."""
+    """One source's HTTP client. Use as a context manager; not shared between sources.
 
-    def __init__(self, source: Source, http: HttpSettings) -> None:
+    `hosts` is the per-host politeness state; pass the seen store's (SeenStore.hosts()) so that
+    every source and task on the same host shares one rate limit, robots.txt and back-off.
+    """
+
+    def __init__(self, source: Source, http: HttpSettings, hosts: Hosts | None = None) -> None:
         self.source = source
         self.http = http
+        self.hosts: Hosts = hosts if hosts is not None else MemoryHosts()
         self.policy = AddressPolicy.for_source(source.url, source.local)
         self.client = httpx.Client(
             transport=GuardedTransport(self.policy),
@@ -166,8 +155,8 @@ class Fetcher:
             headers={"User-Agent": http.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"},
             follow_redirects=False,
         )
-        self.limiter = RateLimiter(source.min_delay_seconds)
-        self._robots: dict[tuple[str, str, int], _RobotsEntry] = {}
+        self._robots: dict[str, tuple[RobotsRules, RobotsRecord]] = {}
+        self._crawl_delay: dict[str, float] = {}
 
     def __enter__(self) -> Fetcher:
         return self
@@ -189,6 +178,9 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> FetchResult:
         """GET `url` following redirects safely; retry only transient failures. Raises IngestFailure."""
+        why = self.hosts.url_blocked(url)
+        if why:
+            raise IngestFailure("deadline_exceeded", f"{url} {why} earlier in this run; not fetched again", url=url)
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.http.retries + 1),
             wait=self._wait,
@@ -233,6 +225,27 @@ class Fetcher:
         truncate: bool = False,
     ) -> FetchResult:
         started = time.monotonic()
+        token = DEADLINE.set(started + self.http.total_timeout)
+        try:
+            return self._hops(url, validators, accept, max_bytes, check_robots, truncate, started)
+        except IngestFailure as failure:
+            if failure.reason == "deadline_exceeded":
+                skip_until = time.time() + 60 * self.http.slow_url_skip_minutes
+                self.hosts.block_url(url, skip_until, f"ran past the {self.http.total_timeout}s total deadline")
+            raise
+        finally:
+            DEADLINE.reset(token)
+
+    def _hops(
+        self,
+        url: str,
+        validators: Validators | None,
+        accept: str,
+        max_bytes: int,
+        check_robots: bool,
+        truncate: bool,
+        started: float,
+    ) -> FetchResult:
         current = url
         seen = {self._loop_key(url)}
         redirects: list[str] = []
@@ -273,7 +286,17 @@ class Fetcher:
                 return result
             retry_after = parse_retry_after(response_headers.get("retry-after"))
             if retry_after is not None and retry_after > self.http.max_retry_after:
-                retry_after = None  # too far away to wait for within this run
+                # Too far away to wait for within this run: leave the host alone until then.
+                self.hosts.back_off(
+                    origin_key(current), time.time() + retry_after, f"HTTP {status} with Retry-After {retry_after:.0f}s"
+                )
+                raise IngestFailure(
+                    f"http_{status}",
+                    f"{current} answered HTTP {status} with Retry-After {retry_after:.0f}s (over max_retry_after="
+                    f"{self.http.max_retry_after}s); no more requests to this host in this run",
+                    url=url,
+                    retry=False,
+                )
             raise IngestFailure(f"http_{status}", f"{current} answered HTTP {status}", url=url, retry_after=retry_after)
         raise IngestFailure(
             "too_many_redirects", f"more than {self.http.max_redirects} redirects starting at {url}", url=url
@@ -292,16 +315,46 @@ class Fetcher:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise IngestFailure("bad_url", f"only absolute http(s) URLs can be fetched, not {url!r}", url=url)
 
+    def _deadline_failure(self, url: str, started: float, what: str) -> IngestFailure:
+        return IngestFailure(
+            "deadline_exceeded",
+            f"{url} took longer than total_timeout={self.http.total_timeout}s ({what}, "
+            f"{time.monotonic() - started:.1f}s); not retried in this run",
+            url=url,
+            retry=False,
+        )
+
+    def _past_deadline(self, started: float) -> bool:
+        return time.monotonic() - started >= self.http.total_timeout - 0.01
+
+    def _wait_for_host(self, url: str) -> None:
+        origin = origin_key(url)
+        backoff = self.hosts.backoff_until(origin)
+        if backoff:
+            until, why = backoff
+            raise IngestFailure(
+                "host_backoff",
+                f"{origin} asked us to stay away ({why}) for {until - time.time():.0f}s more; {url} not requested",
+                url=url,
+                retry=False,
+            )
+        interval = max(self.source.min_delay_seconds, self._crawl_delay.get(origin, 0.0))
+        wait = self.hosts.reserve(origin, interval)
+        if wait > 0:
+            time.sleep(wait)
+
     def _request(
         self, url: str, headers: dict[str, str], max_bytes: int, truncate: bool, started: float
     ) -> tuple[httpx.Headers, int, bytes]:
-        self.limiter.wait()
+        self._wait_for_host(url)
         try:
             request = self.client.build_request("GET", url, headers=headers)
             response = self.client.send(request, stream=True)
         except BlockedAddressError as exc:
             raise IngestFailure("blocked_address", str(exc), url=url) from exc
         except httpx.TimeoutException as exc:
+            if self._past_deadline(started):
+                raise self._deadline_failure(url, started, "connecting or waiting for headers") from exc
             raise IngestFailure("timeout", f"{type(exc).__name__} fetching {url}", url=url) from exc
         except (httpx.ConnectError, httpx.ProxyError) as exc:
             raise IngestFailure("connect_error", f"cannot connect for {url}: {exc}", url=url) from exc
@@ -324,13 +377,13 @@ class Fetcher:
                         chunks.append(chunk[: max_bytes - (size - len(chunk))])
                         break
                     raise IngestFailure("too_large", f"{url} body exceeds the {max_bytes}-byte limit", url=url)
-                if time.monotonic() - started > self.http.total_timeout:
-                    raise IngestFailure(
-                        "timeout", f"{url} took longer than {self.http.total_timeout}s in total", url=url
-                    )
+                if self._past_deadline(started):
+                    raise self._deadline_failure(url, started, "reading the body")
                 chunks.append(chunk)
             return response.headers, response.status_code, b"".join(chunks)
         except httpx.TimeoutException as exc:
+            if self._past_deadline(started):
+                raise self._deadline_failure(url, started, "reading the body") from exc
             raise IngestFailure("timeout", f"{type(exc).__name__} reading {url}", url=url) from exc
         except httpx.DecodingError as exc:
             raise IngestFailure("network_error", f"{url}: corrupt content encoding: {exc}", url=url) from exc
@@ -342,23 +395,50 @@ class Fetcher:
     # -- robots.txt ---------------------------------------------------------------------------
 
     def _check_robots(self, url: str) -> None:
-        entry = self._robots_entry(url)
-        if entry.rules.allowed(url, self.http.user_agent):
+        rules, record = self._robots_rules(url)
+        if rules.allowed(url, self.http.user_agent):
             return
-        if entry.unavailable:
+        if record.status == "unavailable":
             raise IngestFailure(
                 "robots_unavailable",
-                f"robots.txt for {url} could not be read ({entry.unavailable}); not crawling the host this run",
+                f"robots.txt for {url} could not be read ({record.error}); not crawling the host for now",
                 url=url,
             )
         raise IngestFailure("robots_disallowed", f"robots.txt disallows {url} for our user agent", url=url)
 
-    def _robots_entry(self, url: str) -> _RobotsEntry:
-        scheme = urlsplit(url).scheme
-        host, port = origin_of(url)
-        key = (scheme, host, port)
-        if key in self._robots:
-            return self._robots[key]
+    def robots_sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s host (for discovery)."""
+        rules, _ = self._robots_rules(url)
+        return rules.sitemaps()
+
+    def _robots_rules(self, url: str) -> tuple[RobotsRules, RobotsRecord]:
+        origin = origin_key(url)
+        cached = self._robots.get(origin)
+        if cached is None:
+            record = self.hosts.robots(origin)
+            if record is None or not self._fresh(record):
+                record = self._fetch_robots(url)
+                self.hosts.save_robots(origin, record)
+            robots_url = urljoin(url, "/robots.txt")
+            if record.status == "ok":
+                rules = parse_robots(record.text, robots_url)
+            elif record.status == "allow_all":
+                rules = RobotsRules.allowing_all()
+            else:
+                rules = RobotsRules.disallowing_all()
+            delay = rules.crawl_delay(self.http.user_agent)
+            if delay:
+                # Honour Crawl-delay, capped so one odd robots.txt cannot stall the run.
+                self._crawl_delay[origin] = min(delay, self.http.max_crawl_delay)
+            cached = self._robots[origin] = (rules, record)
+        return cached
+
+    @staticmethod
+    def _fresh(record: RobotsRecord) -> bool:
+        max_age = ROBOTS_RETRY_S if record.status == "unavailable" else ROBOTS_MAX_AGE_S
+        return time.time() - record.fetched_at < max_age
+
+    def _fetch_robots(self, url: str) -> RobotsRecord:
         robots_url = urljoin(url, "/robots.txt")
         try:
             result = self._attempt(
@@ -369,18 +449,11 @@ class Fetcher:
                 check_robots=False,
                 truncate=True,
             )
-            entry = _RobotsEntry(parse_robots(result.content.decode("utf-8", errors="replace")))
-            delay = entry.rules.crawl_delay(self.http.user_agent)
-            if delay:
-                # Honour Crawl-delay, capped so one odd robots.txt cannot stall the run.
-                self.limiter.min_interval = max(self.limiter.min_interval, min(delay, self.http.max_crawl_delay))
+            return RobotsRecord("ok", result.content.decode("utf-8", errors="replace"), time.time())
         except IngestFailure as exc:
-            if exc.reason in ("blocked_address", "bad_url"):
+            if exc.reason in ("blocked_address", "bad_url", "host_backoff"):
                 raise
             if exc.reason.startswith("http_4") and exc.reason != "http_429":
-                entry = _RobotsEntry(RobotsRules.allowing_all())  # RFC 9309: 4xx means no restrictions
-            else:
-                entry = _RobotsEntry(RobotsRules.disallowing_all(), unavailable=str(exc))
-                log.warning("robots.unavailable", source=self.source.name, url=robots_url, error=str(exc))
-        self._robots[key] = entry
-        return entry
+                return RobotsRecord("allow_all", "", time.time())  # RFC 9309: 4xx means no restrictions
+            log.warning("robots.unavailable", source=self.source.name, url=robots_url, error=str(exc))
+            return RobotsRecord("unavailable", "", time.time(), str(exc))

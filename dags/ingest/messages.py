@@ -9,7 +9,7 @@ from typing import Any
 import schemas
 from dags.ingest.discover import iso_utc
 from dags.ingest.extract import ExtractedArticle
-from dags.ingest.normalise import article_id, content_hash
+from dags.ingest.normalise import ID_SCHEME, article_id, content_hash
 from dags.ingest.sources import Source
 
 STAGE = "ingest"
@@ -27,6 +27,7 @@ def build_article_message(
     *,
     near_duplicate_of: str | None = None,
     fetched_at: str | None = None,
+    coder_languages: list[str] | None = None,
 ) -> dict[str, Any]:
     """An articles.raw message (schemas/article.v1.json); raises schemas.SchemaError if it would break the contract."""
     message: dict[str, Any] = {
@@ -47,7 +48,10 @@ def build_article_message(
         "content_hash": content_hash(article.text),
         "near_duplicate_of": near_duplicate_of,
         "extraction": article.extraction,
+        "id_scheme": ID_SCHEME,
     }
+    if coder_languages is not None:
+        message["unsupported_language"] = message["language"] not in coder_languages
     schemas.validate("article", message)
     return message
 

@@ -9,8 +9,10 @@ A source marked `local: true` may reach non-public addresses, but only its own o
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,8 +97,51 @@ class AddressPolicy:
         return addresses
 
 
+# Monotonic time by which the current request must be complete (connect, headers and body),
+# set by the Fetcher around each attempt; every socket operation waits at most until then.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("ingest_deadline", default=None)
+
+
+class DeadlineExceeded(httpcore.ReadTimeout):
+    """The request's total deadline passed while connecting, sending or receiving."""
+
+
+def _bounded(timeout: float | None) -> float | None:
+    deadline = DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DeadlineExceeded("total deadline exceeded")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write also stops at the request's total deadline,
+    so a server that trickles its headers a byte at a time cannot hold a fetch open."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
-    """httpcore network backend that checks the policy, then connects to a checked address."""
+    """httpcore network backend that checks the policy, then connects to a checked address
+    (each socket operation bounded by the request's DEADLINE)."""
 
     def __init__(self, policy: AddressPolicy) -> None:
         self.policy = policy
@@ -113,7 +158,8 @@ class GuardedBackend(httpcore.SyncBackend):
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, _bounded(timeout), local_address, socket_options)
+                return DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
         assert last_error is not None

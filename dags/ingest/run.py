@@ -13,10 +13,10 @@ import base64
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kafka.errors import KafkaError
@@ -32,11 +32,14 @@ from dags.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, Fetcher, Validators, req
 from dags.ingest.messages import build_article_message, dead_letter_message, now_iso
 from dags.ingest.normalise import article_id, canonical_url, url_hash
 from dags.ingest.produce import Sink
+from dags.ingest.pubdate import instant
 from dags.ingest.seen_store import ClaimOutcome, SeenStore, SentRecord, utcnow
 from dags.ingest.sources import Source, SourcesConfig
 from schemas import SchemaError
 
 log = get_logger(__name__)
+MAX_ROBOTS_SITEMAPS = 5  # Sitemap: lines of one robots.txt read per run
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -98,6 +101,8 @@ class IngestCounts:
     failed_by_reason: dict[str, int] = field(default_factory=dict)
     sent: int = 0
     dead_lettered: int = 0
+    unsupported_language: int = 0  # sent articles in a language the event coder does not support
+    by_language: dict[str, int] = field(default_factory=dict)
     not_modified: bool = False
     seconds: dict[str, float] = field(
         default_factory=lambda: {"discover": 0.0, "fetch": 0.0, "extract": 0.0, "produce": 0.0, "total": 0.0}
@@ -118,6 +123,7 @@ def sum_counts(per_source: list[dict[str, Any]]) -> dict[str, Any]:
     total: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
     dup_by: Counter[str] = Counter()
+    by_language: Counter[str] = Counter()
     for counts in per_source:
         for key in (
             "discovered",
@@ -129,11 +135,18 @@ def sum_counts(per_source: list[dict[str, Any]]) -> dict[str, Any]:
             "failed",
             "sent",
             "dead_lettered",
+            "unsupported_language",
         ):
             total[key] += int(counts.get(key, 0))
         by_reason.update(counts.get("failed_by_reason", {}))
+        by_language.update(counts.get("by_language", {}))
         dup_by.update(counts.get("duplicate_by", {}))
-    return {**dict(total), "failed_by_reason": dict(by_reason), "duplicate_by": dict(dup_by)}
+    return {
+        **dict(total),
+        "failed_by_reason": dict(by_reason),
+        "duplicate_by": dict(dup_by),
+        "by_language": dict(by_language),
+    }
 
 
 @contextmanager
@@ -152,30 +165,13 @@ def discover_source(
     start = time.monotonic()
     discovery = Discovery(source=source.name, url=source.url)
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(source, config.http)
+    fetcher = fetcher or Fetcher(source, config.http, hosts=store.hosts())
     limit = config.max_items(source)
     try:
-        accept = HTML_ACCEPT if source.kind == "html" else FEED_ACCEPT
-        result = fetcher.fetch(source.url, validators=store.get_validators(source.url), accept=accept)
-        if result.not_modified:
-            discovery.not_modified = True
-        elif source.kind in ("rss", "atom"):
-            require_textual(result)
-            discovery.items = parse_feed(result.content, result.url, limit, result.content_type)
-        elif source.kind == "sitemap":
-            require_textual(result)
-
-            def fetch_child(url: str) -> bytes:
-                child = fetcher.fetch(url, accept=FEED_ACCEPT)
-                require_textual(child)
-                return child.content
-
-            discovery.items = parse_sitemap(result.content, result.url, fetch_child, limit)
+        if source.kind == "robots":
+            discovery.items = _discover_from_robots(source, fetcher, limit)
         else:
-            require_html(result)
-            discovery.items = parse_section(result.text(), result.url, source.link_pattern or "", limit)
-        if result.validators and not result.not_modified:
-            discovery.validators = {"etag": result.validators.etag, "last_modified": result.validators.last_modified}
+            _discover_listing(source, store, fetcher, limit, discovery)
     except IngestFailure as failure:
         log.warning(
             "ingest.discovery_failed", source=source.name, url=source.url, reason=failure.reason, error=str(failure)
@@ -187,7 +183,7 @@ def discover_source(
     finally:
         if own_fetcher:
             fetcher.close()
-    discovery.seconds = time.monotonic() - start
+        discovery.seconds = time.monotonic() - start
     log.info(
         "ingest.discovered",
         source=source.name,
@@ -196,6 +192,50 @@ def discover_source(
         failures=[f.reason for f in discovery.failures],
     )
     return discovery
+
+
+def _discover_listing(source: Source, store: SeenStore, fetcher: Fetcher, limit: int, discovery: Discovery) -> None:
+    """A feed, sitemap or section page, fetched conditionally (ETag / Last-Modified)."""
+    accept = HTML_ACCEPT if source.kind == "html" else FEED_ACCEPT
+    result = fetcher.fetch(source.url, validators=store.get_validators(source.url), accept=accept)
+    if result.not_modified:
+        discovery.not_modified = True
+    elif source.kind in ("rss", "atom"):
+        require_textual(result)
+        discovery.items = parse_feed(result.content, result.url, limit, result.content_type)
+    elif source.kind == "sitemap":
+        require_textual(result)
+        discovery.items = parse_sitemap(result.content, result.url, _child_fetcher(fetcher), limit)
+    else:
+        require_html(result)
+        discovery.items = parse_section(result.text(), result.url, source.link_pattern or "", limit)
+    if result.validators and not result.not_modified:
+        discovery.validators = {"etag": result.validators.etag, "last_modified": result.validators.last_modified}
+
+
+def _child_fetcher(fetcher: Fetcher) -> Callable[[str], bytes]:
+    def fetch_child(url: str) -> bytes:
+        child = fetcher.fetch(url, accept=FEED_ACCEPT)
+        require_textual(child)
+        return child.content
+
+    return fetch_child
+
+
+def _discover_from_robots(source: Source, fetcher: Fetcher, limit: int) -> list[DiscoveredItem]:
+    """Items of the sitemaps that the site's robots.txt lists in `Sitemap:` lines."""
+    sitemaps = fetcher.robots_sitemaps(source.url)
+    if not sitemaps:
+        raise IngestFailure("no_sitemaps", f"robots.txt of {source.url} lists no Sitemap: lines", url=source.url)
+    items: dict[str, DiscoveredItem] = {}
+    for sitemap_url in sitemaps[:MAX_ROBOTS_SITEMAPS]:
+        result = fetcher.fetch(sitemap_url, accept=FEED_ACCEPT)
+        require_textual(result)
+        for item in parse_sitemap(result.content, result.url, _child_fetcher(fetcher), limit):
+            items.setdefault(item.url, item)
+        if len(items) >= limit:
+            break
+    return list(items.values())[:limit]
 
 
 @dataclass
@@ -287,6 +327,7 @@ class _SourceIngest:
                 min_text_chars=self.config.ingest.min_text_chars,
                 min_summary_chars=self.config.ingest.min_summary_chars,
                 default_language=self.source.language,
+                max_seconds=self.config.ingest.max_extract_seconds,
             )
             canonical = canonical_url(article.canonical_link or result.url)
             aliases = list(dict.fromkeys([item.url, result.url, canonical]))
@@ -310,6 +351,7 @@ class _SourceIngest:
                     prepared.article,
                     near_duplicate_of=near_of,
                     fetched_at=prepared.fetched_at,
+                    coder_languages=self.config.ingest.coder_languages,
                 )
             except SchemaError as exc:
                 raise IngestFailure("schema_violation", str(exc), url=prepared.item_url) from exc
@@ -359,6 +401,9 @@ class _SourceIngest:
         )
         for p in batch:
             self.counts.sent += 1
+            language = p.message.get("language") or "unknown"
+            self.counts.by_language[language] = self.counts.by_language.get(language, 0) + 1
+            self.counts.unsupported_language += bool(p.message.get("unsupported_language"))
             if p.near_duplicate_of:
                 self.counts.near_duplicate += 1
             else:
@@ -403,7 +448,7 @@ def ingest_discovery(
     """Fetch, extract, deduplicate and send every discovered item; return the counts."""
     start = time.monotonic()
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(source, config.http)
+    fetcher = fetcher or Fetcher(source, config.http, hosts=store.hosts())
     state = _SourceIngest(source, config, store, sink, fetcher, owner or f"{source.name}:{uuid.uuid4().hex[:16]}")
     counts = state.counts
     counts.discovered = len(discovery.items)
@@ -419,7 +464,8 @@ def ingest_discovery(
                 if ready is not None:
                     prepared.append(ready)
         # Oldest publication first: of two near-duplicates in one run, the earlier one is the original.
-        prepared.sort(key=lambda p: (p.article.published_at is None, p.article.published_at or ""))
+        # Compared as instants: the dates keep their own offsets, so their strings do not sort.
+        prepared.sort(key=lambda p: (instant(p.article.published_at) is None, instant(p.article.published_at) or _EPOCH))
         for ready in prepared:
             with _item_errors(state, ready.item_url):
                 state.admit(ready)
@@ -446,6 +492,6 @@ def ingest_discovery(
 
 def run_source(source: Source, config: SourcesConfig, store: SeenStore, sink: Sink) -> IngestCounts:
     """Discover and ingest one source with a single HTTP client (dry run, benchmark, scripts)."""
-    with Fetcher(source, config.http) as fetcher:
+    with Fetcher(source, config.http, hosts=store.hosts()) as fetcher:
         discovery = discover_source(source, config, store, fetcher)
         return ingest_discovery(source, discovery, config, store, sink, fetcher=fetcher)

@@ -11,7 +11,9 @@ taken over once its lease expires. Times are stored as naive UTC.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,12 +26,15 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    bindparam,
+    case,
     create_engine,
     event,
     func,
@@ -43,7 +48,8 @@ from sqlalchemy.pool import StaticPool
 
 from common.config import load_settings
 from dags.ingest.fetch import Validators
-from dags.ingest.normalise import url_hash
+from dags.ingest.hosts import RobotsRecord
+from dags.ingest.normalise import legacy_url_hashes, url_hash
 
 metadata = MetaData()
 
@@ -93,6 +99,42 @@ failures = Table(
     Column("attempts", Integer, nullable=False),
     Column("first_failed_at", DateTime, nullable=False),
     Column("last_failed_at", DateTime, nullable=False),
+)
+
+
+# Politeness per origin, shared by all workers (see dags/ingest/hosts.py). Epoch seconds.
+hosts = Table(
+    "ingest_hosts",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("next_at", Float, nullable=False),
+    Column("backoff_until", Float),
+    Column("backoff_reason", Text),
+    Column("robots_status", String(16)),
+    Column("robots_text", Text),
+    Column("robots_error", Text),
+    Column("robots_fetched_at", Float),
+)
+
+url_blocks = Table(
+    "ingest_url_blocks",
+    metadata,
+    Column("url_hash", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("until", Float, nullable=False),
+)
+
+
+# Statements run for every discovered item, built once (constructing them per call cost more
+# CPU than running them).
+_KNOWN_URL = select(articles.c.article_id).where(
+    articles.c.status == "sent",
+    articles.c.article_id.in_(bindparam("keys", expanding=True))
+    | articles.c.article_id.in_(select(urls.c.article_id).where(urls.c.url_hash.in_(bindparam("alias_keys", expanding=True)))),
+)
+_PERMANENT_FAILURE = select(failures.c.reason, failures.c.last_failed_at).where(
+    failures.c.url_hash == bindparam("key"), failures.c.permanent.is_(True)
 )
 
 
@@ -164,19 +206,18 @@ class SeenStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    def hosts(self) -> DbHosts:
+        """Per-host politeness state in this database, shared with every other worker."""
+        return DbHosts(self.engine)
+
     # -- reads ----------------------------------------------------------------------------------
 
     def known_url(self, url: str) -> str | None:
         """The id of a *sent* article this URL (or an alias of it) leads to, else None."""
-        key = url_hash(url)
+        # Ids made under an older id scheme (normalise.ID_SCHEME) still count as seen.
+        keys = [url_hash(url), *legacy_url_hashes(url)]
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(articles.c.article_id).where(
-                    articles.c.status == "sent",
-                    (articles.c.article_id == key)
-                    | articles.c.article_id.in_(select(urls.c.article_id).where(urls.c.url_hash == key)),
-                )
-            ).scalar()
+            return conn.execute(_KNOWN_URL, {"keys": keys, "alias_keys": keys}).scalar()
 
     def known_content(self, content_hash: str) -> str | None:
         """The id of a sent article with exactly this content hash, else None."""
@@ -190,11 +231,7 @@ class SeenStore:
     def recent_permanent_failure(self, url: str, within: timedelta) -> str | None:
         """Reason of a permanent failure of this URL less than `within` ago (so it is not refetched yet)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(failures.c.reason, failures.c.last_failed_at).where(
-                    failures.c.url_hash == url_hash(url), failures.c.permanent.is_(True)
-                )
-            ).first()
+            row = conn.execute(_PERMANENT_FAILURE, {"key": url_hash(url)}).first()
         if row and row.last_failed_at >= utcnow() - within:
             return row.reason
         return None
@@ -350,6 +387,109 @@ class SeenStore:
                 conn, validators, {"url_hash": key, "url": url, **values}
             ):
                 conn.execute(change)
+
+
+class DbHosts:
+    """dags.ingest.hosts.Hosts kept in the seen-state database (atomic slot booking per origin)."""
+
+    # "No back-off" answers are reused this long, so a page fetch costs no extra query; a
+    # back-off another worker records is seen within this time.
+    NO_BACKOFF_TTL_S = 2.0
+    # URLs blocked for running past the deadline are read in one query and reused this long.
+    BLOCKED_SNAPSHOT_TTL_S = 30.0
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._no_backoff_until: dict[str, float] = {}
+        self._blocked: dict[str, tuple[float, str]] = {}
+        self._blocked_read_at = 0.0
+
+    def _ensure(self, conn: Connection, origin: str) -> None:
+        _insert_ignore(conn, hosts, {"origin": origin, "next_at": 0.0})
+
+    def reserve(self, origin: str, interval: float) -> float:
+        if interval <= 0:
+            return 0.0
+        now = time.time()
+        with self.engine.begin() as conn:
+            self._ensure(conn, origin)
+            # One UPDATE books the slot: the row lock (Postgres) or write lock (SQLite) is held until
+            # commit, so two workers can never get the same slot.
+            conn.execute(
+                update(hosts)
+                .where(hosts.c.origin == origin)
+                .values(next_at=case((hosts.c.next_at > now, hosts.c.next_at), else_=now) + interval)
+            )
+            booked = conn.execute(select(hosts.c.next_at).where(hosts.c.origin == origin)).scalar_one()
+        return max(0.0, booked - interval - now)
+
+    def robots(self, origin: str) -> RobotsRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(hosts.c.robots_status, hosts.c.robots_text, hosts.c.robots_fetched_at, hosts.c.robots_error).where(
+                    hosts.c.origin == origin
+                )
+            ).first()
+        if row is None or row.robots_status is None:
+            return None
+        return RobotsRecord(row.robots_status, row.robots_text or "", row.robots_fetched_at or 0.0, row.robots_error)
+
+    def save_robots(self, origin: str, record: RobotsRecord) -> None:
+        with self.engine.begin() as conn:
+            self._ensure(conn, origin)
+            conn.execute(
+                update(hosts)
+                .where(hosts.c.origin == origin)
+                .values(
+                    robots_status=record.status,
+                    robots_text=record.text,
+                    robots_fetched_at=record.fetched_at,
+                    robots_error=record.error,
+                )
+            )
+
+    def backoff_until(self, origin: str) -> tuple[float, str] | None:
+        now = time.time()
+        if self._no_backoff_until.get(origin, 0.0) > now:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(hosts.c.backoff_until, hosts.c.backoff_reason).where(hosts.c.origin == origin)
+            ).first()
+        if row and row.backoff_until and row.backoff_until > now:
+            return row.backoff_until, row.backoff_reason or ""
+        self._no_backoff_until[origin] = now + self.NO_BACKOFF_TTL_S
+        return None
+
+    def back_off(self, origin: str, until: float, why: str) -> None:
+        self._no_backoff_until.pop(origin, None)
+        with self.engine.begin() as conn:
+            self._ensure(conn, origin)
+            conn.execute(update(hosts).where(hosts.c.origin == origin).values(backoff_until=until, backoff_reason=why))
+
+    def url_blocked(self, url: str) -> str | None:
+        now = time.time()
+        if now - self._blocked_read_at > self.BLOCKED_SNAPSHOT_TTL_S:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(url_blocks.c.url, url_blocks.c.reason, url_blocks.c.until).where(url_blocks.c.until > now))
+                self._blocked = {r.url: (r.until, r.reason) for r in rows}
+            self._blocked_read_at = now
+        entry = self._blocked.get(url)
+        return entry[1] if entry and entry[0] > now else None
+
+    def block_url(self, url: str, until: float, why: str) -> None:
+        self._blocked[url] = (until, why)
+        key = _raw_hash(url)
+        with self.engine.begin() as conn:
+            change = update(url_blocks).where(url_blocks.c.url_hash == key).values(until=until, reason=why)
+            if conn.execute(change).rowcount == 0 and not _insert_ignore(
+                conn, url_blocks, {"url_hash": key, "url": url, "reason": why, "until": until}
+            ):
+                conn.execute(change)
+
+
+def _raw_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
 def _insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
-SourceKind = Literal["rss", "atom", "sitemap", "html"]
+SourceKind = Literal["rss", "atom", "sitemap", "html", "robots"]
 
 
 class SourcesConfigError(ValueError):
@@ -92,8 +92,10 @@ class Source(_Strict):
 
     @property
     def message_kind(self) -> Literal["rss", "sitemap", "html"]:
-        """The articles.raw `source_kind`: RSS and Atom are both feeds."""
-        return "rss" if self.kind in ("rss", "atom") else self.kind  # type: ignore[return-value]
+        """The articles.raw `source_kind`: RSS and Atom are both feeds; robots.txt leads to sitemaps."""
+        if self.kind in ("rss", "atom"):
+            return "rss"
+        return "sitemap" if self.kind == "robots" else self.kind  # type: ignore[return-value]
 
 
 class HttpSettings(_Strict):
@@ -108,6 +110,7 @@ class HttpSettings(_Strict):
     max_backoff_seconds: Annotated[float, Field(ge=0)] = 20.0
     max_retry_after: Annotated[float, Field(ge=0)] = 60.0
     max_crawl_delay: Annotated[float, Field(ge=0)] = 30.0
+    slow_url_skip_minutes: Annotated[float, Field(ge=0)] = 60.0  # a URL past total_timeout is skipped this long
 
 
 class DedupSettings(_Strict):
@@ -125,6 +128,8 @@ class IngestSettings(_Strict):
     max_message_bytes: Annotated[int, Field(ge=10_000)] = 900_000  # under Kafka's default 1 MiB message limit
     claim_lease_minutes: Annotated[float, Field(gt=0)] = 30.0
     failure_retry_hours: Annotated[float, Field(ge=0)] = 24.0
+    max_extract_seconds: Annotated[float, Field(gt=0)] = 20.0  # per page, in the DAG and the extraction CLI
+    coder_languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["en"])
 
 
 class SourcesConfig(_Strict):

@@ -328,6 +328,14 @@ def build() -> list[dict[str, Any]]:
         "not is_near_duplicate:true",
         "Newest enriched articles, syndicated near-duplicates hidden.",
     )
+    unsupported = saved_search(
+        "{prefix}-unsupported-language-articles",
+        "Articles in unsupported languages",
+        ARTICLES_VIEW,
+        ["source", "language", "title", "url"],
+        "unsupported_language:true",
+        "Articles the event coder cannot read (flag unsupported_language): their 0 events mean unsupported, not quiet.",
+    )
     events_table = saved_search(
         "{prefix}-events",
         "Coded events",
@@ -355,7 +363,7 @@ def build() -> list[dict[str, Any]]:
             (events_table, {"x": 0, "y": 45, "w": 48, "h": 15}),
         ]
     )
-    return [events_view, articles_view, latest_articles, events_table, violent, over_time, top_source, top_target, locations, board]
+    return [events_view, articles_view, latest_articles, unsupported, events_table, violent, over_time, top_source, top_target, locations, board]
 
 
 def render_ndjson(objects: list[dict[str, Any]]) -> str:

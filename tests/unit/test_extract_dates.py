@@ -64,3 +64,12 @@ def test_event_dates_in_context(extract: Extract) -> None:
     ev = extract("Russia attacked Ukraine.", published_at=pub)[0]
     assert (ev["event_date"], ev["event_date_text"]) == ("2017-05-12", None)  # falls back to publication
     assert extract("Russia attacked Ukraine.", published_at=None)[0]["event_date"] is None
+
+
+def test_relative_dates_count_from_the_local_publication_day(extract: Extract) -> None:
+    # 01:10 on Monday 13 July in Tokyo is still Sunday 12 July in UTC: "yesterday" is Sunday the 12th.
+    assert reference_date("2020-07-13T01:10:00+09:00") == date(2020, 7, 13)
+    ev = extract("Russia attacked Ukraine yesterday.", published_at="2020-07-13T01:10:00+09:00")[0]
+    assert (ev["event_date"], ev["event_date_text"]) == ("2020-07-12", "yesterday")
+    ev = extract("Ukraine was attacked by Russia on Monday.", published_at="2020-07-13T01:10:00+09:00")[0]
+    assert ev["event_date"] == "2020-07-13"  # the UTC day (Sunday) would have sent it back a week

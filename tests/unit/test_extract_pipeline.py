@@ -91,3 +91,20 @@ def test_title_already_in_text_is_not_repeated(nlp: Any) -> None:
     result = next(process_articles(nlp, [{"id": "t", "title": "Rein in Assad, Trump tells Moscow", "text": text}]))
     assert result.enriched["text"] == text
     assert {e["event_type"] for e in result.events} == {"REQUEST", "REJECT"}
+
+
+def test_unsupported_language_is_flagged_not_silent(nlp: Any) -> None:
+    russian = {
+        "id": "ru",
+        "language": "ru",
+        "title": "Переговоры в Анкаре",
+        "text": "Министр иностранных дел России провёл в понедельник переговоры со своим турецким коллегой в Анкаре.",
+    }
+    english = {"id": "en", "language": "en", "text": "Russia attacked Ukraine on Thursday."}
+    unknown = {"id": "xx", "text": "Russia attacked Ukraine on Thursday."}
+    results = {r.article["id"]: r.enriched for r in process_articles(nlp, [russian, english, unknown])}
+    for enriched in results.values():
+        validate("enriched_article", enriched)
+    assert results["ru"]["unsupported_language"] is True and results["ru"]["event_count"] == 0
+    assert results["en"]["unsupported_language"] is False and results["en"]["event_count"] == 1
+    assert results["xx"]["unsupported_language"] is False

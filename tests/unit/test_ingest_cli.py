@@ -47,3 +47,39 @@ def test_dry_run_prints_what_would_be_sent(
 def test_dry_run_unknown_source(capsys: pytest.CaptureFixture[str]) -> None:
     assert dry_run.main(["--source", "nope"]) == 2
     assert "no source named 'nope'" in capsys.readouterr().err
+
+
+def _sources_file(tmp_path: Path, max_bytes: int, max_extract_seconds: float) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"http: {{max_bytes: {max_bytes}}}\ningest: {{max_extract_seconds: {max_extract_seconds}}}\n"
+        "sources:\n  - {name: x, kind: rss, url: 'https://n.example/feed.xml'}\n"
+    )
+    return path
+
+
+def test_extract_cli_refuses_a_page_over_the_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_SOURCES_FILE", str(_sources_file(tmp_path, 100_000, 30)))
+    page = tmp_path / "huge.html"
+    page.write_bytes(b"<html><body>" + b"<p>word word word</p>" * 10_000 + b"</body></html>")  # ~210 kB
+    assert extract_cli.main([str(page), "--url", "https://n.example/huge"]) == 2
+    assert "too_large" in capsys.readouterr().err
+
+
+def test_extract_cli_and_the_dag_share_one_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.ingest_badsite import serve_bad_site
+
+    monkeypatch.setenv("NEWS_SOURCES_FILE", str(_sources_file(tmp_path, 5_000_000, 0.01)))
+    with serve_bad_site() as site:
+        import urllib.request
+
+        with urllib.request.urlopen(f"{site.url}/big-page.html") as response:
+            body = response.read()
+    page = tmp_path / "big.html"
+    page.write_bytes(body)
+    assert extract_cli.main([str(page), "--url", "https://n.example/big"]) == 2
+    assert "extract_timeout" in capsys.readouterr().err

@@ -32,7 +32,8 @@ def test_atom_feed() -> None:
 </feed>"""
     (item,) = parse_feed(atom, "https://news.example/atom.xml")
     assert item.url == "https://news.example/a/1.html"
-    assert item.published_at == "2026-11-20T08:00:00Z" and item.authors == ["Ana Diaz"]
+    # The offset is kept: the local day and time are the ones the feed wrote.
+    assert item.published_at == "2026-11-20T10:00:00+02:00" and item.authors == ["Ana Diaz"]
     assert item.summary == "Short summary"
 
 
@@ -72,7 +73,9 @@ def test_sitemap_index_is_followed() -> None:
 
     (item,) = parse_sitemap(index, "https://n.example/index.xml", fetch)
     assert fetched == ["https://n.example/s1.xml"]
-    assert item.url == "https://n.example/a.html" and item.published_at == "2026-11-01T00:00:00Z"
+    # <lastmod> is when the page last changed, kept apart from a news sitemap's publication date.
+    assert item.url == "https://n.example/a.html" and item.lastmod == "2026-11-01T00:00:00Z"
+    assert item.published_at is None
 
 
 @pytest.mark.parametrize(
@@ -114,7 +117,8 @@ def test_section_page_links_match_pattern() -> None:
 
 def test_parse_date() -> None:
     assert parse_date("Tue, 24 Nov 2026 15:00:00 +0000") == "2026-11-24T15:00:00Z"
-    assert parse_date("2026-11-24T17:00:00+02:00") == "2026-11-24T15:00:00Z"
+    assert parse_date("2026-11-24T17:00:00+02:00") == "2026-11-24T17:00:00+02:00"
+    assert parse_date("2026-11-24T01:10:00+09:00") == "2026-11-24T01:10:00+09:00"  # not the 23rd in UTC
     assert parse_date("not a date") is None and parse_date(None) is None
 
 

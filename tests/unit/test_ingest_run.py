@@ -123,6 +123,60 @@ def test_bad_listings_are_counted(bad: BadSite, store: SeenStore, name: str, rea
     assert [d["reason"] for d in sink.dead_letters] == [reason]
 
 
+def _bad_config(bad: BadSite, extra: str) -> SourcesConfig:
+    return parse_config(yaml.safe_load(bad_sources_yaml(bad.url) + extra))
+
+
+def test_robots_sitemap_lines_are_a_discovery_source(bad: BadSite, store: SeenStore) -> None:
+    extra = f"""
+  - name: bad-robots
+    kind: robots
+    url: {bad.url}/
+    rate_limit: {{min_delay_seconds: 0}}
+    local: true
+"""
+    config = _bad_config(bad, extra)
+    sink = CollectingSink()
+    counts = run_source(config.get("bad-robots"), config, store, sink)
+    assert counts.discovered == 2 and counts.sent == 2 and bad.requested("/robots-sitemap.xml")
+    assert {m["source_kind"] for m in sink.articles} == {"sitemap"}
+
+
+def test_extraction_time_limit_in_the_dag_path(bad: BadSite, tmp_path: Path) -> None:
+    extra = f"""
+  - name: bad-big
+    kind: robots
+    url: {bad.url}/
+    rate_limit: {{min_delay_seconds: 0}}
+    local: true
+"""
+    raw = yaml.safe_load(bad_sources_yaml(bad.url) + extra)
+    raw["ingest"]["max_extract_seconds"] = 0.01
+    raw["http"]["max_bytes"] = 5_000_000
+    config = parse_config(raw)
+    store = SeenStore(f"sqlite:///{tmp_path / 'big.db'}")
+    from dags.ingest.discover import DiscoveredItem
+
+    discovery = Discovery(source="bad-big", url=bad.url, items=[DiscoveredItem(url=f"{bad.url}/big-page.html")])
+    counts = ingest_discovery(config.get("bad-big"), discovery, config, store, CollectingSink())
+    store.close()
+    assert counts.failed_by_reason == {"extract_timeout": 1}
+
+
+def test_unsupported_language_is_detected_flagged_and_counted(bad: BadSite, store: SeenStore) -> None:
+    from dags.ingest.discover import DiscoveredItem
+
+    # The source says English, the page declares nothing and is Russian: detected, flagged, counted.
+    config = parse_config(yaml.safe_load(bad_sources_yaml(bad.url)))
+    items = [DiscoveredItem(url=f"{bad.url}/russian-undeclared.html"), DiscoveredItem(url=f"{bad.url}/good.html")]
+    sink = CollectingSink()
+    counts = ingest_discovery(config.get("bad-site"), Discovery("bad-site", bad.url, items), config, store, sink)
+    by_lang = {m["language"]: m for m in sink.articles}
+    assert by_lang["ru"]["unsupported_language"] is True and by_lang["en"]["unsupported_language"] is False
+    assert counts.unsupported_language == 1 and counts.by_language == {"ru": 1, "en": 1}
+    assert all(m["id_scheme"] == 2 for m in sink.articles)
+
+
 def test_report_sums_sources_and_names_the_missing_ones() -> None:
     from dags.ingest.tasks import report
 
