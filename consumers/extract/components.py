@@ -13,7 +13,7 @@ Doc extensions (all plain JSON-like values, so they survive Doc.to_bytes across 
   Doc._.dateline         dict | None  geocoded dateline ("KABUL (Reuters) -")
   Doc._.actors           list         dictionary-resolved named actors {text,name,country,sector,start_char,end_char,label}
   Doc._.countries        list         ISO-3 codes mentioned, in order of first mention
-  Doc._.events           list         coded events (see events.EventExtractor)
+  Doc._.events           list         coded events (see coding.EventExtractor)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from .actors import ActorResolver, get_actor_tables
 from .dates import reference_date, warm_up
-from .events import Context, EventExtractor
+from .coding import Context, EventExtractor
 from .geocode import Place, get_gazetteer, normalise
 from .lexicon import get_lexicon
 

@@ -1,0 +1,137 @@
+"""Sentence-level event coding: triggers, construction rules, roles, place, date, attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from .. import triples as tr
+from ..actors import Actor, ActorResolver
+from ..geocode import Gazetteer
+from ..lexicon import Lexicon
+from . import constructions
+from .attributes import Attributes, merge
+from .model import Candidate, Context, Sentence, unique
+from .places import Locator
+from .roles import RoleFiller
+from .triggers import COMPLEMENT_OWNERS, TriggerFinder
+
+CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
+
+
+class EventExtractor:
+    def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer) -> None:
+        self.lex = lexicon
+        self.resolver = resolver
+        self.triggers = TriggerFinder(lexicon, resolver)
+        self.roles = RoleFiller(lexicon, resolver, self.triggers)
+        self.places = Locator(lexicon, resolver, gazetteer, self.triggers)
+        self.attributes = Attributes(lexicon)
+        self.tools = constructions.Tools(lexicon, self.triggers)
+
+    def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        doc_ents = list(doc.ents)
+        for index, span in enumerate(doc.sents):
+            sent = Sentence.of(span, index, doc_ents)
+            if any(s <= sent.start < e for s, e in ctx.skip_ranges):
+                continue
+            for ev in self.sentence_events(sent, ctx):
+                key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),
+                       tuple(a["name"] for a in ev["target"]), ev["negated"])
+                if key in seen:  # the same event told twice in one article: keep the first
+                    continue
+                seen.add(key)
+                events.append(ev)
+        return events
+
+    def sentence_events(self, sent: Sentence, ctx: Context) -> list[dict[str, Any]]:
+        candidates = self.triggers.candidates(sent)
+        if not candidates:
+            return []
+        constructions.apply_all(candidates, sent, self.tools)
+        sent.triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
+        built: list[dict[str, Any]] = []
+        for cand in candidates:
+            if cand.suppressed:
+                continue
+            ev = self.build(cand, sent, ctx)
+            if ev is not None:
+                built.append(ev)
+        return merge(built)
+
+    def build(self, cand: Candidate, sent: Sentence, ctx: Context) -> dict[str, Any] | None:
+        roles = self.roles
+        trigger = cand.trigger
+        targets_from_subject: list[Actor] = []
+        speaker_tok = roles.speaker(trigger, sent)
+        speaker = roles.resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
+        inferred = False
+        passive = False
+        if cand.kind == "noun":
+            if roles.irrealis(trigger):
+                return None
+            sources, reciprocal = roles.noun_sources(trigger)
+        else:
+            reciprocal = []
+            subj, passive = tr.clause_subject(trigger)
+            sources = []
+            if subj is not None:
+                if tr.is_pronoun(subj):
+                    # "We had a good meeting", Trump said / Russia said it would retaliate: the speaker.
+                    if subj.lower_ in tr.FIRST_PERSON | tr.THIRD_PERSON and speaker and subj.dep_ == "nsubj":
+                        sources = list(speaker)
+                        inferred = True
+                elif passive:
+                    targets_from_subject = roles.resolve(subj, descend=True)
+                else:
+                    sources = roles.resolve(subj)
+            if passive:
+                ag = tr.agent(trigger)
+                sources = roles.resolve(ag) if ag is not None else []
+                if not sources and cand.event_type in {"MOBILIZE", "RETREAT"}:
+                    # "army units were deployed": the units are who mobilised
+                    sources, targets_from_subject = targets_from_subject, []
+            if cand.sense.speaker_is_source:
+                targets_from_subject, sources = sources, list(speaker)
+            if cand.entry is not None and cand.entry.protest_if_civilian and any(a.sector in CIVILIAN_SECTORS for a in sources):
+                cand.event_type = "PROTEST"
+        ev_type = cand.event_type
+        source_country = next((a.country for a in sources if a.country), None)
+        targets = [] if cand.kind == "noun" else list(targets_from_subject)
+        targets.extend(roles.targets(cand, ev_type, source_country))
+        if not targets and cand.kind != "noun" and (ev_type in COMPLEMENT_OWNERS or cand.condition is not None):
+            targets.extend(roles.complement_targets(cand, ev_type, source_country))
+        if reciprocal:
+            sources = unique(sources + reciprocal)
+        source_keys = {(a.name, a.country) for a in sources}
+        targets = [a for a in unique(targets) if (a.name, a.country) not in source_keys]
+        if ev_type == "SANCTION":  # "withdrew its ambassador from Kyiv": the target is Kyiv, not Russia's envoy
+            own = {a.country for a in sources if a.country}
+            targets = [a for a in targets if not (a.country in own and a.text.lower().startswith(("its ", "their ")))]
+        if not roles.enough(cand, sources, targets, passive):
+            return None
+        attrs = self.attributes
+        location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
+        event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
+        negated = roles.negated(cand)
+        mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)
+        return {
+            "event_type": ev_type,
+            "mode": mode,
+            "context": attrs.contexts(ev_type, sent.lemmas),
+            "action": attrs.action(cand),
+            "source": [a.as_dict() for a in sources],
+            "target": [a.as_dict() for a in targets],
+            "location": location.as_location() if location else None,
+            "negated": negated,
+            "speaker": speaker[0].as_dict() if speaker else None,
+            "confidence": attrs.confidence(cand, sources, targets, location, inferred),
+            "event_date": when.isoformat() if (when := event_date or ctx.reference_date) else None,
+            "event_date_text": date_text if event_date else None,
+            "sentence_index": sent.index,
+            "sentence_start": sent.start,
+            "sentence_end": sent.end,
+        }

@@ -1,0 +1,204 @@
+"""Roles: who did it (source), to whom (target), who says so (speaker), and whether it is negated."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .. import triples as tr
+from ..actors import PROPER_KINDS, Actor, ActorResolver
+from ..lexicon import Lexicon
+from .model import Candidate, Sentence, same, unique
+from .triggers import LOOK_THROUGH_NOUNS, TriggerFinder
+
+# Nominal events stand alone only with enough participants; these need just a source.
+SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+
+
+class RoleFiller:
+    def __init__(self, lexicon: Lexicon, resolver: ActorResolver, triggers: TriggerFinder) -> None:
+        self.lex = lexicon
+        self.resolver = resolver
+        self.triggers = triggers
+
+    def resolve(self, tok: Token | None, *, poss_country: str | None = None, descend: bool = False) -> list[Actor]:
+        if tok is None:
+            return []
+        out: list[Actor] = []
+        for part in tr.coordinated(tok):
+            if tr.is_pronoun(part):
+                antecedent = self._object_antecedent(part)
+                if antecedent is not None:
+                    out.extend(self.resolve(antecedent, poss_country=poss_country, descend=descend))
+                continue
+            out.extend(self.resolver._resolve_one(part, poss_country, True, descend, 0))
+        return unique(out)
+
+    @staticmethod
+    def _object_antecedent(pron: Token) -> Token | None:
+        """"expelled seven UN officials, accusing them of ...": an object pronoun of a participle or
+        second conjunct refers to the object of the verb it hangs off."""
+        if pron.lower_ not in {"them", "him", "her"} or pron.dep_ not in tr.OBJECT_DEPS:
+            return None
+        verb = pron.head
+        if verb.dep_ in {"advcl", "conj"} and tr.is_verbal(verb.head):
+            obj = tr.direct_object(verb.head)
+            if obj is not None and not tr.is_pronoun(obj):
+                return obj
+        return None
+
+    def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
+        """Only code events with a known actor; nominal events need enough participants to stand alone."""
+        if not any(a.country or a.sector for a in sources + targets):
+            return False
+        if cand.kind == "noun":
+            if not sources:
+                return False
+            return bool(targets) or len(sources) >= 2 or cand.event_type in SOURCE_ONLY_NOMINALS
+        return bool(sources) or (passive and bool(targets))
+
+    def noun_sources(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
+        """Sources of a nominal event: possessor, actor modifiers ("US air strikes"), "by X";
+        "between X and Y" gives reciprocal participants."""
+        sources: list[Actor] = []
+        reciprocal: list[Actor] = []
+        for child in noun.children:
+            if child.dep_ == "poss" and not tr.is_pronoun(child):
+                sources.extend(self.resolve(child))
+        start = noun.left_edge.i
+        for s, e, info in self.resolver.mentions(noun.doc, start, noun.i):
+            if info.kind in PROPER_KINDS or info.kind == "demonym":
+                tok = noun.doc[e - 1]
+                if any(a.start <= tok.i < a.end for a in sources):
+                    continue
+                text = noun.doc[s:e].text
+                if info.kind == "demonym":
+                    sources.append(Actor(text, info.name, info.country, None, s, e, "modifier"))
+                else:
+                    sector = None if info.kind == "country" else info.sector
+                    name = info.name
+                    sources.append(Actor(text, name, info.country, sector, s, e, "modifier"))
+        for prep, pobj in tr.prep_objects(noun, {"by", "between", "among"}):
+            if prep.lower_ == "by":
+                sources.extend(self.resolve(pobj))
+            else:
+                reciprocal.extend(self.resolve(pobj))
+        return unique(sources), unique(reciprocal)
+
+    def irrealis(self, noun: Token) -> bool:
+        """"in search of US support", "a bid for talks": the nominal event has not happened."""
+        cur = noun
+        for _ in range(3):
+            if cur.head.i == cur.i:
+                return False
+            child, cur = cur, cur.head
+            governs = child.dep_ in tr.OBJECT_DEPS or (child.dep_ == "prep" and child.lower_ in {"for", "of"}) or child.dep_ == "pobj"
+            if cur.lemma_.lower() in self.lex.irrealis_governors and governs:
+                return True
+            if tr.is_verbal(cur):
+                return False
+        return False
+
+    def targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
+        preps = self.lex.target_preps.get(ev_type, frozenset())
+        heads: list[Token] = []
+        heads_actors: list[Actor] = []
+        verb = cand.trigger
+        if cand.kind != "noun":
+            obj = tr.direct_object(verb)
+            # what one withdraws from or leaves is a place, not a party
+            object_is_target = (cand.entry is None or cand.entry.object_is_target) and ev_type != "RETREAT"
+            if obj is not None and not same(obj, cand.noun):
+                actors = []
+                if self.triggers.noun_sense(obj) is None and object_is_target:
+                    actors = self.resolve(obj, poss_country=source_country, descend=True)
+                    if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
+                        actors = [a for a in actors if a.kind in PROPER_KINDS]
+                if actors:
+                    heads_actors.extend(actors)
+                else:  # "cut diplomatic ties with Qatar": the object's own prepositions
+                    heads.extend(p for _, p in tr.prep_objects(obj, preps))
+            for child in verb.children:
+                if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
+                    heads.append(child)
+            if cand.prep is not None and cand.sense.pobj is None:
+                heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
+            heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
+                for _, inner in tr.prep_objects(obj, {"in", "of"}):
+                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
+        if cand.noun is not None:
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps))
+            if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
+                for _, inner in tr.prep_objects(cand.noun, {"of"}):
+                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
+        out: list[Actor] = list(heads_actors)
+        for head in heads:
+            out.extend(self.resolve(head, poss_country=source_country, descend=True))
+        return out
+
+    def complement_targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
+        """Targets spelled out in a complement: "threatened to impose tariffs on Mexico",
+        "charged that Turkish jets violated ...", "would retaliate if Finland deployed ..."."""
+        out: list[Actor] = []
+        comp = cand.complement
+        if comp is not None:
+            if comp.dep_ == "ccomp" and ev_type in {"ACCUSE", "REQUEST"}:
+                subj, _ = tr.clause_subject(comp)
+                if subj is not None and not tr.is_pronoun(subj):
+                    out.extend(self.resolve(subj, descend=True))
+            if not out:
+                obj = tr.direct_object(comp)
+                if obj is not None:
+                    if self.triggers.noun_sense(obj) is not None:
+                        for _, p in tr.prep_objects(obj, {"on", "against", "to", "at", "into", "across"}):
+                            out.extend(self.resolve(p, poss_country=source_country, descend=True))
+                    else:
+                        out.extend(self.resolve(obj, poss_country=source_country, descend=True))
+                for _, p in tr.prep_objects(comp, {"on", "against", "to", "at", "into", "across"}):
+                    out.extend(self.resolve(p, poss_country=source_country, descend=True))
+                for child in comp.children:
+                    if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
+                        out.extend(self.resolve(child, poss_country=source_country, descend=True))
+        if not out and cand.condition is not None:
+            subj, _ = tr.clause_subject(cand.condition)
+            if subj is not None and not tr.is_pronoun(subj):
+                out.extend(self.resolve(subj))
+        return out
+
+    def speaker(self, trigger: Token, sent: Sentence) -> Token | None:
+        reporting = self.lex.reporting_verbs
+        cur = trigger
+        for _ in range(8):
+            head = cur.head
+            if head.i == cur.i:
+                break
+            if cur.dep_ == "conj" and tr.first_child(cur, tr.SUBJECT_DEPS) is not None:
+                break  # "he sought ties but tensions grew": a new clause with its own subject is narration
+            reported = cur.dep_ in {"ccomp", "parataxis"} and self.lex.fix_lemma(head.lemma_.lower()) in reporting
+            if reported and not (head.lemma_ == "tell" and tr.directive_complement(head) is not None):
+                subj, _ = tr.clause_subject(head)
+                if subj is not None:
+                    return subj
+            cur = head
+        for anc in (trigger, *tr.ancestors_within(trigger, 3)):
+            for child in anc.children:
+                if child.dep_ in {"parataxis", "ccomp", "advcl"} and child.i > trigger.i and child.lemma_ in reporting:
+                    subj, _ = tr.clause_subject(child)
+                    if subj is not None:
+                        return subj
+        return sent.according_to()
+
+    def negated(self, cand: Candidate) -> bool:
+        tok = cand.trigger
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        if cand.kind == "noun" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            return True
+        head = tok.head
+        if tok.dep_ == "xcomp" and head.i != tok.i:
+            head_lemma = self.lex.fix_lemma(head.lemma_.lower())
+            if head_lemma in self.lex.negating_verbs:
+                return True
+            if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
+                return True
+        return False

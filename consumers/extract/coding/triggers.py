@@ -1,0 +1,202 @@
+"""Trigger finding: words of a sentence that may express a PLOVER event.
+
+Verbs (with their object, particle or preposition: "reached a deal", "ruled out", "called for"),
+light verbs carrying an event noun ("held talks", "imposed sanctions") and nominal events
+("the attack on", "US air strikes") become Candidates; construction rules then decide what the
+sentence says about each one.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .. import triples as tr
+from ..actors import ActorResolver
+from ..lexicon import Lexicon, Sense
+from .model import Candidate, Sentence, same
+
+LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
+# A complement that spells out what these verbs are about is not a separate event.
+COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
+JOINT_ACTION = Sense("COOPERATE", None, 0.5)  # "France and Germany will jointly develop ..."
+
+
+class TriggerFinder:
+    def __init__(self, lexicon: Lexicon, resolver: ActorResolver) -> None:
+        self.lex = lexicon
+        self.resolver = resolver
+
+
+    def candidates(self, sent: Sentence) -> list[Candidate]:
+        lex = self.lex
+        out: list[Candidate] = []
+        consumed: set[int] = set()
+        nouns: list[Token] = []
+        has_joint = not lex.cooperative_adverbs.isdisjoint(t.lower_ for t in sent.tokens)
+        for tok in sent.tokens:
+            if tok.pos_ in {"NOUN", "PROPN"}:
+                nouns.append(tok)
+                continue
+            if tok.is_space or tok.is_punct or not tr.is_verbal(tok):
+                continue
+            lemma = lex.fix_lemma(tok.lemma_.lower())
+            joint = has_joint and any(c.dep_ in {"advmod", "prt"} and c.lower_ in lex.cooperative_adverbs for c in tok.children)
+            if lemma not in lex.trigger_lemmas and not joint:
+                continue
+            cand = self._verb_candidate(tok, lemma)
+            if cand is None and joint:
+                cand = Candidate(tok, JOINT_ACTION, "verb")
+            if cand is not None:
+                out.append(cand)
+                if cand.noun is not None:
+                    consumed.add(cand.noun.i)
+        for cand in out:
+            obj = tr.direct_object(cand.trigger)
+            if obj is not None:
+                consumed.add(obj.i)
+            if cand.event_type in COMPLEMENT_OWNERS:  # what is threatened/requested/alleged did not happen (yet)
+                for owned in self.owned_clauses(cand):
+                    consumed.update(t.i for t in owned.subtree)
+        for tok in nouns:
+            if tok.i in consumed:
+                continue
+            if tok.lemma_.lower() not in lex.trigger_lemmas and tok.lower_ not in lex.trigger_lemmas:
+                continue
+            sense = self.noun_sense(tok)
+            if sense is not None:
+                out.append(Candidate(tok, sense, "noun", noun=tok))
+        return out
+
+    def _object_keys(self, obj: Token) -> list[str]:
+        keys = []
+        mods = [c for c in obj.lefts if c.dep_ in {"compound", "amod"}]
+        if mods:
+            keys.append(f"{mods[-1].lower_} {obj.lemma_.lower()}")
+            keys.append(f"{mods[-1].lower_} {obj.lower_}")
+        keys.extend([obj.lemma_.lower(), obj.lower_])
+        return keys
+
+    def _verb_candidate(self, tok: Token, lemma: str) -> Candidate | None:
+        entry = self.lex.verbs.get(lemma)
+        obj = tr.direct_object(tok)
+        if obj is None and tr.is_passive(tok):
+            obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
+        oprd = tr.first_child(tok, {"oprd", "acomp"})
+        if entry is not None:
+            keys = self._object_keys(obj) if obj is not None else []
+            if oprd is not None:
+                keys.insert(0, oprd.lower_)
+            for key in keys:
+                if key in entry.objects:
+                    sense = entry.objects[key]
+                    if sense is None:
+                        return None
+                    noun = obj if obj is not None and self.noun_sense(obj) is not None else None
+                    return Candidate(tok, sense, "verb", entry, noun=noun)
+            for prt in tr.particles(tok):
+                if prt in entry.particles:
+                    sense = entry.particles[prt]
+                    return Candidate(tok, sense, "verb", entry) if sense else None
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in entry.preps:
+                    sense = entry.preps[prep.lower_]
+                    if sense is None:
+                        continue
+                    if sense.pobj is not None:
+                        pobj = tr.first_child(prep, {"pobj"})
+                        if pobj is None or (pobj.lemma_.lower() not in sense.pobj and pobj.lower_ not in sense.pobj
+                                            and " ".join(t.lower_ for t in pobj.subtree if not t.is_stop) not in sense.pobj):
+                            continue
+                    return Candidate(tok, sense, "verb", entry, prep=prep)
+        if lemma in self.lex.light_verbs:
+            for noun in self._light_objects(tok, obj):
+                sense = self.noun_sense(noun)
+                if sense is not None:
+                    return Candidate(tok, sense, "light", entry, noun=noun)
+        if entry is None:
+            return None
+        if entry.directive is not None and tr.directive_complement(tok) is not None:
+            return Candidate(tok, entry.directive, "verb", entry)
+        if entry.default is None:
+            return None
+        if entry.needs_actor_object and (obj is None or not self.resolver.resolve(obj, modifier_actors=False)):
+            return None
+        return Candidate(tok, entry.default, "verb", entry)
+
+    def _light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
+        """Event nouns a light verb may carry: its object ("held talks"), a look-through
+        ("a package of sanctions"), or "on alert" style complements ("put forces on high alert")."""
+        out: list[Token] = []
+        if obj is not None:
+            out.append(obj)
+            # "a package of sanctions", "500 million euros in aid", "$2 billion in loans"
+            for _prep, pobj in tr.prep_objects(obj, {"of", "in"}):
+                out.append(pobj)
+        for _prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
+            if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
+                out.append(pobj)
+        return out
+
+    def noun_sense(self, tok: Token | None) -> Sense | None:
+        if tok is None or tok.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        nouns = self.lex.nouns
+        mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        word = tok.lemma_.lower()
+        hyphen = self.hyphen_word(tok)
+        for key in ([f"{mods[-1].lower_} {word}"] if mods else []) + [hyphen, word, tok.lower_]:
+            entry = nouns.get(key)
+            if entry is None:
+                continue
+            for mod in reversed(mods):
+                for mkey in (mod.lower_, mod.lemma_.lower()):
+                    if mkey in entry.modifiers:
+                        return entry.modifiers[mkey]
+            if entry.default is not None:
+                return entry.default
+            if word in LOOK_THROUGH_NOUNS:
+                for _prep, pobj in tr.prep_objects(tok, {"of"}):
+                    return self.noun_sense(pobj)
+            return None
+        return None
+
+    @staticmethod
+    def hyphen_word(tok: Token) -> str:
+        """"sit-in", "cease-fire": the token joined with hyphenated neighbours written without spaces."""
+        doc = tok.doc
+        start = end = tok.i
+        while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+            start -= 2
+        while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ and not doc[end + 1].whitespace_:
+            end += 2
+        return doc[start : end + 1].text.lower() if end > start else tok.lower_
+
+    def owned_clauses(self, cand: Candidate) -> list[Token]:
+        """Clauses that spell out this trigger's content rather than report another event: its xcomp
+        ("agreed to resume talks"), an order it gives ("tells Moscow: rein in Assad"), what it
+        accuses/threatens/requests/rejects ("accused Kyiv of shelling ...", "warned that ..."),
+        and its purpose ("staged a sit-in to demand ...")."""
+        if cand.kind == "noun":
+            purpose = tr.purpose_clause(cand.trigger)
+            return [purpose] if purpose is not None else []
+        verb = cand.trigger
+        directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
+        owned = []
+        for child in verb.children:
+            if not tr.is_verbal(child):
+                continue
+            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS):
+                owned.append(child)
+        if cand.event_type in COMPLEMENT_OWNERS:
+            for _prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
+                if pobj.dep_ == "pcomp" or tr.is_verbal(pobj):
+                    owned.append(pobj)
+        purpose = tr.purpose_clause(verb)
+        if purpose is not None and purpose not in owned:
+            owned.append(purpose)
+        if cand.noun is not None:
+            purpose = tr.purpose_clause(cand.noun)
+            if purpose is not None and purpose not in owned:
+                owned.append(purpose)
+        return owned
+
