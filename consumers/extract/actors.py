@@ -7,6 +7,7 @@ built once per process; resolving a phrase is a handful of dict lookups.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -20,6 +21,7 @@ from .triples import entity_span
 from .yamlio import load_yaml
 
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
+_POSSESSIVE = re.compile(r"'s\b")
 MAX_PHRASE_UNITS = 6
 
 SECTOR_LABELS: dict[str, str] = {
@@ -85,8 +87,9 @@ class _Match:
 
 @lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
-    """Lookup key: accents folded, lower case, hyphens as spaces ("Al-Shabaab" == "al shabaab")."""
-    return " ".join(normalise(text).replace("-", " ").split())
+    """Lookup key: accents folded, lower case, hyphens as spaces ("Al-Shabaab" == "al shabaab"), no
+    possessive 's (a phrase is matched word by word, and spaCy makes "'s" a token of its own)."""
+    return " ".join(_POSSESSIVE.sub("", normalise(text)).replace("-", " ").split())
 
 
 class ActorTables:

@@ -11,6 +11,7 @@ Doc extensions (all plain JSON-like values, so they survive Doc.to_bytes across 
   Doc._.title_chars      int          length of the title prefix ("title\\n\\n"), 0 if none
   Doc._.boilerplate      list         [start, end] character ranges of boilerplate lines
   Doc._.dateline         dict | None  geocoded dateline ("KABUL (Reuters) -")
+  Doc._.dateline_span    list | None  [start, end, city, region] of the dateline text
   Doc._.actors           list         dictionary-resolved named actors {text,name,country,sector,start_char,end_char,label}
   Doc._.countries        list         ISO-3 codes mentioned, in order of first mention
   Doc._.events           list         coded events (see coding.EventExtractor)
@@ -18,18 +19,19 @@ Doc extensions (all plain JSON-like values, so they survive Doc.to_bytes across 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .actors import ActorResolver, get_actor_tables
-from .dates import reference_date, warm_up
 from .coding import Context, EventExtractor
+from .dates import reference_date, warm_up
 from .geocode import Place, get_gazetteer, normalise
+from .layout import find_dateline, in_ranges, is_boilerplate, line_breaks
 from .lexicon import get_lexicon
 
 CONTEXT_COMPONENT = "newsevents_context"
@@ -37,15 +39,6 @@ ACTORS_COMPONENT = "newsevents_actors"
 EVENTS_COMPONENT = "newsevents_events"
 CUSTOM_COMPONENTS = (CONTEXT_COMPONENT, ACTORS_COMPONENT, EVENTS_COMPONENT)
 
-# Lines that trafilatura sometimes keeps from page furniture; no events are coded in them.
-BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:(?:adjust\s+)?comment\s+print|more news\s*:.*|read more\s*:?.*|related(?: articles| stories| news)?\s*:.*|"
-    r"advertisement|share (?:this|on).*|click here.*|sign up.*|subscribe.*|follow us.*|"
-    r"see also\s*:.*|also read\s*:.*|recommended\s*:.*|(?:photo|image|video)\s*(?:credit)?\s*:.*|"
-    r"copyright .*|©.*|all rights reserved.*)\s*$",
-    re.IGNORECASE,
-)
-DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{2,40}?)(?:,\s*[A-Z][A-Za-z .]+?)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+")  # noqa: RUF001 - typographic dashes and quotes are what is being normalised
 ENTITY_LABELS_FOR_ACTORS = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"})
 
 _EXTENSIONS: dict[str, Any] = {
@@ -55,6 +48,7 @@ _EXTENSIONS: dict[str, Any] = {
     "title_chars": 0,
     "boilerplate": None,
     "dateline": None,
+    "dateline_span": None,
     "actors": None,
     "countries": None,
     "events": None,
@@ -64,8 +58,12 @@ for _name, _default in _EXTENSIONS.items():
         Doc.set_extension(_name, default=_default)
 
 
-def in_ranges(char: int, ranges: list[list[int]] | list[tuple[int, int]]) -> bool:
-    return any(start <= char < end for start, end in ranges)
+def skip_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges that hold no actors or events: boilerplate lines and the dateline, sorted."""
+    ranges = [(s, e) for s, e in (doc._.boilerplate or [])]
+    if doc._.dateline_span:
+        ranges.append((doc._.dateline_span[0], doc._.dateline_span[1]))
+    return sorted(ranges)
 
 
 def _context_value(doc: Doc, key: str) -> Any:
@@ -93,15 +91,25 @@ class DocContext:
             doc._.title_chars = int(title_chars)
         ref = reference_date(doc._.published_at)
         doc._.reference_date = ref.isoformat() if ref else None
-        for tok in doc[1:]:
-            prev = doc[tok.i - 1]
-            if not tok.is_space and ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)):
-                tok.is_sent_start = True
+        text = doc.text
+        breaks = line_breaks(text, is_boilerplate=is_boilerplate)
+        dateline = find_dateline(text, doc._.title_chars or 0)
+        if dateline is not None:
+            # "KHARTOUM, Sudan: Sudanese troops ...": the story starts after the dateline
+            doc._.dateline_span = [dateline.start, dateline.end, dateline.city, dateline.region]
+            breaks.add(dateline.end)
+        if breaks:
+            starts = doc.to_array([SENT_START]).reshape(-1).astype("int64")  # -1 means "not a start"
+            for tok in doc[1:]:
+                if tok.is_space or tok.idx not in breaks:
+                    continue
+                starts[tok.i] = 1
                 # A forced start after an unpunctuated line (a title) can make the parser cut off the
                 # first word ("Moscow | accused Kyiv ..."); a word can't be a sentence of its own here.
-                if tok.is_alpha and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_space:
-                    doc[tok.i + 1].is_sent_start = False
-        doc._.boilerplate = self._boilerplate(doc.text)
+                if tok.is_alpha and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_space and starts[tok.i + 1] != 1:
+                    starts[tok.i + 1] = -1
+            doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
+        doc._.boilerplate = self._boilerplate(text)
         return doc
 
     @staticmethod
@@ -109,7 +117,7 @@ class DocContext:
         ranges: list[list[int]] = []
         pos = 0
         for line in text.splitlines(keepends=True):
-            if line.strip() and BOILERPLATE_LINE.match(line):
+            if line.strip() and is_boilerplate(line):
                 ranges.append([pos, pos + len(line)])
             pos += len(line)
         return ranges
@@ -128,7 +136,7 @@ class ActorMentions:
     def __call__(self, doc: Doc) -> Doc:
         actors: list[dict[str, Any]] = []
         countries: list[str] = []
-        skip = doc._.boilerplate or []
+        skip = skip_ranges(doc)
         for ent in doc.ents:
             if ent.label_ not in ENTITY_LABELS_FOR_ACTORS or in_ranges(ent.start_char, skip):
                 continue
@@ -171,7 +179,7 @@ class EventCoder:
         ctx = Context(
             reference_date=date.fromisoformat(ref) if ref else None,
             dateline=dateline,
-            skip_ranges=[(s, e) for s, e in (doc._.boilerplate or [])],
+            skip_ranges=skip_ranges(doc),
         )
         doc._.events = self.extractor.extract(doc, ctx)
         countries = list(doc._.countries or [])
@@ -184,14 +192,11 @@ class EventCoder:
 
     def _dateline(self, doc: Doc) -> Place | None:
         """"MOSCOW (Reuters) -" at the start of the body: the fallback event location."""
-        offset = doc._.title_chars or 0
-        head = [t for t in doc[:80] if t.idx >= offset][:30]  # doc.text would build the whole string
-        if not head:
+        if not doc._.dateline_span:
             return None
-        match = DATELINE.match(doc[head[0].i : head[-1].i + 1].text)
-        if not match:
-            return None
-        return self.gazetteer.lookup(normalise(match.group(1)).title())
+        _start, _end, city, region = doc._.dateline_span
+        hint = self.gazetteer.country_code(region) if region else None
+        return self.gazetteer.lookup(normalise(city).title(), hint)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (EventCoder, (None, self.name))

@@ -37,6 +37,8 @@ _DATE_WORD = re.compile(
     r"\b(19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d\d-\d\d\b",
     re.IGNORECASE,
 )
+EARLIEST = date(1900, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
 _DATEPARSER_SETTINGS = {
     "PREFER_DATES_FROM": "past",
     "PREFER_DAY_OF_MONTH": "first",
@@ -55,10 +57,35 @@ def parse_published(value: str | None) -> datetime | None:
         return None
 
 
+_RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def rfc3339(value: str | None) -> str | None:
+    """A publication time as RFC 3339 (what `date-time` in the schemas means), keeping its offset:
+    a bare date is its midnight UTC, a time without offset is taken as UTC; None if unparseable."""
+    parsed = parse_published(value)
+    if parsed is None or value is None:
+        return None
+    if _RFC3339.match(value):
+        return value
+    if parsed.tzinfo is None:
+        return parsed.replace(microsecond=0).isoformat() + "Z"
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def plausible(day: date | None) -> date | None:
+    """The date if it can be a news event's date: from 1900 to a year after today, else None
+    (an event "dated" 9999 would top every date-sorted search; year 1 is a placeholder)."""
+    if day is None or day < EARLIEST or day > date.today() + LATEST_AHEAD:
+        return None
+    return day
+
+
 def reference_date(published_at: str | None) -> date | None:
-    """The day relative expressions count from: the publication date as written (its own time zone)."""
+    """The day relative expressions count from: the publication date as written (its own time zone),
+    None when missing, unparseable or implausible (then relative dates stay unresolved)."""
     parsed = parse_published(published_at)
-    return parsed.date() if parsed else None
+    return plausible(parsed.date()) if parsed else None
 
 
 def is_date_expression(text: str) -> bool:
@@ -130,15 +157,21 @@ def normalise_date(expression: str, base: date | None) -> date | None:
     if not expr or not is_date_expression(expr):
         return None
     if base is not None:
-        resolved = _rules(expr, base)
+        try:
+            resolved = _rules(expr, base)
+        except (OverflowError, ValueError):  # "1000 years ago" from a very early base date
+            return None
         if resolved is not None:
-            return resolved
+            return plausible(resolved)
     elif not re.search(r"\b(19|20)\d\d\b", expr):
         return None  # a relative expression with no publication date cannot be resolved deterministically
     relative_base = datetime(base.year, base.month, base.day, 12) if base else datetime(2000, 1, 1)
     cleaned = re.sub(r"^(on|in|since|by|from|during|as of)\s+", "", expr)
-    parsed = dateparser.parse(cleaned, languages=["en"], settings={**_DATEPARSER_SETTINGS, "RELATIVE_BASE": relative_base})
-    return parsed.date() if parsed else None
+    try:
+        parsed = dateparser.parse(cleaned, languages=["en"], settings={**_DATEPARSER_SETTINGS, "RELATIVE_BASE": relative_base})
+    except (OverflowError, ValueError):
+        return None
+    return plausible(parsed.date()) if parsed else None
 
 
 def warm_up() -> None:

@@ -24,9 +24,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from common.text import clean_text
+
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
-from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT, in_ranges
-from .dates import parse_published
+from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT
+from .dates import rfc3339
+from .layout import in_ranges, is_boilerplate, join_soft_breaks
 
 EXTRACTOR_NAME = "newsevents-extractor"
 try:
@@ -78,9 +81,9 @@ def extractor_info(nlp: Language) -> dict[str, str]:
 
 
 def analysed_text(article: dict[str, Any]) -> tuple[str, int]:
-    """The text the pipeline reads and the length of the title prefix in it (0 if none)."""
-    body = article.get("text") or ""
-    title = (article.get("title") or "").strip()
+    """The text the pipeline reads (Unicode-clean) and the length of the title prefix in it (0 if none)."""
+    body = join_soft_breaks(clean_text(article.get("text") or ""), is_boilerplate)
+    title = clean_text(article.get("title") or "").strip()
     if title and not body.lstrip().startswith(title):
         return f"{title}\n\n{body}", len(title) + 2
     return body, 0
@@ -135,7 +138,7 @@ def event_id(article_id: str, sentence_index: int, event_type: str, sources: lis
 def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extracted_at: str | None = None) -> ArticleResult:
     article_id = str(article["id"])
     title = article.get("title")
-    published = article.get("published_at") if parse_published(article.get("published_at")) else None
+    published = rfc3339(article.get("published_at"))
     events: list[dict[str, Any]] = []
     for core in doc._.events or []:
         start, end = core["sentence_start"], core["sentence_end"]
@@ -182,7 +185,7 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
         "authors": list(article.get("authors") or []),
         "tags": list(article.get("tags") or []),
         "published_at": published,
-        "fetched_at": article.get("fetched_at") if parse_published(article.get("fetched_at")) else None,
+        "fetched_at": rfc3339(article.get("fetched_at")),
         "language": article.get("language"),
         "near_duplicate_of": article.get("near_duplicate_of"),
         "entities": [{"text": t, "label": label, "count": n} for (t, label), n in entity_counts.items()],

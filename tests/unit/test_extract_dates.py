@@ -73,3 +73,23 @@ def test_relative_dates_count_from_the_local_publication_day(extract: Extract) -
     assert (ev["event_date"], ev["event_date_text"]) == ("2020-07-12", "yesterday")
     ev = extract("Ukraine was attacked by Russia on Monday.", published_at="2020-07-13T01:10:00+09:00")[0]
     assert ev["event_date"] == "2020-07-13"  # the UTC day (Sunday) would have sent it back a week
+
+
+def test_implausible_dates_are_dropped() -> None:
+    from consumers.extract.dates import normalise_date, plausible, reference_date
+
+    assert reference_date("0001-01-01T00:00:00Z") is None
+    assert reference_date("9999-01-01T00:00:00Z") is None
+    assert plausible(date(1899, 12, 31)) is None and plausible(date(1900, 1, 1)) == date(1900, 1, 1)
+    assert normalise_date("on May 3, 9999", date(2024, 3, 15)) is None
+    assert normalise_date("1000 years ago", date(1950, 1, 1)) is None
+
+
+def test_rfc3339_publication_times() -> None:
+    from consumers.extract.dates import rfc3339
+
+    assert rfc3339("2017-05-05") == "2017-05-05T00:00:00Z"
+    assert rfc3339("2017-05-05T10:00:00") == "2017-05-05T10:00:00Z"
+    assert rfc3339("2020-07-13T01:10+09:00") == "2020-07-13T01:10:00+09:00"
+    assert rfc3339("2017-05-12T16:00:00Z") == "2017-05-12T16:00:00Z"
+    assert rfc3339("not a date") is None and rfc3339(None) is None

@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from .. import triples as tr
 from ..actors import Actor, ActorResolver
 from ..geocode import Gazetteer
+from ..layout import in_ranges
 from ..lexicon import Lexicon
 from . import constructions
 from .attributes import Attributes, merge
@@ -34,9 +35,12 @@ class EventExtractor:
         events: list[dict[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
         doc_ents = list(doc.ents)
+        first_ent = 0
         for index, span in enumerate(doc.sents):
-            sent = Sentence.of(span, index, doc_ents)
-            if any(s <= sent.start < e for s, e in ctx.skip_ranges):
+            while first_ent < len(doc_ents) and doc_ents[first_ent].start < span.start:
+                first_ent += 1  # entities are sorted: one sweep instead of a scan per sentence
+            sent = Sentence.of(span, index, doc_ents, first_ent)
+            if in_ranges(sent.start, ctx.skip_ranges):
                 continue
             for ev in self.sentence_events(sent, ctx):
                 key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),

@@ -73,12 +73,18 @@ class Sentence:
     triggers: set[int] = field(default_factory=set)  # verbs that trigger an event in this sentence
 
     @classmethod
-    def of(cls, span: Span, index: int, doc_ents: list[Span]) -> Sentence:
+    def of(cls, span: Span, index: int, doc_ents: list[Span], first_ent: int = 0) -> Sentence:
+        """`doc_ents` sorted by start; `first_ent` is the index of the first one that may be in the span."""
         tokens = list(span)
         content = [t for t in tokens if not t.is_space]
         start = content[0].idx if content else span.start_char
         end = content[-1].idx + len(content[-1].text) if content else span.end_char
-        ents = [e for e in doc_ents if span.start <= e.start < span.end]
+        ents = []
+        for ent in doc_ents[first_ent:]:
+            if ent.start >= span.end:
+                break
+            if ent.start >= span.start:
+                ents.append(ent)
         return cls(span, index, tokens, ents, start, end)
 
     @property

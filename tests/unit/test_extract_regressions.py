@@ -1,0 +1,81 @@
+"""Regression tests for extractor bugs found by independent testing (issue 8, "Bugs")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas import validate
+from tests.unit.extract_helpers import countries, find
+
+
+def test_dprk_long_name_is_north_korea(extract: Any) -> None:
+    events = extract("The Democratic People's Republic of Korea fired a ballistic missile toward Japan on Tuesday.")
+    assert find(events, "ASSAULT", source={"PRK"})
+    assert "KOR" not in {a["country"] for e in events for a in e["source"] + e["target"]}
+
+
+def test_city_region_colon_dateline_is_a_place_not_an_actor(extract: Any) -> None:
+    events = extract("KHARTOUM, Sudan: Sudanese troops attacked rebel positions in Darfur on Monday.")
+    assault = find(events, "ASSAULT", source={"SDN"})
+    assert assault
+    names = {a["text"] for e in events for a in e["source"] + e["target"]}
+    assert not {"KHARTOUM", "Sudan"} & names
+    assert assault[0]["location"]["country"] == "SDN"
+
+
+def test_agency_dateline_locates_but_does_not_act(extract: Any) -> None:
+    events = extract("NAIROBI, Kenya (AP) - Opposition supporters marched on parliament on Monday.")
+    assert events and all("NAIROBI" not in a["text"] for e in events for a in e["source"] + e["target"])
+    assert {e["location"]["country"] for e in events if e["location"]} == {"KEN"}
+
+
+def test_hard_wrapped_wire_text_keeps_sentences_whole(extract: Any) -> None:
+    text = ("Russian forces shelled the city of Kharkiv on Monday, the Ukrainian\n"
+            "defence ministry said, and Ukraine accused Moscow of deliberately\n"
+            "targeting civilians in the eastern region of the country.")
+    events = extract(text)
+    assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"})
+
+
+def test_a_single_line_break_mid_sentence_is_not_a_sentence_end(extract: Any) -> None:
+    text = "Russian forces shelled Kharkiv on Monday, and Ukraine\naccused Moscow of war crimes."
+    events = extract(text)
+    assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"})
+    assert all(e["sentence"] == text.replace("\n", " ") for e in events)  # one sentence, same offsets
+
+
+def test_invisible_characters_neither_drop_actors_nor_stick_to_names(extract: Any) -> None:
+    plain = extract("Russia accused Ukraine of shelling Donetsk.")
+    dirty = extract("\ufeffRussia\u200e accused\u200b Ukraine of\x00 shel\u00adling Donetsk.")
+    key = [(e["event_type"], sorted(countries(e["source"])), sorted(countries(e["target"]))) for e in plain]
+    assert key and key == [(e["event_type"], sorted(countries(e["source"])), sorted(countries(e["target"]))) for e in dirty]
+    for ev in dirty:
+        for actor in ev["source"] + ev["target"]:
+            assert actor["text"].isprintable() and "\u00ad" not in actor["text"]
+        assert ev["sentence"].isprintable()
+
+
+def test_year_one_publication_date_codes_with_a_null_event_date(extract: Any) -> None:
+    events = extract("Israel struck targets in Gaza yesterday.", published_at="0001-01-01T00:00:00Z")
+    assert find(events, "ASSAULT", source={"ISR"})
+    assert all(e["event_date"] is None for e in events)
+
+
+def test_far_future_dates_are_not_event_dates(extract: Any) -> None:
+    events = extract("The two presidents met in Geneva on May 3, 9999.", published_at="2024-03-15T12:00:00Z")
+    assert events and all(e["event_date"] is None or e["event_date"] < "3000" for e in events)
+
+
+def test_bare_date_publication_time_gives_schema_valid_events(extract: Any) -> None:
+    events = extract("Russia, Turkey and Iran agreed on Thursday to set up de-escalation zones in Syria.", published_at="2017-05-05")
+    assert events
+    for ev in events:
+        validate("event", ev)
+        assert ev["published_at"] == "2017-05-05T00:00:00Z"
+        assert ev["event_date"] == "2017-05-04"
+
+
+def test_publication_offset_is_kept(extract: Any) -> None:
+    events = extract("Japan and China held talks on Monday.", published_at="2020-07-13T01:10:00+09:00")
+    assert events and events[0]["published_at"] == "2020-07-13T01:10:00+09:00"
+    assert events[0]["event_date"] == "2020-07-13"  # Monday in Tokyo, though still Sunday in UTC
