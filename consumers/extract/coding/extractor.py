@@ -11,6 +11,7 @@ from ..actors import Actor, ActorResolver
 from ..geocode import Gazetteer
 from ..layout import in_ranges
 from ..lexicon import Lexicon
+from ..typer import TyperModel
 from . import constructions
 from .attributes import Attributes, merge
 from .model import Candidate, Context, Sentence, unique
@@ -22,10 +23,10 @@ CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
 
 
 class EventExtractor:
-    def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer) -> None:
+    def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer, typer: TyperModel | None = None) -> None:
         self.lex = lexicon
         self.resolver = resolver
-        self.triggers = TriggerFinder(lexicon, resolver)
+        self.triggers = TriggerFinder(lexicon, resolver, typer)
         self.roles = RoleFiller(lexicon, resolver, self.triggers)
         self.places = Locator(lexicon, resolver, gazetteer, self.triggers)
         self.attributes = Attributes(lexicon)

@@ -41,6 +41,7 @@ class Candidate:
     source_tokens: list[Token] | None = None
     target_tokens: list[Token] | None = None
     negated: bool = False
+    learned: bool = False  # found by the typer, not the lexicon
 
     def __post_init__(self) -> None:
         self.event_type = self.sense.type
