@@ -26,7 +26,7 @@ MAX_PHRASE_UNITS = 6
 
 SECTOR_LABELS: dict[str, str] = {
     "GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
-    "IGO": "international organisation", "BUS": "business", "MED": "media", "POL": "political party",
+    "IGO": "international organisation", "BUS": "business", "MED": "media", "POL": "police",
     "LEG": "legislature", "JUD": "judiciary", "CRM": "criminals", "EDU": "education", "REL": "religious",
     "NGO": "NGO", "REF": "refugees", "HLH": "health", "SPY": "intelligence",
 }
@@ -42,6 +42,7 @@ QUANTITY_HEADS = frozenset({
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
 
 
@@ -297,7 +298,8 @@ class ActorResolver:
                 return found
         if descend and depth < 2:
             for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across", "from", "of", "into", "at"}:
+                borders = head.lemma_.lower() in BORDER_NOUNS and child.lower_ == "with"  # "the border with Kuwait"
+                if child.dep_ == "prep" and (child.lower_ in {"in", "inside", "across", "from", "of", "into", "at"} or borders):
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             sub = [a for part in (pobj, *pobj.conjuncts) for a in self._resolve_one(part, None, True, True, depth + 1)]
@@ -361,16 +363,18 @@ class ActorResolver:
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
-        if descend or head.lower_ in {"parties", "rebels", "militants", "villagers", "civilians", "people", "residents"}:
-            for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ in {"in", "inside", "across"}:
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj" and depth < 2:
-                            sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1)
-                                   if a.country and a.kind in {"country", "modifier", "capital"}]
-                            if sub:
-                                c = sub[0].country
-                                return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
+        # "police in Lagos", "students in Kabul": a role noun takes the country it is in
+        for child in head.rights:
+            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across"} or depth >= 2:
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1)
+                       if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity"}]
+                if sub:
+                    c = sub[0].country
+                    return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         return [Actor(text, name, None, sector, start, end, info.kind)]
 

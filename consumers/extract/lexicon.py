@@ -67,6 +67,10 @@ class Lexicon:
     type_contexts: dict[str, tuple[str, ...]]
     modes: dict[str, str]  # word -> mode
     trigger_lemmas: frozenset[str]  # every lemma that can start an event (cheap per-token filter)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)  # word lists of the construction rules
+
+    def word_list(self, name: str) -> frozenset[str]:
+        return self.words.get(name, frozenset())
 
     def fix_lemma(self, lemma: str) -> str:
         return self.lemma_fixes.get(lemma, lemma)
@@ -164,6 +168,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         type_contexts={t: tuple(c) for t, c in data.get("type_contexts", {}).items()},
         modes=modes,
         trigger_lemmas=frozenset(verbs) | frozenset(nouns) | light | frozenset(lemma_fixes),
+        words={name: frozenset(w.lower() for w in ws) for name, ws in (data.get("constructions") or {}).items()},
     )
 
 

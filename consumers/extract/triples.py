@@ -13,6 +13,13 @@ FIRST_PERSON = frozenset({"we", "i", "us", "me"})
 THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them"})
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
 LIST_ENTITY_LABELS = frozenset({"GPE", "NORP", "ORG"})
+# "urged Iran to halt": the object does what the complement says.
+OBJECT_CONTROL_VERBS = frozenset({
+    "urge", "ask", "tell", "order", "call", "press", "encourage", "invite", "force", "persuade", "allow",
+    "permit", "request", "instruct", "direct", "pressure", "push", "compel", "oblige", "advise", "warn", "beg",
+    "implore", "appeal", "authorize", "authorise", "enable", "help", "want", "expect", "send", "need", "require",
+    "demand", "lead", "prompt", "convince", "get", "challenge", "dare", "remind", "exhort", "entreat", "cause",
+})
 # Whoever passes a law or signs a decree is the source of what it does ("a law banning ...");
 # not so for "vetoed a resolution condemning ...".
 ENACTING_VERBS = frozenset({"pass", "adopt", "approve", "sign", "issue", "enact", "introduce", "impose", "unveil", "decree"})
@@ -110,11 +117,13 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
     head = verb.head
     if verb.dep_ == "conj" and is_verbal(head):
         return clause_subject(head, depth + 1)
-    if verb.dep_ == "xcomp" and is_verbal(head):
-        obj = direct_object(head)  # object control: "urged Iran to halt"
-        if obj is not None:
+    if verb.dep_ == "xcomp" and (is_verbal(head) or head.pos_ == "ADJ"):
+        obj = direct_object(head)  # object control: "urged Iran to halt" (but "used drones to attack")
+        if obj is not None and head.lemma_.lower() in OBJECT_CONTROL_VERBS:
             return obj, False
-        return clause_subject(head, depth + 1)
+        # "Iran was urged to halt", "A is scheduled to attend": the raised subject acts, in the complement's voice
+        subj, _ = clause_subject(head, depth + 1)
+        return subj, is_passive(verb)
     if verb.dep_ in {"advcl", "acl"} and is_verbal(head) and (
         verb.tag_ in {"VBG", "VBN"} or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     ):

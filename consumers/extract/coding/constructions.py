@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spacy.tokens import Token
+
 from .. import triples as tr
-from ..lexicon import Lexicon
-from .model import Candidate, Sentence
+from ..lexicon import Lexicon, Sense
+from .model import CLAIMED, INTENDED, REFUSED, THREATENED, Candidate, Sentence
+from .roles import RoleFiller
 from .triggers import COMPLEMENT_OWNERS, TriggerFinder
 
 FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
@@ -22,10 +25,12 @@ FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 
 @dataclass(frozen=True, slots=True)
 class Tools:
-    """What rules may consult: the lexicon and the trigger finder (for owned clauses, noun senses)."""
+    """What rules may consult: the lexicon, the trigger finder (owned clauses, noun senses) and the
+    role filler (speakers)."""
 
     lex: Lexicon
     triggers: TriggerFinder
+    roles: RoleFiller
 
 
 Rule = Callable[[list[Candidate], Sentence, Tools], None]
@@ -117,3 +122,285 @@ def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
             cand.recode("THREATEN", "threat_frame")
             cand.condition = cond
+
+
+# ----------------------------------------------------------------------------- helpers
+
+COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+CLAIMABLE_ACTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
+FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half of "won't"
+WOULD_AUX = frozenset({"would", "'d"})
+REFUSING_AUX = FUTURE_AUX | WOULD_AUX | {"can", "could", "ca"}
+OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+# Deciding and ordering a hostile act is the act (C15); promising or planning it is a threat.
+DECIDING_VERBS = frozenset({"decide", "order", "announce", "resolve", "vote"})
+
+
+def _aux(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _governor(tok: Token) -> Token | None:
+    """The word an infinitive complement depends on: "refused" in "refused to release"."""
+    if tok.dep_ in {"xcomp", "ccomp"} and tok.head.i != tok.i:
+        return tok.head
+    return None
+
+
+def _lemma(tok: Token, tools: Tools) -> str:
+    return tools.lex.fix_lemma(tok.lemma_.lower())
+
+
+def _active(cands: list[Candidate]) -> dict[int, Candidate]:
+    return {c.trigger.i: c for c in cands if not c.suppressed}
+
+
+def _new(cands: list[Candidate], trigger: Token, event_type: str, rule: str, mode: str | None = None) -> Candidate:
+    cand = Candidate(trigger, Sense(event_type, mode, 0.6), "verb")
+    cand.rules.append(rule)
+    cands.append(cand)
+    return cand
+
+
+def _reporter(tok: Token, tools: Tools) -> Token | None:
+    """The reporting verb a clause is the content of, if it comes first ("A said B shelled C")."""
+    cur = tok
+    for _ in range(4):
+        head = cur.head
+        if head.i == cur.i:
+            return None
+        if cur.dep_ in {"ccomp", "dobj", "parataxis"} and _lemma(head, tools) in tools.lex.word_list("claim_verbs"):
+            return head if head.i < tok.i else None
+        if tr.is_verbal(head) and cur.dep_ not in {"conj", "xcomp", "pobj", "prep", "dobj", "ccomp"}:
+            return None
+        cur = head
+    return None
+
+
+def _agent(cand: Candidate) -> list[Token]:
+    """Who did the act: the active subject, the by-agent, or the nominal event's possessor/modifier/by-phrase."""
+    trigger = cand.trigger
+    if cand.kind == "noun":
+        out = [c for c in trigger.children if c.dep_ == "poss" and not tr.is_pronoun(c)]
+        out += [p for prep, p in tr.prep_objects(trigger, {"by"})]
+        out += [c for c in trigger.lefts
+                if c.dep_ in {"amod", "compound", "nmod"} and (c.ent_type_ in {"NORP", "GPE", "ORG"} or c.pos_ == "PROPN")]
+        return out
+    subj, passive = tr.clause_subject(trigger)
+    if passive:
+        agent = tr.agent(trigger)
+        return [agent] if agent is not None else []
+    return [subj] if subj is not None and not tr.is_pronoun(subj) else []
+
+
+def _countries(tokens: list[Token], tools: Tools) -> set[str]:
+    resolver = tools.triggers.resolver
+    return {a.country for t in tokens for a in resolver.resolve(t) if a.country}
+
+
+# ----------------------------------------------------------------------------- more rules
+
+
+@construction("reported_claim")
+def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A said B's forces shelled C" is ACCUSE by A against B (C11): the shelling is only alleged. A
+    trailing attribution ("B shelled C, A said"), a speaker reporting its own act, or an act with no
+    named agent keep the act."""
+    active = _active(cands)
+    for cand in list(cands):
+        if cand.suppressed or cand.event_type not in CLAIMABLE_ACTS:
+            continue
+        reporter = _reporter(cand.trigger, tools)
+        if reporter is None or reporter.i in active:
+            continue
+        speaker, _ = tr.clause_subject(reporter)
+        agent = _agent(cand)
+        if speaker is None or tr.is_pronoun(speaker) or not agent:
+            continue
+        speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
+        if not speaker_countries or speaker_countries & agent_countries:
+            continue  # an unknown speaker, or a side reporting its own act
+        cand.suppress("reported_claim")
+        claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
+        claim.source_tokens, claim.target_tokens = [speaker], agent
+        claim.modality = CLAIMED
+        active[reporter.i] = claim
+
+
+@construction("refusal")
+def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Refused to release", "declined to attend", "would not give support" are REJECT (C13), not the
+    act and not a negated act that consumers would drop."""
+    refusing = tools.lex.word_list("refusal_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type == "REJECT":
+            continue
+        verb = cand.trigger
+        gov = _governor(verb)
+        if gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing and not _negated(gov):
+            cand.recode("REJECT", "refusal", REFUSED)
+        elif _negated(verb) and _aux(verb) & REFUSING_AUX:
+            cand.recode("REJECT", "refusal", REFUSED)
+
+
+@construction("negation")
+def negation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """A negated act did not happen: "Iraq did not attack Kuwait" is no event (C16)."""
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.modality == REFUSED:
+            continue
+        verb = cand.trigger
+        gov = _governor(verb)
+        if _negated(verb) or (gov is not None and verb.dep_ == "xcomp" and _negated(gov) and cand.event_type != "REJECT"):
+            cand.suppress("negation")
+
+
+@construction("failure")
+def failure(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Failed to reach agreement" is no AGREE; failed talks are SANCTION (C18); other failed acts did not happen."""
+    failing = tools.lex.word_list("failure_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun":
+            continue
+        gov = _governor(cand.trigger)
+        if gov is None or cand.trigger.dep_ != "xcomp" or _lemma(gov, tools) not in failing:
+            continue
+        if cand.event_type in {"AGREE", "CONSULT"}:
+            cand.recode("SANCTION", "failure")
+        elif cand.event_type != "ASSAULT":  # attempted violence still counts
+            cand.suppress("failure")
+
+
+@construction("desire")
+def desire(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A wants B to attack C" is no attack (C19); A asking B is a REQUEST to B."""
+    desiring = tools.lex.word_list("desire_verbs")
+    active = _active(cands)
+    for cand in list(cands):
+        if cand.suppressed or cand.kind == "noun":
+            continue
+        gov = _governor(cand.trigger)
+        if gov is None or cand.trigger.dep_ != "xcomp" or _lemma(gov, tools) not in desiring:
+            continue
+        if cand.event_type == "ASSAULT" and _lemma(gov, tools) in {"try", "attempt", "strive"}:
+            continue  # an attempted attack is an attack
+        cand.suppress("desire")
+        addressee = tr.direct_object(gov)
+        if addressee is not None and gov.i not in active:
+            ask = _new(cands, gov, "REQUEST", "desire")
+            ask.target_tokens = [addressee]
+            active[gov.i] = ask
+
+
+@construction("obligation")
+def obligation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Britain must stop arming Saudi Arabia, the opposition leader said" is a REQUEST by the speaker
+    to Britain (C17); an unattributed "must" is opinion, no event."""
+    active = _active(cands)
+    done: set[int] = set()
+    for cand in list(cands):
+        if cand.suppressed:
+            continue
+        carrier = _obligation_carrier(cand.trigger, tools)
+        if carrier is None:
+            continue
+        cand.suppress("obligation")
+        if carrier.i in done or carrier.i in active and active[carrier.i] is not cand:
+            continue
+        done.add(carrier.i)
+        speaker = tools.roles.speaker(carrier, sent)
+        subj, _ = tr.clause_subject(carrier)
+        if speaker is None or tr.is_pronoun(speaker) or subj is None:
+            continue
+        ask = _new(cands, carrier, "REQUEST", "obligation")
+        ask.source_tokens, ask.target_tokens = [speaker], [subj]
+
+
+def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
+    """The verb that carries "must/should" or "has/needs to", looking up through complements."""
+    cur = tok
+    for _ in range(3):
+        if not tr.is_verbal(cur):
+            return None
+        if _aux(cur) & OBLIGATION_AUX:
+            return cur
+        gov = _governor(cur)
+        if gov is not None and cur.dep_ == "xcomp" and gov.lemma_.lower() in {"have", "need"} and not _negated(gov):
+            return gov
+        if gov is None or cur.dep_ != "xcomp":
+            return None
+        cur = gov
+    return None
+
+
+@construction("intent")
+def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Acts announced, not done: a cooperative act promised, planned or scheduled ("will give",
+    "pledged to send", "is ready to talk", "is scheduled to attend") is AGREE (C3-C5); a hostile one
+    ("will impose sanctions", "plans to attack") is THREATEN (C15); a decided or ordered one is the act."""
+    promising = tools.lex.word_list("intent_verbs")
+    predicates = tools.lex.word_list("intent_predicates")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type not in COOPERATIVE_ACTS | HOSTILE_ACTS:
+            continue
+        verb = cand.trigger
+        gov = _governor(verb)
+        gov_lemma = _lemma(gov, tools) if gov is not None and verb.dep_ == "xcomp" else None
+        future = bool(_aux(verb) & FUTURE_AUX) or (bool(_aux(verb) & WOULD_AUX) and tr.conditional_clause(verb) is None)
+        planned = gov_lemma is not None and (gov_lemma in promising or gov_lemma in predicates)
+        if not (future or planned):
+            continue
+        if cand.event_type in COOPERATIVE_ACTS:
+            cand.recode("AGREE", "intent", INTENDED)
+        elif gov_lemma not in DECIDING_VERBS:
+            cand.recode("THREATEN", "intent", THREATENED)
+
+
+@construction("conditional_threat")
+def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Will withdraw unless ...", "would retaliate if ..." tie a cost to the addressee's choice: THREATEN (C14)."""
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type in {"THREATEN", "AGREE"}:
+            continue
+        verb = cand.trigger
+        cond = tr.conditional_clause(verb)
+        if cond is None or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        if cand.event_type in HOSTILE_ACTS | {"RETREAT", "REJECT"}:
+            cand.recode("THREATEN", "conditional_threat", THREATENED)
+            cand.condition = cond
+
+
+@construction("receiving")
+def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Uganda received weapons from Russia": the giver is the source, the receiver the target (C24)."""
+    taking = tools.lex.word_list("receiving_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in taking:
+            continue
+        givers = [p for _, p in tr.prep_objects(cand.trigger, {"from"})]
+        subj, passive = tr.clause_subject(cand.trigger)
+        if givers and subj is not None and not passive and cand.event_type != "CONSULT":
+            cand.source_tokens, cand.target_tokens = givers, [subj]
+            cand.rules.append("receiving")
+
+
+@construction("mediation")
+def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Kenya mediated between Sudan's rival generals": the mediator consults the parties (C27)."""
+    mediating = tools.lex.word_list("mediating_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in mediating:
+            continue
+        parties = [p for _, p in tr.prep_objects(cand.trigger, {"between", "among"})]
+        obj = tr.direct_object(cand.trigger)
+        if not parties and obj is not None:  # "brokered talks between A and B"
+            parties = [p for _, p in tr.prep_objects(obj, {"between", "among"})]
+        if parties:
+            cand.target_tokens = parties
+            cand.rules.append("mediation")

@@ -14,9 +14,9 @@ from ..lexicon import Lexicon
 from ..typer import TyperModel
 from . import constructions
 from .attributes import Attributes, merge
-from .model import Candidate, Context, Sentence, unique
+from .model import REFUSED, Candidate, Context, Sentence, unique
 from .places import Locator
-from .roles import RoleFiller
+from .roles import RoleFiller, implied_countries
 from .triggers import COMPLEMENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
@@ -30,7 +30,7 @@ class EventExtractor:
         self.roles = RoleFiller(lexicon, resolver, self.triggers)
         self.places = Locator(lexicon, resolver, gazetteer, self.triggers)
         self.attributes = Attributes(lexicon)
-        self.tools = constructions.Tools(lexicon, self.triggers)
+        self.tools = constructions.Tools(lexicon, self.triggers, self.roles)
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -57,6 +57,9 @@ class EventExtractor:
         if not candidates:
             return []
         constructions.apply_all(candidates, sent, self.tools)
+        for cand in candidates:
+            if cand.vetoed and not cand.rules:
+                cand.suppressed = True
         sent.triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
         built: list[dict[str, Any]] = []
         for cand in candidates:
@@ -75,7 +78,18 @@ class EventExtractor:
         speaker = roles.resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
         inferred = False
         passive = False
-        if cand.kind == "noun":
+        if cand.source_tokens is not None or cand.target_tokens is not None:
+            # a construction rule fixed the roles ("A said B shelled C": A accuses B)
+            reciprocal = []
+            if cand.source_tokens is not None:
+                sources = unique([a for t in cand.source_tokens for a in roles.resolve(t)])
+            elif cand.kind == "noun":
+                sources = roles.noun_sources(trigger)[0]
+            else:
+                subj, _ = tr.clause_subject(trigger)
+                sources = roles.resolve(subj) if subj is not None and not tr.is_pronoun(subj) else []
+            targets_from_subject = unique([a for t in cand.target_tokens or [] for a in roles.resolve(t, descend=True)])
+        elif cand.kind == "noun":
             if roles.irrealis(trigger):
                 return None
             sources, reciprocal = roles.noun_sources(trigger)
@@ -105,9 +119,11 @@ class EventExtractor:
                 cand.event_type = "PROTEST"
         ev_type = cand.event_type
         source_country = next((a.country for a in sources if a.country), None)
-        targets = [] if cand.kind == "noun" else list(targets_from_subject)
-        targets.extend(roles.targets(cand, ev_type, source_country))
-        if not targets and cand.kind != "noun" and (ev_type in COMPLEMENT_OWNERS or cand.condition is not None):
+        targets = [] if cand.kind == "noun" and cand.target_tokens is None else list(targets_from_subject)
+        if cand.target_tokens is None:
+            targets.extend(roles.targets(cand, ev_type, source_country))
+        owns_complement = ev_type in COMPLEMENT_OWNERS or (cand.complement is not None and cand.complement.dep_ == "xcomp")
+        if not targets and cand.kind != "noun" and (owns_complement or cand.condition is not None):
             targets.extend(roles.complement_targets(cand, ev_type, source_country))
         if reciprocal:
             sources = unique(sources + reciprocal)
@@ -120,8 +136,9 @@ class EventExtractor:
             return None
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
+        sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t)
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
-        negated = roles.negated(cand)
+        negated = roles.negated(cand) and cand.modality != REFUSED
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)
         return {
             "event_type": ev_type,

@@ -42,6 +42,7 @@ class Candidate:
     target_tokens: list[Token] | None = None
     negated: bool = False
     learned: bool = False  # found by the typer, not the lexicon
+    vetoed: bool = False  # the typer reads no event here
 
     def __post_init__(self) -> None:
         self.event_type = self.sense.type

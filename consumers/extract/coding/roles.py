@@ -5,11 +5,17 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .. import triples as tr
-from ..actors import PROPER_KINDS, Actor, ActorResolver
+from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables
 from ..lexicon import Lexicon
 from .model import Candidate, Sentence, same, unique
 from .triggers import LOOK_THROUGH_NOUNS, TriggerFinder
 
+COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across"})
+# Reactions to someone's act: the actor of the act named by the object is the target.
+REACTION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT", "AGREE", "CONCEDE", "REQUEST"})
+# RETREAT verbs whose object is a party (people freed or handed back), not a place left.
+RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "exchange", "swap", "pardon",
+                            "extradite", "deliver", "surrender", "evacuate"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
 
@@ -105,14 +111,19 @@ class RoleFiller:
         verb = cand.trigger
         if cand.kind != "noun":
             obj = tr.direct_object(verb)
-            # what one withdraws from or leaves is a place, not a party
-            object_is_target = (cand.entry is None or cand.entry.object_is_target) and ev_type != "RETREAT"
+            # what one withdraws from or leaves is a place, not a party; whom one frees is the target
+            object_is_target = (cand.entry is None or cand.entry.object_is_target) and (
+                ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
             if obj is not None and not same(obj, cand.noun):
                 actors = []
-                if self.triggers.noun_sense(obj) is None and object_is_target:
+                event_object = self.triggers.noun_sense(obj) is not None
+                if not event_object and object_is_target:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
                     if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
+                elif event_object and ev_type in REACTION_TYPES:
+                    # "denounced Russia's crackdown", "rejected the UN ultimatum": whoever acted is the target
+                    actors = self.noun_sources(obj)[0]
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar": the object's own prepositions
@@ -133,7 +144,10 @@ class RoleFiller:
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
         out: list[Actor] = list(heads_actors)
         for head in heads:
-            out.extend(self.resolve(head, poss_country=source_country, descend=True))
+            found = self.resolve(head, poss_country=source_country, descend=True)
+            if not found and ev_type in REACTION_TYPES and self.triggers.noun_sense(head) is not None:
+                found = self.noun_sources(head)[0]  # "acceded to the opposition's demand"
+            out.extend(found)
         return out
 
     def complement_targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
@@ -150,11 +164,11 @@ class RoleFiller:
                 obj = tr.direct_object(comp)
                 if obj is not None:
                     if self.triggers.noun_sense(obj) is not None:
-                        for _, p in tr.prep_objects(obj, {"on", "against", "to", "at", "into", "across"}):
+                        for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                             out.extend(self.resolve(p, poss_country=source_country, descend=True))
                     else:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
-                for _, p in tr.prep_objects(comp, {"on", "against", "to", "at", "into", "across"}):
+                for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
@@ -179,6 +193,9 @@ class RoleFiller:
                 subj, _ = tr.clause_subject(head)
                 if subj is not None:
                     return subj
+                misparsed = trailing_speaker(head)
+                if misparsed is not None:
+                    return misparsed
             cur = head
         for anc in (trigger, *tr.ancestors_within(trigger, 3)):
             for child in anc.children:
@@ -202,3 +219,60 @@ class RoleFiller:
             if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
+
+
+# Role nouns that, when unqualified, are of the country where the event is or of the authority that
+# acts on them ("Kenyan authorities shut down three television stations": Kenyan stations).
+DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "BUS", "JUD", "LEG", "POL", "NGO"})
+AUTHORITY_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
+
+
+def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
+    name = tables.country_label(country, actor.sector) if actor.kind == "sector" else actor.name
+    return Actor(actor.text, name, country, actor.sector, actor.start, actor.end, actor.kind)
+
+
+def implied_countries(
+    sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
+) -> tuple[list[Actor], list[Actor]]:
+    """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
+    ("police", "students") or an unknown named person takes the country where the event happened;
+    without a place, a domestic role noun takes the country of the authority acting on it. Unknown
+    attackers ("gunmen") keep no country."""
+    if location_country == "IGO":
+        location_country = None
+
+    def one(actors: list[Actor]) -> set[str]:
+        return {a.country for a in actors if a.country and a.country != "IGO"}
+
+    src_countries, tgt_countries = one(sources), one(targets)
+    authority = [a for a in sources if a.sector in AUTHORITY_SECTORS]
+    domestic_event = ev_type != "ASSAULT" or bool(authority)
+
+    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:
+        if actor.country is not None or actor.kind not in {"sector", "entity"}:
+            return actor
+        if location_country:
+            return _with_country(actor, location_country, tables)
+        if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
+            return _with_country(actor, next(iter(counterpart)), tables)
+        return actor
+
+    return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
+            [fill(a, src_countries, DOMESTIC_TARGET_SECTORS) for a in targets])
+
+
+def trailing_speaker(verb: Token) -> Token | None:
+    """The speaker of a trailing attribution the parser left without a subject ("..., the leader of the
+    opposition said.", where the leader ends up attached to the clause before): the head of the
+    words between the last comma and the reporting verb."""
+    doc = verb.doc
+    start = verb.i
+    while start > verb.sent.start and doc[start - 1].text not in {",", ";", "\u2014"}:
+        start -= 1
+    words = [t for t in doc[start : verb.i] if not t.is_punct]
+    if not words or start == verb.sent.start:
+        return None
+    inside = {t.i for t in words}
+    heads = [t for t in words if t.head.i not in inside and t.pos_ in {"NOUN", "PROPN"}]
+    return heads[0] if heads else None

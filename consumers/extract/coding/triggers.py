@@ -97,8 +97,10 @@ class TriggerFinder:
             p_best, p_none = float(probs[best]), float(probs[0])
             if cand is not None:
                 if p_none >= TYPER_VETO:
-                    continue
-                if CLASSES[best] != cand.event_type and p_best >= TYPER_SWITCH:
+                    # kept for the construction rules ("A said B shelled C" needs the shelling to code
+                    # the accusation); dropped after them unless a rule recoded it
+                    cand.vetoed = True
+                elif CLASSES[best] != cand.event_type and p_best >= TYPER_SWITCH:
                     cand.recode(CLASSES[best], "typer")
                 out.append(cand)
             elif p_best >= TYPER_NEW:
