@@ -17,7 +17,7 @@ from .attributes import Attributes, merge
 from .model import REFUSED, Candidate, Context, Sentence, unique
 from .places import Locator
 from .roles import RoleFiller, implied_countries
-from .triggers import COMPLEMENT_OWNERS, TriggerFinder
+from .triggers import CONTENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
 
@@ -122,7 +122,7 @@ class EventExtractor:
         targets = [] if cand.kind == "noun" and cand.target_tokens is None else list(targets_from_subject)
         if cand.target_tokens is None:
             targets.extend(roles.targets(cand, ev_type, source_country))
-        owns_complement = ev_type in COMPLEMENT_OWNERS or (cand.complement is not None and cand.complement.dep_ == "xcomp")
+        owns_complement = ev_type in CONTENT_OWNERS or (cand.complement is not None and cand.complement.dep_ == "xcomp")
         if not targets and cand.kind != "noun" and (owns_complement or cand.condition is not None):
             targets.extend(roles.complement_targets(cand, ev_type, source_country))
         if reciprocal:

@@ -43,13 +43,17 @@ class RoleFiller:
     def _object_antecedent(pron: Token) -> Token | None:
         """"expelled seven UN officials, accusing them of ...": an object pronoun of a participle or
         second conjunct refers to the object of the verb it hangs off."""
-        if pron.lower_ not in {"them", "him", "her"} or pron.dep_ not in tr.OBJECT_DEPS:
+        if pron.lower_ not in {"them", "him", "her", "it"} or pron.dep_ not in tr.OBJECT_DEPS:
             return None
         verb = pron.head
         if verb.dep_ in {"advcl", "conj"} and tr.is_verbal(verb.head):
             obj = tr.direct_object(verb.head)
             if obj is not None and not tr.is_pronoun(obj):
                 return obj
+            # "withdrew from UNESCO, accusing it of mismanagement"
+            pobjs = [p for _, p in tr.prep_objects(verb.head, {"from", "with", "to", "on", "against"}) if not tr.is_pronoun(p)]
+            if len(pobjs) == 1:
+                return pobjs[0]
         return None
 
     def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
@@ -114,6 +118,8 @@ class RoleFiller:
             # what one withdraws from or leaves is a place, not a party; whom one frees is the target
             object_is_target = (cand.entry is None or cand.entry.object_is_target) and (
                 ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
+            if ev_type == "MOBILIZE":
+                object_is_target = False  # the troops moved, not whom they face ("massed troops on the border with X")
             if obj is not None and not same(obj, cand.noun):
                 actors = []
                 event_object = self.triggers.noun_sense(obj) is not None
@@ -126,8 +132,8 @@ class RoleFiller:
                     actors = self.noun_sources(obj)[0]
                 if actors:
                     heads_actors.extend(actors)
-                else:  # "cut diplomatic ties with Qatar": the object's own prepositions
-                    heads.extend(p for _, p in tr.prep_objects(obj, preps))
+                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
+                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between"}))
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
@@ -224,6 +230,8 @@ class RoleFiller:
 # Role nouns that, when unqualified, are of the country where the event is or of the authority that
 # acts on them ("Kenyan authorities shut down three television stations": Kenyan stations).
 DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "BUS", "JUD", "LEG", "POL", "NGO"})
+# Besides, what a government says to or does (short of violence) to rebels, troops or gangs concerns its own.
+GOVERNED_SECTORS = DOMESTIC_TARGET_SECTORS | {"REB", "MIL", "CRM", "GOV"}
 AUTHORITY_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
 
 
@@ -258,8 +266,9 @@ def implied_countries(
             return _with_country(actor, next(iter(counterpart)), tables)
         return actor
 
+    target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
-            [fill(a, src_countries, DOMESTIC_TARGET_SECTORS) for a in targets])
+            [fill(a, src_countries, target_sectors) for a in targets])
 
 
 def trailing_speaker(verb: Token) -> Token | None:

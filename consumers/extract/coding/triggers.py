@@ -19,6 +19,8 @@ from .model import Candidate, Sentence, same
 LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
 # A complement that spells out what these verbs are about is not a separate event.
 COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
+# A that-clause spells out what these are about ("signalled it would reopen the border"): their content.
+CONTENT_OWNERS = COMPLEMENT_OWNERS | {"AGREE"}
 JOINT_ACTION = Sense("COOPERATE", None, 0.5)  # "France and Germany will jointly develop ..."
 
 
@@ -243,7 +245,7 @@ class TriggerFinder:
         for child in verb.children:
             if not tr.is_verbal(child):
                 continue
-            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in COMPLEMENT_OWNERS):
+            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in CONTENT_OWNERS):
                 owned.append(child)
         if cand.event_type in COMPLEMENT_OWNERS:
             for _prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
