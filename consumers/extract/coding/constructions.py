@@ -129,6 +129,7 @@ def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 CLAIMABLE_ACTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
+OWN_SIDE_POSSESSIVES = frozenset({"its", "their", "our", "his", "her", "my"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half of "won't"
 WOULD_AUX = frozenset({"would", "'d"})
 REFUSING_AUX = FUTURE_AUX | WOULD_AUX | {"can", "could", "ca"}
@@ -222,14 +223,45 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         agent = _agent(cand)
         if speaker is None or tr.is_pronoun(speaker) or not agent:
             continue
+        own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
         speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
-        if not speaker_countries or speaker_countries & agent_countries:
-            continue  # an unknown speaker, or a side reporting its own act
+        if own_side or not speaker_countries or speaker_countries & agent_countries:
+            continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
         claim.source_tokens, claim.target_tokens = [speaker], agent
         claim.modality = CLAIMED
         active[reporter.i] = claim
+
+
+@construction("self_report")
+def self_report(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"The Russian defence ministry said its forces struck ..." is the strike, not an accusation: a side
+    reporting its own act, or an act with no named agent, is coded as the act (C11)."""
+    reporting = tools.lex.word_list("claim_verbs") - {"accuse", "charge", "allege"}
+    for cand in cands:
+        comp = cand.complement
+        if (cand.suppressed or cand.event_type != "ACCUSE" or comp is None or comp.dep_ != "ccomp"
+                or _lemma(cand.trigger, tools) not in reporting):
+            continue
+        speaker, _ = tr.clause_subject(cand.trigger)
+        inner = [c for c in cands if c.suppressed and c.rules[-1:] == ["owned_complement"]
+                 and comp.left_edge.i <= c.trigger.i <= comp.right_edge.i]
+        agent = _agent(inner[0]) if inner else []
+        if not inner or speaker is None or agent and not _same_side(speaker, agent, tools):
+            continue
+        cand.suppress("self_report")
+        for act in inner:
+            act.suppressed = False
+            act.rules.append("self_report")
+
+
+def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
+    if any(t.lower_ in {"it", "they", "we", "i"} for t in agent):
+        return True
+    if any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children):
+        return True
+    return bool(_countries([speaker], tools) & _countries(agent, tools))
 
 
 @construction("refusal")

@@ -1,0 +1,144 @@
+"""Each construction rule on its own (run alone on the candidates of one parsed sentence), and the
+events it leads to through the whole pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from consumers.extract.coding import constructions
+from consumers.extract.coding.model import Candidate, Sentence
+from consumers.extract.coding.triggers import TriggerFinder
+from consumers.extract.lexicon import Sense
+from consumers.extract.pipeline import EVENTS_COMPONENT, analysed_text
+from tests.unit.extract_helpers import countries, find
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def candidates(nlp: Any) -> Callable[[str], tuple[list[Candidate], Sentence, Any]]:
+    """The lexicon's candidates of a sentence (no typer: each rule is tested on what it sees alone)."""
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    lexicon_only = TriggerFinder(coder.lex, coder.resolver, typer=None)
+
+    def run(text: str) -> tuple[list[Candidate], Sentence, Any]:
+        doc = nlp(analysed_text({"text": text})[0])
+        span = next(iter(doc.sents))
+        sent = Sentence.of(span, 0, list(doc.ents))
+        return lexicon_only.candidates(sent), sent, coder.tools
+
+    return run
+
+
+def by_word(cands: list[Candidate], word: str) -> Candidate:
+    return next(c for c in cands if c.trigger.text == word)
+
+
+def test_rules_are_registered_in_order() -> None:
+    names = constructions.names()
+    assert names[:3] == ["conditional", "owned_complement", "threat_frame"]
+    for name in ("reported_claim", "self_report", "refusal", "negation", "failure", "desire", "obligation", "intent",
+                 "conditional_threat", "receiving", "mediation"):
+        assert name in names
+    assert all(rule.description for rule in constructions.rules())
+
+
+def test_reported_claim_alone(candidates: Any) -> None:
+    cands, sent, tools = candidates("Ukraine's military said Russian forces shelled Kharkiv overnight.")
+    constructions.run("reported_claim", cands, sent, tools)
+    assert by_word(cands, "shelled").suppressed
+    claim = by_word(cands, "said")
+    assert (claim.event_type, claim.modality) == ("ACCUSE", "claimed")
+    assert [t.text for t in claim.source_tokens or []] == ["military"]
+    assert [t.text for t in claim.target_tokens or []] == ["forces"]
+
+
+def test_reported_claim_events(extract: Extract) -> None:
+    events = extract("Ukraine's military said Russian forces shelled Kharkiv overnight.")
+    assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"})
+    assert not find(events, "ASSAULT")
+    # a trailing attribution is sourcing, not a claim; a side reporting its own act is the act
+    assert find(extract("Russian forces shelled Kharkiv overnight, Ukraine's military said."), "ASSAULT", source={"RUS"})
+    own = extract("The Russian defence ministry said its forces struck Ukrainian positions.")
+    assert find(own, "ASSAULT", source={"RUS"}) and not find(own, "ACCUSE")
+
+
+def test_refusal_alone(candidates: Any) -> None:
+    cands, sent, tools = candidates("Germany would not send tanks to Ukraine.")
+    cand = by_word(cands, "send")
+    constructions.run("refusal", cands, sent, tools)
+    assert (cand.event_type, cand.modality, cand.suppressed) == ("REJECT", "refused", False)
+
+
+def test_refusals_are_rejections_not_negated_acts(extract: Extract) -> None:
+    events = extract("Germany would not send tanks to Ukraine.")
+    assert [(e["event_type"], e["negated"]) for e in events] == [("REJECT", False)]
+    assert find(extract("Hamas refused to release the hostages."), "REJECT", source={"PSE"})
+
+
+def test_negation(candidates: Any, extract: Extract) -> None:
+    cands, sent, tools = candidates("Iraq did not attack Kuwait.")
+    constructions.run("negation", cands, sent, tools)
+    assert all(c.suppressed for c in cands if c.event_type == "ASSAULT")
+    assert not [e for e in extract("Iraq did not attack Kuwait.") if not e["negated"]]
+    assert find(extract("Iraq attacked Kuwait."), "ASSAULT", source={"IRQ"}, target={"KWT"})
+
+
+def test_failure(extract: Extract) -> None:
+    events = [e for e in extract("Russia failed to reach a deal with Ukraine.") if not e["negated"]]
+    assert not find(events, "AGREE")
+
+
+def test_desire_is_no_act_but_a_request_to_the_addressee(extract: Extract) -> None:
+    events = extract("Poland wants Germany to pay reparations for the war.")
+    assert find(events, "REQUEST", source={"POL"}, target={"DEU"})
+    assert not find(extract("The rebels want to attack the capital."), "ASSAULT")
+
+
+def test_obligation_is_the_speakers_request(extract: Extract) -> None:
+    events = extract("Britain must stop arming Saudi Arabia, the leader of the opposition Labour Party said.")
+    request = find(events, "REQUEST", target={"GBR"})
+    assert request and request[0]["source"][0]["text"].startswith("the leader")
+    assert not find(extract("Britain must stop arming Saudi Arabia."), "REQUEST", source={"GBR"})
+
+
+def test_intent_alone(candidates: Any) -> None:
+    cands, sent, tools = candidates("Japan will give Kenya a grant of 10 million dollars.")
+    constructions.run("intent", cands, sent, tools)
+    assert [(c.event_type, c.modality) for c in cands if c.trigger.text == "give"] == [("AGREE", "intended")]
+
+
+def test_intent_events(extract: Extract) -> None:
+    assert find(extract("Japan will give Kenya a grant of 10 million dollars."), "AGREE", source={"JPN"})
+    scheduled = find(extract("The Bolivian president is scheduled to visit Brazil on Thursday."), "AGREE")
+    assert scheduled and countries(scheduled[0]["source"]) == {"BOL"}  # the subject acts, it is not the target
+    assert find(extract("China said it will impose sanctions on Lithuania."), "THREATEN", source={"CHN"})
+
+
+def test_conditional_threat(extract: Extract) -> None:
+    events = extract("Turkey will withdraw its troops unless Syria stops the shelling.")
+    assert find(events, "THREATEN", source={"TUR"})
+    assert not find(events, "RETREAT")
+
+
+def test_receiving_swaps_giver_and_receiver(candidates: Any, extract: Extract) -> None:
+    cands, sent, tools = candidates("The Central African Republic received weapons from Russia.")
+    received = next(t for t in sent.tokens if t.text == "received")
+    cand = Candidate(received, Sense("AID"), "verb")
+    constructions.run("receiving", [*cands, cand], sent, tools)
+    assert [t.text for t in cand.source_tokens or []] == ["Russia"]
+    assert find(extract("The Central African Republic received weapons from Russia."), "AID", source={"RUS"}, target={"CAF"})
+
+
+def test_mediation_targets_the_parties(extract: Extract) -> None:
+    events = extract("Kenya mediated between Sudan and South Sudan.")
+    assert find(events, "CONSULT", source={"KEN"}, target={"SDN", "SSD"})
+
+
+def test_conditional_clause_is_a_hypothesis(candidates: Any) -> None:
+    cands, sent, tools = candidates("Russia would retaliate if Finland deployed NATO troops.")
+    constructions.run("conditional", cands, sent, tools)
+    assert by_word(cands, "deployed").suppressed
