@@ -47,11 +47,11 @@ test: setup  ## Unit + integration tests against real services (starts and stops
 test-unit: setup  ## Only the tests that need no services
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
-eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (development and held-out)
-	@echo "== development set (tests/eval/annotated.jsonl: the lexicon was written with it in view)"
-	@$(PY) -m consumers.extract.evaluate --file tests/eval/annotated.jsonl
-	@echo; echo "== held-out set (tests/eval/heldout.jsonl: written after the lexicon, never tuned on)"
-	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
+eval: setup  ## Event coder on the frozen test set (per category, roles, full triples, confusions) and the dev split
+	@echo "== frozen test set (tests/eval/frozen: written by other hands, never tuned on)"
+	@$(PY) -m consumers.extract.evaluate --by-construction
+	@echo; echo "== dev split of the training corpus (where the coder is tuned)"
+	@$(PY) -m consumers.extract.evaluate --dev
 
 eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and language of ingestion on 179 saved news pages
 	@$(PY) -W ignore -m dags.ingest.evaluate

@@ -22,7 +22,7 @@ from .yamlio import load_actor_data, load_yaml
 
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
 _POSSESSIVE = re.compile(r"'s\b")
-MAX_PHRASE_UNITS = 6
+MAX_PHRASE_UNITS = 9
 
 SECTOR_LABELS: dict[str, str] = {
     "GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",

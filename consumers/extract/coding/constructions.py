@@ -370,6 +370,25 @@ def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
     return None
 
 
+@construction("conditional_threat")
+def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Will withdraw unless ...", "would retaliate if ..." tie a cost to the addressee's choice: THREATEN
+    (C14); a favourable act offered on a condition ("will lift sanctions if ...") is AGREE."""
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type in {"THREATEN", "AGREE"}:
+            continue
+        verb = cand.trigger
+        cond = tr.conditional_clause(verb)
+        if cond is None or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        unless = any(m.dep_ == "mark" and m.lower_ == "unless" for m in cond.children)
+        if unless or cand.event_type in HOSTILE_ACTS | {"REJECT"}:
+            cand.recode("THREATEN", "conditional_threat", THREATENED)
+            cand.condition = cond
+        elif cand.event_type in COOPERATIVE_ACTS:
+            cand.recode("AGREE", "conditional_threat", INTENDED)
+
+
 @construction("intent")
 def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """Acts announced, not done: a cooperative act promised, planned or scheduled ("will give",
@@ -391,21 +410,6 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("AGREE", "intent", INTENDED)
         elif gov_lemma not in DECIDING_VERBS:
             cand.recode("THREATEN", "intent", THREATENED)
-
-
-@construction("conditional_threat")
-def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
-    """"Will withdraw unless ...", "would retaliate if ..." tie a cost to the addressee's choice: THREATEN (C14)."""
-    for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.event_type in {"THREATEN", "AGREE"}:
-            continue
-        verb = cand.trigger
-        cond = tr.conditional_clause(verb)
-        if cond is None or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
-            continue
-        if cand.event_type in HOSTILE_ACTS | {"RETREAT", "REJECT"}:
-            cand.recode("THREATEN", "conditional_threat", THREATENED)
-            cand.condition = cond
 
 
 @construction("receiving")

@@ -106,7 +106,9 @@ class EventExtractor:
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True)
                 else:
-                    sources = roles.resolve(subj)
+                    # "its forces" in what the Russian ministry said: the speaker's forces
+                    speaker_country = next((a.country for a in speaker if a.country), None)
+                    sources = roles.resolve(subj, poss_country=speaker_country)
             if passive:
                 ag = tr.agent(trigger)
                 sources = roles.resolve(ag) if ag is not None else []

@@ -258,7 +258,7 @@ def implied_countries(
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
     def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:
-        if actor.country is not None or actor.kind not in {"sector", "entity"}:
+        if actor.country is not None or actor.kind != "sector":
             return actor
         if location_country:
             return _with_country(actor, location_country, tables)

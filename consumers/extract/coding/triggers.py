@@ -27,8 +27,8 @@ JOINT_ACTION = Sense("COOPERATE", None, 0.5)  # "France and Germany will jointly
 # The typer's say over a candidate word: add it when the lexicon lacks it, recode the lexicon's
 # reading, or veto it (probabilities; tuned on the dev split of the training corpus).
 TYPER_NEW = 0.4
-TYPER_SWITCH = 0.7
-TYPER_VETO = 0.9
+TYPER_SWITCH = 0.9
+TYPER_VETO = 0.95
 # "United States air strikes against a Syrian airfield" in a background phrase is still an event with
 # its own actors and date: a nominal event owned by a named actor is not vetoed.
 KEEP_OWNED_NOMINALS = True
