@@ -39,10 +39,14 @@ class TriggerFinder:
         self.lex = lexicon
         self.resolver = resolver
         self.typer = typer
+        # lemmas that can start an event: the lexicon's, the typer's, and the joint-action adverbs
+        self.event_words = lexicon.trigger_lemmas | lexicon.cooperative_adverbs | (typer.event_lemmas if typer else frozenset())
 
 
     def candidates(self, sent: Sentence) -> list[Candidate]:
         lex = self.lex
+        if self.event_words.isdisjoint(sent.lemmas):
+            return []  # no word of the sentence ever expressed an event: most sentences of a story
         out: list[Candidate] = []
         consumed: set[int] = set()
         nouns: list[Token] = []
@@ -91,15 +95,23 @@ class TriggerFinder:
         by_token = {c.trigger.i: c for c in lexical}
         tensor = sent.span.doc.tensor
         has_vectors = tensor is not None and len(tensor) == len(sent.span.doc)
-        out: list[Candidate] = []
+        words: list[tuple[Token, Candidate | None]] = []
         for tok in sent.tokens:
             cand = by_token.get(tok.i)
-            if cand is None and (tok.i in consumed or not is_candidate(tok)):
-                continue
-            lex_type = cand.event_type if cand is not None else None
-            probs = typer.probabilities(token_features(tok, lex_type), tensor[tok.i] if has_vectors else None)
-            best = int(probs[1:].argmax()) + 1
-            p_best, p_none = float(probs[best]), float(probs[0])
+            if cand is None:
+                if tok.i in consumed or not is_candidate(tok):
+                    continue
+                if tok.pos_ != "VERB" and tok.lemma_.lower() not in typer.event_lemmas:
+                    continue  # a noun that never expressed an event in training is not worth scoring
+            words.append((tok, cand))
+        if not words:
+            return []
+        feats = [token_features(tok, cand.event_type if cand is not None else None) for tok, cand in words]
+        probs = typer.batch_probabilities(feats, tensor[[tok.i for tok, _ in words]] if has_vectors else None)
+        out: list[Candidate] = []
+        for (tok, cand), p in zip(words, probs, strict=True):
+            best = int(p[1:].argmax()) + 1
+            p_best, p_none = float(p[best]), float(p[0])
             if cand is not None:
                 if p_none >= TYPER_VETO and not (KEEP_OWNED_NOMINALS and cand.kind == "noun" and _owned_by_actor(tok)):
                     # kept for the construction rules ("A said B shelled C" needs the shelling to code

@@ -27,21 +27,35 @@ class TyperModel:
     dense: np.ndarray  # (vector dims, classes); zero rows when trained without vectors
     bias: np.ndarray  # (classes,)
     classes: tuple[str, ...] = CLASSES
+    # lemmas of the words that expressed an event in training: other nouns are not worth scoring
+    event_lemmas: frozenset[str] = frozenset()
 
     def probabilities(self, features: list[str], vector: np.ndarray | None) -> np.ndarray:
-        rows = [self.vocab[f] for f in features if f in self.vocab]
-        logits = self.bias + (self.sparse[rows].sum(axis=0) if rows else 0.0)
-        if vector is not None and self.dense.any():
-            logits = logits + unit(vector) @ self.dense
-        logits = logits - logits.max()
+        return self.batch_probabilities([features], None if vector is None else vector[None, :])[0]
+
+    def batch_probabilities(self, features: list[list[str]], vectors: np.ndarray | None) -> np.ndarray:
+        """Class probabilities of several words at once (one row each): one gather, one softmax."""
+        rows = [[self.vocab[f] for f in fs if f in self.vocab] for fs in features]
+        lengths = np.array([len(r) for r in rows])
+        logits = np.tile(self.bias, (len(rows), 1))
+        if lengths.sum():
+            flat = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            sums = np.add.reduceat(self.sparse[flat], np.minimum(starts, len(flat) - 1), axis=0)
+            logits += np.where(lengths[:, None] > 0, sums, 0.0)
+        if vectors is not None and self.dense.any():
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            logits += (vectors / np.where(norms > 0, norms, 1.0)) @ self.dense
+        logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum()
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(
             path, vocab=np.array(names), sparse=self.sparse.astype(np.float16), dense=self.dense.astype(np.float16),
             bias=self.bias.astype(np.float32), classes=np.array(self.classes),
+            event_lemmas=np.array(sorted(self.event_lemmas)),
         )
 
     @classmethod
@@ -51,8 +65,9 @@ class TyperModel:
             if classes != CLASSES:
                 raise ValueError(f"{path} was trained for classes {classes}, this code expects {CLASSES}; retrain it")
             vocab = {str(name): i for i, name in enumerate(data["vocab"])}
+            lemmas = frozenset(str(x) for x in data["event_lemmas"]) if "event_lemmas" in data else frozenset()
             return cls(vocab, data["sparse"].astype(np.float32), data["dense"].astype(np.float32),
-                       data["bias"].astype(np.float32), classes)
+                       data["bias"].astype(np.float32), classes, lemmas)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

@@ -115,7 +115,9 @@ def train(data: list[Example], epochs: int, use_vectors: bool, seed: int = 13, l
                 gd = np.outer(vec, grad) + l2 * dense
                 g_dense += gd * gd
                 dense -= rate * gd / np.sqrt(g_dense)
-    return TyperModel(vocab, sparse.astype(np.float32), dense.astype(np.float32), bias.astype(np.float32))
+    lemmas = frozenset(f[4:] for ex in data if ex.label for f in ex.features if f.startswith("lem="))
+    return TyperModel(vocab, sparse.astype(np.float32), dense.astype(np.float32), bias.astype(np.float32),
+                      event_lemmas=lemmas)
 
 
 def report(model: TyperModel, data: list[Example]) -> dict[str, float]:
