@@ -279,6 +279,11 @@ class ActorResolver:
             country, sector, name = info.country, info.sector, info.name
             if info.kind == "country":
                 sector = None
+            if info.kind == "metonym":
+                # "the Nigeria Labour Congress" is no US Congress: a country named before the building wins
+                other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
+                if other is not None:
+                    country, name = other.country, self.t.country_label(other.country, sector)
             return [Actor(text, name, country, sector, start, text_end, info.kind)]
         if head_match and head_match.info.kind == "demonym":
             # "six jailed Americans", "25 Palestinians": nationals of that country.

@@ -22,6 +22,9 @@ from .yamlio import load_actor_data, load_yaml
 PLACES_PATH = Path(__file__).with_name("places.yaml")
 ACTORS_PATH = Path(__file__).with_name("actors.yaml")
 MIN_CITY_POPULATION = 15000
+# Countries that no longer exist but remain in geonames' country list (Serbia and Montenegro,
+# the Netherlands Antilles): without them Belgrade is Serbia's capital, as in the news.
+DISSOLVED = frozenset({"SCG", "ANT"})
 MAX_CANDIDATES = 4
 # Alternate spellings ("Geneva" for "Genève", "Kiev" for "Kyiv") are indexed for the larger
 # cities only: they are what news names, and indexing all of them would triple the memory.
@@ -113,6 +116,8 @@ class Gazetteer:
         self._country_index: dict[str, str] = {}  # normalised name -> iso3
         for iso2, c in raw_countries.items():
             iso3 = c["iso3"]
+            if iso3 in DISSOLVED:
+                continue  # geonames still lists them; their capitals belong to the successor states
             self.country_names[iso3] = c["name"].removeprefix("The ")
             pts = coords.get(iso2)
             if pts:

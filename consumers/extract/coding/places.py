@@ -69,13 +69,24 @@ class Locator:
         compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"]
         if compounds:
             names.append(doc[compounds[0].i : tok.i + 1].text)
-            names.extend(c.text for c in compounds)
-        if (tok.pos_ == "PROPN" and tok.ent_type_ not in NON_PLACE_LABELS) or (known is not None and known.kind in {"capital", "country"}):
+            if tok.lemma_.lower() in self.place_nouns:  # "Cabo Delgado province"
+                names.append(doc[compounds[0].i : tok.i].text)
+            # a single word of a longer name is a place only if NER says so ("Bogazici University" is no
+            # town called University)
+            names.extend(c.text for c in compounds if c.ent_type_ in PLACE_ENTITY_LABELS)
+        single = tok.ent_type_ in PLACE_ENTITY_LABELS or (tok.pos_ == "PROPN" and not compounds and tok.ent_type_ not in NON_PLACE_LABELS | {"ORG"})
+        if single or (known is not None and known.kind in {"capital", "country"}):
             names.append(tok.text)  # NER sometimes calls "Kyiv" a PERSON; the dictionary knows better
         for name in names:
             place = gaz.lookup(name, hint or fallback)
             if place is not None:
                 return place
+        if depth < 2:
+            for child in tok.children:
+                if child.dep_ == "poss" and not tr.is_pronoun(child):  # "Istanbul's Bogazici University"
+                    place = self.place(child, depth + 1)
+                    if place is not None:
+                        return place
         if depth < 2:
             for _prep, pobj in tr.prep_objects(tok, {"of", "in", "near", "around", "outside", "inside", "across", "throughout"}):
                 place = self.place(pobj, depth + 1)
