@@ -235,7 +235,8 @@ def by_construction(items: list[dict[str, Any]], predictions: list[list[dict[str
     out = {}
     for tag, idx in sorted(groups.items()):
         res = score([items[i] for i in idx], [predictions[i] for i in idx])
-        out[tag] = {"sentences": len(idx), **{k: res["per_record"][k] for k in ("type_among_predicted", "triple")},
+        with_events = sum(1 for i in idx if items[i].get("events"))
+        out[tag] = {"sentences": len(idx), "with_events": with_events, **{k: res["per_record"][k] for k in ("type_among_predicted", "triple")},
                     "no_event_false_alarms": res["no_event"]["false_alarms"]}
     return out
 
@@ -302,10 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     print("files: " + (", ".join(str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f) for f in files) or "dev split"))
     print(format_report(result))
     if args.by_construction:
-        print("\nby construction (per-record figures on the sentences with the tag)")
+        print("\nby construction: sentences with the tag (with events / without); per-record figures on those with events")
         for tag, m in result["by_construction"].items():
-            print(f"  {tag:<26}{m['sentences']:>5}  type {m['type_among_predicted']:.3f}  triple {m['triple']:.3f}"
-                  f"  false alarms {m['no_event_false_alarms']}")
+            without = m["sentences"] - m["with_events"]
+            figures = (f"type {m['type_among_predicted']:.3f}  triple {m['triple']:.3f}" if m["with_events"]
+                       else "type   n/a  triple   n/a")
+            print(f"  {tag:<26}{m['with_events']:>5} /{without:>4}  {figures}  false alarms {m['no_event_false_alarms']}")
     if args.errors:
         for err in result["errors"]:
             print(json.dumps(err, ensure_ascii=False))

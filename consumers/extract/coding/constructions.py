@@ -207,6 +207,28 @@ def _countries(tokens: list[Token], tools: Tools) -> set[str]:
 # ----------------------------------------------------------------------------- more rules
 
 
+@construction("sourcing")
+def sourcing(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Russian forces shelled Kharkiv, Ukraine's military said": a trailing attribution is the
+    agency's sourcing (C12), so the act stands and the speaker is not an actor."""
+    reporting = tools.lex.word_list("claim_verbs") - {"accuse", "charge", "allege", "blame"}
+    for cand in cands:
+        if cand.suppressed or cand.event_type != "ACCUSE" or _lemma(cand.trigger, tools) not in reporting:
+            continue
+        content = [c for c in cand.trigger.children if c.dep_ in {"ccomp", "parataxis"} and c.i < cand.trigger.i]
+        if not content:
+            continue
+        start, end = min(c.left_edge.i for c in content), max(c.right_edge.i for c in content)
+        inner = [c for c in cands if c is not cand and start <= c.trigger.i <= end]
+        if not inner:
+            continue
+        cand.suppress("sourcing")
+        for act in inner:
+            if act.rules[-1:] == ["owned_complement"]:
+                act.suppressed = False
+            act.rules.append("sourcing")
+
+
 @construction("reported_claim")
 def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"A said B's forces shelled C" is ACCUSE by A against B (C11): the shelling is only alleged. A

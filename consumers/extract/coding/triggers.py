@@ -113,7 +113,9 @@ class TriggerFinder:
             best = int(p[1:].argmax()) + 1
             p_best, p_none = float(p[best]), float(p[0])
             if cand is not None:
-                if p_none >= TYPER_VETO and not (KEEP_OWNED_NOMINALS and cand.kind == "noun" and _owned_by_actor(tok)):
+                if p_none >= TYPER_VETO and not _phrasal(tok) and not (
+                    KEEP_OWNED_NOMINALS and cand.kind == "noun" and _owned_by_actor(tok)
+                ):
                     # kept for the construction rules ("A said B shelled C" needs the shelling to code
                     # the accusation); dropped after them unless a rule recoded it
                     cand.vetoed = True
@@ -272,6 +274,11 @@ class TriggerFinder:
                 owned.append(purpose)
         return owned
 
+
+
+def _phrasal(tok: Token) -> bool:
+    """Phrasal verbs ("ruled out", "called off") are rare in training and their lexicon entries exact."""
+    return any(c.dep_ == "prt" for c in tok.children)
 
 
 def _owned_by_actor(noun: Token) -> bool:
