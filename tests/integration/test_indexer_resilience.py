@@ -21,6 +21,7 @@ from common.config import topic
 from common.es import index_name, make_es
 from common.kafka import make_producer, send_all
 from consumers.indexer import Indexer, default_inputs
+from tests.conftest import free_port
 from tests.kafka_io import read_topic, wait_for
 
 pytestmark = pytest.mark.integration
@@ -94,12 +95,13 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
 @pytest.fixture
 def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """A dedicated Elasticsearch node that this test may stop and start (never the shared one)."""
+    http_port, transport_port = free_port(), free_port()
     env = {
         **os.environ,
         "NEWS_VAR_DIR": str(tmp_path / "var"),
         "NEWS_LOCAL_CACHE": str(ROOT / "var" / "local"),
-        "ES_HTTP_PORT": "19201",
-        "ES_TRANSPORT_PORT": "19301",
+        "ES_HTTP_PORT": str(http_port),
+        "ES_TRANSPORT_PORT": str(transport_port),
         "ES_HEAP": "512m",
     }
 
@@ -107,7 +109,7 @@ def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         subprocess.run([sys.executable, "infra/local/services.py", action], cwd=ROOT, env=env, check=True, capture_output=True, timeout=240)
 
     control("start-es")
-    monkeypatch.setenv("ELASTICSEARCH_URL", "http://127.0.0.1:19201")
+    monkeypatch.setenv("ELASTICSEARCH_URL", f"http://127.0.0.1:{http_port}")
     try:
         yield control
     finally:
