@@ -22,7 +22,7 @@ from common.es import index_name, make_es
 from common.kafka import make_producer, send_all
 from consumers.indexer import Indexer, default_inputs
 from tests.conftest import free_port
-from tests.kafka_io import read_topic, wait_for
+from tests.kafka_io import read_dead_letters, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,13 +83,13 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
     stats = indexer.run(stop_when_idle_s=2)
     assert _count(make_es()) == len(good)
     assert stats.get("dead_letter:es_rejected") == 1
-    letters = read_topic(isolated_topics["dlq_events"], expected=1)
+    letters = read_dead_letters(isolated_topics["dlq_indexer"], expected=1)
     assert len(letters) == 1
     letter = letters[0]
-    assert letter["reason"] == "es_rejected" and letter["stage"] == "indexer"
-    assert "immense term" in letter["error"] or "article_id" in letter["error"]
-    assert orjson.loads(letter["payload"])["event_id"] == bad["event_id"]
-    assert letter["origin"]["topic"] == topic("events")
+    assert letter.reason == "es_rejected" and letter.stage == "indexer"
+    assert "immense term" in letter.error or "article_id" in letter.error
+    assert orjson.loads(letter.value)["event_id"] == bad["event_id"]
+    assert letter.origin_topic == topic("events")
 
 
 @pytest.fixture
