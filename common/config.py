@@ -90,6 +90,9 @@ class KafkaSettings(_Section):
         kwargs: dict[str, Any] = {
             "bootstrap_servers": [s.strip() for s in self.bootstrap_servers.split(",")],
             "security_protocol": self.security_protocol,
+            # kafka-python backs off reconnects up to 30 s; after an outage that leaves clients
+            # idle long after the brokers are back (the Java client's cap is 1 s).
+            "reconnect_backoff_max_ms": 2_000,
         }
         if self.sasl_mechanism:
             kwargs.update(

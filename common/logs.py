@@ -30,16 +30,20 @@ _HANDLER_NAME = "newsevents"
 _KAFKA_UNREACHABLE = re.compile(
     r"KafkaConnectionError|ECONNREFUSED|ECONNRESET|socket disconnected|Connection lost|Connection failed|"
     r"No node available|not ready; waiting|Unable to bootstrap|Bootstrap failed|Bootstrap (attempt|connection)|"
-    r"Marking the coordinator dead|NodeNotReady|Node Disconnected|CoordinatorNotAvailable|NotCoordinator|"
-    r"Request timed out|Metadata refresh|Error sending \w+Request|needs to re-join|KafkaTimeoutError",
+    r"NodeNotReady|Node Disconnected|Request timed out|Metadata refresh: failed|KafkaTimeoutError",
+)
+# Group coordination while a broker comes back (or a group starts): expected, not actionable.
+_KAFKA_REJOIN = re.compile(
+    r"Marking the coordinator dead|needs to re-join|NotCoordinator|CoordinatorNotAvailable|CoordinatorLoadInProgress|Heartbeat failed"
 )
 _KAFKA_CONNECTED = re.compile(r": Connected$|Bootstrap complete")
 _ES_UNREACHABLE = re.compile(
     r"ConnectionError|ConnectionTimeout|Connection refused|has failed for|Retrying request after failure|Request failure|timed out"
 )
 _ES_ANSWERED = re.compile(r"\[status:[1-4]\d\d |marked alive")
-# Harmless internal kafka-python errors: a connection closed while its log prefix was built.
-_KAFKA_HARMLESS = re.compile(r"Failed to build connection log_prefix")
+# Harmless internal kafka-python lines: a connection closed while its log prefix was built; its IO
+# loop's own timing warnings when the machine is busy.
+_KAFKA_HARMLESS = re.compile(r"Failed to build connection log_prefix|It is blocking the event loop|No broker metadata found in MetadataResponse")
 
 
 class _StderrLogger:
@@ -126,6 +130,8 @@ class _LibraryNoise(logging.Filter):
             if _KAFKA_UNREACHABLE.search(text):
                 kafka_link.lost(message)
                 return self.level <= logging.DEBUG
+            if _KAFKA_REJOIN.search(text):
+                return self.level <= logging.DEBUG
         elif _KAFKA_CONNECTED.search(message):
             kafka_link.restored()
         return record.levelno >= max(self.level, logging.WARNING) or self.level <= logging.DEBUG
@@ -149,6 +155,27 @@ def _scrub_secrets(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str,
         if isinstance(value, str):
             event[key] = scrub(value)
     return event
+
+
+def _unraisable(unraisable: Any) -> None:
+    """Errors Python can only print (in __del__, at exit) become log lines, not bare tracebacks.
+
+    kafka-python's producer retries its close() from __del__ when an earlier close timed out
+    during an outage; that repeat is expected and only worth a DEBUG line.
+    """
+    where = repr(unraisable.object)
+    exc = unraisable.exc_value
+    logger = structlog.get_logger("common.logs")
+    if str(getattr(unraisable.object, "__module__", "")).startswith("kafka."):
+        logger.debug("kafka-python cleanup error ignored", where=where[:200], error=f"{type(exc).__name__}: {exc}")
+    else:
+        logger.error("error in a finaliser, ignored", where=where[:200], exc_info=(type(exc), exc, unraisable.exc_traceback))
+
+
+def _thread_exception(args: threading.ExceptHookArgs) -> None:
+    structlog.get_logger("common.logs").error(
+        "uncaught exception in a thread", thread=getattr(args.thread, "name", "?"), exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+    )
 
 
 def json_wanted(fmt: str | None = None) -> bool:
@@ -195,6 +222,8 @@ def configure_logging(level: str | None = None) -> None:
     # Warns while a new group's metadata is still loading; the next rebalance assigns partitions.
     logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
     logging.captureWarnings(True)
+    sys.unraisablehook = _unraisable
+    threading.excepthook = _thread_exception
     warnings.filterwarnings("ignore", message=r"(open_text|read_text) is deprecated", category=DeprecationWarning)
 
     structlog.configure(

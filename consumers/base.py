@@ -51,13 +51,31 @@ from common import metrics
 from common.config import ConsumerSettings, KafkaSettings, load_settings, schema_of_topic
 from common.dlq import error_headers
 from common.kafka import make_consumer, make_producer
-from common.logs import get_logger
+from common.logs import get_logger, kafka_link
 from schemas import MalformedMessage, SchemaError, decode, record_headers
 
 log = get_logger(__name__)
 
 COMMIT_TIMEOUT_MS = 10_000  # one commit attempt; an outage is retried in steps of this size
 DRAIN_CHECK_S = 1.0
+FLUSH_TIMEOUT_S = 60.0
+
+
+def _forget_parked_records(consumer: KafkaConsumer, partitions: list[TopicPartition]) -> None:
+    """Work around kafka-python 3.0.12 losing a resumed partition.
+
+    Records already fetched for a partition when it is paused are parked by the fetcher
+    (KAFKA-7548) and only handed back while its "next records" slot is None; once any
+    partition has been drained that slot holds an empty object instead, the parked records
+    stay, and the fetcher never fetches that partition again. We always seek a paused
+    partition back to its failed batch, so what is parked is stale anyway: drop it.
+    """
+    fetcher = getattr(consumer, "_fetcher", None)
+    for attribute in ("_paused_partition_records", "_paused_completed_fetches"):
+        parked = getattr(fetcher, attribute, None)
+        if isinstance(parked, dict):
+            for tp in partitions:
+                parked.pop(tp, None)
 
 
 def utc_now_iso() -> str:
@@ -143,6 +161,8 @@ class _Rebalance(ConsumerRebalanceListener):
         for tp in revoked:
             owner._batches.pop(tp, None)
             owner._paused.discard(tp)
+            owner._pending.pop(tp, None)  # the new owner re-reads from the last commit that landed
+            owner._awaiting_commit.pop(tp, None)
         owner.stats["rebalances"] += 1
         log.info("partitions revoked", group=owner.group_id, partitions=sorted(map(str, revoked)), dropped_uncommitted=dropped)
 
@@ -189,6 +209,12 @@ class BatchConsumer(ABC):
         self._health: dict[TopicPartition, PartitionHealth] = {}
         self._paused: set[TopicPartition] = set()
         self._committed: dict[TopicPartition, int] = {}
+        # Commits that failed during an outage: retried from the loop (which keeps polling, so the
+        # group membership survives), and the batches waiting for them to run after_commit.
+        self._pending: dict[TopicPartition, int] = {}
+        self._awaiting_commit: dict[TopicPartition, list[list[ConsumerRecord]]] = {}
+        self._commit_failures = 0
+        self._commit_retry_at = 0.0
         self._outputs: list[Any] = []
         self._schema_headers: dict[str, list[tuple[str, bytes]]] = {}
         self._consumer: KafkaConsumer | None = None
@@ -327,6 +353,7 @@ class BatchConsumer(ABC):
                 if max_seconds is not None and now - started >= max_seconds:
                     break
                 self._resume_due(now)
+                self._commit_pending()
                 polled = self._poll(consumer)
                 if polled and self.first_record_at is None:
                     self.first_record_at = time.monotonic()
@@ -338,7 +365,7 @@ class BatchConsumer(ABC):
                 # Caught up (nothing new arrived): waiting out the batch timeout would only add latency.
                 self._flush_ready(force=not polled)
                 self._publish()
-                if drain and not self._batches and self._drained(consumer):
+                if drain and not self._batches and not self._pending and self._drained(consumer):
                     log.info("drained: the group has committed every record present at the start", group=self.group_id)
                     break
                 # Idle means caught up with nothing to flush; a rebalance in progress is not idleness.
@@ -350,6 +377,9 @@ class BatchConsumer(ABC):
                     last_report = time.monotonic()
                     log.info("progress", group=self.group_id, paused_partitions=len(self._paused), **dict(self.stats))
             self._flush_ready(force=True)  # finish the batches in flight before leaving
+            self._commit_pending(force=True)
+            if self._pending:
+                log.warning("stopping with commits not done; those batches will be re-read", group=self.group_id, partitions=sorted(map(str, self._pending)))
         finally:
             self._consumer = None
             if consumer is not None:
@@ -396,6 +426,8 @@ class BatchConsumer(ABC):
             log.info("poll works again", group=self.group_id, failed_polls=self._poll_failures)
             self._polling_ok = True
         self._poll_failures = 0
+        if polled:
+            kafka_link.restored()  # records arrived: the brokers answer, whatever the client said before
         return polled
 
     def _poll_timeout_ms(self) -> int:
@@ -445,9 +477,8 @@ class BatchConsumer(ABC):
             return
         metrics.BATCH_SECONDS.labels(self.group_id, tp.topic).observe(time.perf_counter() - started)
         self._recovered(tp)
-        if self._commit(tp, messages[-1].offset + 1):
-            self.after_commit(tp, messages)
-            metrics.PROCESSED.labels(self.group_id, tp.topic).inc(len(messages))
+        self._commit(tp, messages)
+        metrics.PROCESSED.labels(self.group_id, tp.topic).inc(len(messages))
         self.stats["batches"] += 1
         self.stats["processed"] += len(messages)
 
@@ -474,7 +505,7 @@ class BatchConsumer(ABC):
         )
         if doomed[-1].offset >= (health.dead_letter_through or -1):
             self._health.pop(tp, None)
-        self._commit(tp, doomed[-1].offset + 1)
+        self._commit(tp, doomed, run_after_commit=False)
         self.stats["processed"] += len(doomed)
         return True
 
@@ -539,13 +570,17 @@ class BatchConsumer(ABC):
         due = [tp for tp in self._paused if self._health.get(tp) is None or self._health[tp].retry_at <= now]
         if due:
             assigned = self._consumer.assignment()
-            self._consumer.resume(*[tp for tp in due if tp in assigned])
+            resumed = [tp for tp in due if tp in assigned]
+            _forget_parked_records(self._consumer, resumed)
+            self._consumer.resume(*resumed)
             self._paused.difference_update(due)
 
     def _await_outputs(self) -> None:
         if not self._outputs:
             return
-        self.producer.flush()
+        # Bounded: a producer that cannot deliver (Kafka down) fails the batch as an outage and
+        # is replaced, instead of holding the loop for the whole delivery timeout.
+        self.producer.flush(timeout=FLUSH_TIMEOUT_S)
         outputs, self._outputs = self._outputs, []
         for future in outputs:
             future.get(timeout=60)  # raises the delivery error, failing the batch
@@ -558,37 +593,58 @@ class BatchConsumer(ABC):
             except Exception as exc:  # noqa: BLE001
                 log.debug("producer close failed", group=self.group_id, error=str(exc))
 
-    def _commit(self, tp: TopicPartition, next_offset: int) -> bool:
-        """Commit synchronously; retried through a Kafka outage, given up only on a rebalance or stop."""
-        assert self._consumer is not None
-        attempts = 0
-        while True:
-            try:
-                self._consumer.commit({tp: OffsetAndMetadata(next_offset, "", -1)}, timeout_ms=COMMIT_TIMEOUT_MS)
-            except CommitFailedError as exc:
-                # The partition moved to another member during the batch; it re-reads and our
-                # idempotent outputs make the repeat harmless.
-                self.stats["commit_failures"] += 1
-                log.warning("commit refused after a rebalance; the new owner re-reads the batch", group=self.group_id, partition=str(tp), error=str(exc))
-                return False
-            except KafkaError as exc:
-                attempts += 1
-                self.stats["commit_retries"] += 1
-                if tp not in self._consumer.assignment() or self._stop.is_set():
-                    log.warning("commit not retried (partition revoked or stopping); the batch will be re-read", group=self.group_id, partition=str(tp), error=str(exc))
-                    return False
-                if attempts == 1:
-                    log.warning("commit failing; retrying until Kafka answers", group=self.group_id, partition=str(tp), error=f"{type(exc).__name__}: {exc}")
-                self._publish()
-                self._stop.wait(min(5.0, 0.5 * 2 ** min(attempts, 4)))
-                continue
-            if attempts:
-                log.info("commit succeeded again", group=self.group_id, partition=str(tp), attempts=attempts + 1)
-            self._committed[tp] = next_offset
-            self.stats["commits"] += 1
-            metrics.COMMITS.labels(self.group_id).inc()
-            self.last_commit_at = time.monotonic()
-            return True
+    def _commit(self, tp: TopicPartition, messages: list[ConsumerRecord], *, run_after_commit: bool = True) -> None:
+        """Commit `last offset + 1` synchronously now; if Kafka is unavailable, keep it pending."""
+        self._pending[tp] = max(messages[-1].offset + 1, self._pending.get(tp, 0))
+        if run_after_commit:
+            self._awaiting_commit.setdefault(tp, []).append(messages)
+        self._commit_pending(force=True)
+
+    def _commit_pending(self, *, force: bool = False) -> None:
+        """Commit every pending offset in one request; on an outage, back off and let the loop poll."""
+        consumer = self._consumer
+        if not self._pending or consumer is None or (not force and time.monotonic() < self._commit_retry_at):
+            return
+        assigned = consumer.assignment()
+        for tp in [tp for tp in self._pending if tp not in assigned]:
+            self._pending.pop(tp)
+            self._awaiting_commit.pop(tp, None)
+        if not self._pending:
+            return
+        offsets = dict(self._pending)
+        try:
+            consumer.commit({tp: OffsetAndMetadata(o, "", -1) for tp, o in offsets.items()}, timeout_ms=COMMIT_TIMEOUT_MS)
+        except CommitFailedError as exc:
+            # The partitions moved to another member during the batch; it re-reads them and our
+            # idempotent outputs make the repeat harmless.
+            self.stats["commit_failures"] += 1
+            log.warning("commit refused after a rebalance; the new owner re-reads the batch", group=self.group_id, partitions=sorted(map(str, offsets)), error=str(exc))
+            self._pending.clear()
+            self._awaiting_commit.clear()
+            return
+        except KafkaError as exc:
+            self._commit_failures += 1
+            self.stats["commit_retries"] += 1
+            self._commit_retry_at = time.monotonic() + min(5.0, 0.5 * 2 ** min(self._commit_failures, 4))
+            if self._commit_failures == 1:
+                log.warning(
+                    "commit failing; outputs are durable, the commit is retried while the loop keeps polling",
+                    group=self.group_id, partitions=sorted(map(str, offsets)), error=f"{type(exc).__name__}: {exc}",
+                )
+            return
+        if self._commit_failures:
+            log.info("commits succeed again", group=self.group_id, failed_attempts=self._commit_failures)
+            self._commit_failures = 0
+        kafka_link.restored()
+        self.stats["commits"] += 1
+        metrics.COMMITS.labels(self.group_id).inc()
+        self.last_commit_at = time.monotonic()
+        for tp, offset in offsets.items():
+            self._committed[tp] = offset
+            if self._pending.get(tp) == offset:
+                del self._pending[tp]
+            for batch in self._awaiting_commit.pop(tp, []):
+                self.after_commit(tp, batch)
 
     # --- drain and state for metrics --------------------------------------------------------
 

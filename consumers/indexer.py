@@ -25,8 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch
-from elasticsearch import ConnectionError as EsConnectionError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import BulkIndexError, parallel_bulk
 from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
@@ -164,7 +163,7 @@ class Indexer(BatchConsumer):
         """Elasticsearch down, overloaded or not set up is weather; a 500 on some document is not."""
         if isinstance(error, RetriableIndexingError):
             return bool(error.statuses) and error.statuses <= OUTAGE_STATUSES
-        if isinstance(error, EsConnectionError):
+        if isinstance(error, TransportError):  # connection refused, timeouts, TLS: the cluster, not the batch
             return True
         if isinstance(error, ApiError):
             return error.meta.status in OUTAGE_STATUSES

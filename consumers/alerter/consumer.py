@@ -86,7 +86,8 @@ class Alerter(BatchConsumer):
         self._store: SuppressionStore | None = None
         self._dispatcher = dispatcher
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._webhooks: list[tuple[str, dict[str, Any]]] = []  # sent once the batch is committed
+        # Webhooks of each batch, sent once its offsets are committed (a commit can wait out an outage).
+        self._webhooks: dict[tuple[TopicPartition, int], list[tuple[str, dict[str, Any]]]] = {}
 
     @property
     def store(self) -> SuppressionStore:
@@ -113,11 +114,11 @@ class Alerter(BatchConsumer):
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         fired: set[str] = set()  # a message repeated within the batch alerts once
-        self._webhooks = []
+        webhooks = self._webhooks[(tp, messages[0].offset)] = []
         for message in messages:
             event = self.decode_json(message, "event")
             if event is not None:
-                self._webhooks.extend(self._evaluate(event, fired))
+                webhooks.extend(self._evaluate(event, fired))
 
     def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         # Suppression windows become durable only once their alerts are acknowledged,
@@ -126,12 +127,11 @@ class Alerter(BatchConsumer):
 
     def on_batch_failed(self, tp: TopicPartition, messages: list[ConsumerRecord], error: BaseException) -> None:
         self.store.rollback()
-        self._webhooks = []
+        self._webhooks.pop((tp, messages[0].offset), None)
 
     def after_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
-        for url, alert in self._webhooks:
+        for url, alert in self._webhooks.pop((tp, messages[0].offset), []):
             self.dispatcher.submit(url, alert)
-        self._webhooks = []
 
     def _evaluate(self, event: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
         webhooks = []

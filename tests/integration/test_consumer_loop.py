@@ -138,3 +138,30 @@ def test_two_members_drain_together(isolated_topics: dict) -> None:
     assert len(results) == 2
     done = {(p, o) for m in members for p, items in m.done.items() for o, _ in items}
     assert len(done) == 600
+
+
+class _FailsFirst(_Stage):
+    """The first `failures` batches meet an outage (as a timed-out bulk request would)."""
+
+    def __init__(self, dlq: str, failures: int, **kwargs: Any) -> None:
+        super().__init__(dlq, **kwargs)
+        self.failures = failures
+
+    def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            time.sleep(0.5)
+            raise ConnectionError("simulated outage")
+        super().handle_batch(tp, messages)
+
+
+def test_partitions_paused_with_records_in_flight_resume_and_finish(isolated_topics: dict) -> None:
+    """kafka-python 3.0.12 parks the fetched records of a paused partition and, once another
+    partition has drained, never fetches the resumed partition again (see consumers.base)."""
+    _send([(i % 3, f"k{i}".encode(), b"good") for i in range(900)])
+    stage = _FailsFirst(isolated_topics["dlq_indexer"], failures=2, batch_size=100, batch_timeout_s=0.2, group_id="resume-test",
+                        retry=RetryPolicy(initial_backoff_s=0.5, max_backoff_s=2))
+    stats = stage.run(drain=True, max_seconds=120)
+    assert stats["batch_failures:outage"] == 2
+    done = {(p, o) for p, items in stage.done.items() for o, _ in items}
+    assert len(done) == 900, {p: len(items) for p, items in stage.done.items()}
