@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out:
         print(f"error: Elasticsearch refused the search: {exc}", file=sys.stderr)
         return 2
     except TransportError as exc:
-        print(f"error: cannot reach Elasticsearch: {exc}", file=sys.stderr)
+        print(f"error: cannot reach Elasticsearch (ELASTICSEARCH_URL): {type(exc).__name__}. Start the local services with `make up`.", file=sys.stderr)
         return 2
     hits = response["hits"]["hits"]
     if args.json:
