@@ -39,7 +39,7 @@ for _ in range(10):
     except ConnectionRefusedError as exc:
         logging.getLogger("elastic_transport.transport").warning("Retrying request after failure (attempt 1 of 3)", exc_info=exc)
 logging.getLogger("elastic_transport.transport").info("POST http://127.0.0.1:9200/_bulk [status:200 duration:0.010s]")
-logging.getLogger("kafka.coordinator").warning("Heartbeat failed for group x because it is rebalancing")
+logging.getLogger("kafka.coordinator").warning("Unknown error fetching offsets for group x: UnknownServerError")
 logging.getLogger("elasticsearch").error("login with es-pass-secret failed")
 warnings.warn("a library warning")
 import threading
