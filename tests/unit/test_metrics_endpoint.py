@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from common import metrics
+from common.logs import kafka_link
 
 
 class _Loop:
@@ -26,6 +27,7 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 @pytest.fixture
 def server():
+    kafka_link.restored()  # process-wide state: an earlier test may have seen a broker go away
     port = metrics.start_server(0, host="127.0.0.1")
     yield port
     metrics.stop_server()
