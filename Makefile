@@ -11,7 +11,7 @@ SERVICES := $(PY) infra/local/services.py
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup up down status bootstrap demo test test-unit eval eval-ingest bench airflow kibana-import lock clean
+.PHONY: help venv setup up down status bootstrap demo test test-unit eval eval-ingest bench airflow kibana-import lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
+
+venv: $(STAMP)  ## Only the .venv with the pinned Python deps (no Java, no Maven)
 
 setup: $(STAMP)  ## Create .venv, install pinned Python deps, resolve Kafka/Elasticsearch jars with Maven (idempotent)
 	@$(SERVICES) resolve
@@ -44,7 +46,7 @@ demo: up  ## The main job: scrape the demo site with the real DAG, extract event
 test: setup  ## Unit + integration tests against real services (starts and stops what it needs)
 	@$(SERVICES) with -- $(PY) -m pytest $(PYTEST_ARGS)
 
-test-unit: setup  ## Only the tests that need no services
+test-unit: venv  ## Only the tests that need no services (no Java or Maven needed)
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
 eval: setup  ## Event coder on the frozen test set (per category, roles, full triples, confusions) and the dev split

@@ -122,7 +122,7 @@ def _consumer(env: dict[str, str], expected: int, queue: Any) -> None:
     from consumers.extractor import Extractor
 
     extractor = Extractor(nlp=load_pipeline(), group_id="bench-extractor", nlp_batch_size=NLP_BATCH)  # production defaults
-    stats = extractor.run(stop_when_idle_s=3)
+    stats = extractor.run(drain=True, max_seconds=1800)
     assert stats.get("articles") == expected, stats
     queue.put({
         "seconds": extractor.last_commit_at - extractor.first_record_at,

@@ -15,9 +15,10 @@ import sys
 from kafka.admin import NewPartitions, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from common.config import TopicSpec, topic_specs
+from common.config import ConfigError, TopicSpec, load_settings, print_config, topic_specs
 from common.kafka import make_admin
 from common.logs import configure_logging, get_logger
+from common.preflight import elasticsearch_problem, fail, kafka_problem, register_secrets
 
 log = get_logger(__name__)
 
@@ -60,12 +61,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kafka", action="store_true", help="only create Kafka topics")
     parser.add_argument("--es", action="store_true", help="only apply Elasticsearch templates and aliases")
+    parser.add_argument("--print-config", action="store_true", help="print the effective settings (secrets redacted) and exit")
     args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return fail(str(exc))
+    if args.print_config:
+        print_config()
+        return 0
+    register_secrets(settings)
     both = not (args.kafka or args.es)
     if args.kafka or both:
+        problem = kafka_problem(settings)
+        if problem:
+            return fail(problem)
         for name, state in ensure_topics().items():
             print(f"[bootstrap] topic {name}: {state}")
     if args.es or both:
+        problem = elasticsearch_problem(settings)
+        if problem:
+            return fail(problem)
         for name, state in ensure_elasticsearch().items():
             print(f"[bootstrap] elasticsearch {name}: {state}")
     return 0

@@ -18,9 +18,9 @@ def make_es(settings: ElasticsearchSettings | None = None, **overrides: Any) -> 
         "serializer": OrjsonSerializer(),
     }
     if cfg.api_key:
-        kwargs["api_key"] = cfg.api_key
+        kwargs["api_key"] = cfg.api_key.get_secret_value()
     elif cfg.username:
-        kwargs["basic_auth"] = (cfg.username, cfg.password or "")
+        kwargs["basic_auth"] = (cfg.username, cfg.password.get_secret_value() if cfg.password else "")
     if cfg.ca_certs:
         kwargs["ca_certs"] = cfg.ca_certs
     kwargs.update(overrides)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +9,7 @@ import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.serializer import Serializer
 
-from common.config import KafkaSettings, load_settings
+from common.config import KafkaSettings, load_settings, schema_of_topic
 
 
 def _settings(settings: KafkaSettings | None) -> KafkaSettings:
@@ -68,7 +67,7 @@ def make_consumer(
         "max_poll_records": 500,
         "max_poll_interval_ms": 300_000,
         # A member that died without leaving is replaced after this long.
-        "session_timeout_ms": int(os.environ.get("KAFKA_SESSION_TIMEOUT_MS", "10000")),
+        "session_timeout_ms": cfg.session_timeout_ms,
         "heartbeat_interval_ms": 3_000,
         "isolation_level": "read_committed",
         "fetch_max_bytes": 16 * 1024 * 1024,
@@ -88,8 +87,15 @@ def make_admin(settings: KafkaSettings | None = None, **overrides: Any) -> Kafka
 
 
 def send_all(producer: KafkaProducer, topic: str, records: Iterable[tuple[str | None, Any]], timeout: float = 60.0) -> int:
-    """Send (key, value) records and block until every one is acknowledged; raise on the first failure."""
-    futures = [producer.send(topic, key=key, value=value) for key, value in records]
+    """Send (key, value) records and block until every one is acknowledged; raise on the first failure.
+
+    Records of a topic with a declared contract carry its schema id and version as headers.
+    """
+    from schemas import record_headers
+
+    kind = schema_of_topic(topic)
+    headers = record_headers(kind) if kind else None
+    futures = [producer.send(topic, key=key, value=value, headers=headers) for key, value in records]
     producer.flush(timeout=timeout)
     for future in futures:
         future.get(timeout=timeout)

@@ -4,18 +4,18 @@ Each partition batch goes through one `nlp.pipe` call; every article yields its 
 (key = article id, so an article's events stay ordered on one partition) and one enriched
 article. Outputs are acknowledged before the offsets are committed (see consumers.base).
 Malformed or schema-violating articles, oversized texts and articles the NLP fails on are
-dead-lettered to articles.raw.dlq; the others flow on.
+dead-lettered to extractor.dlq; the others flow on.
 
     python -m consumers.extractor                     # run until SIGTERM
     python -m consumers.extractor --processes 2       # two group members, one per core
-    python -m consumers.extractor --stop-when-idle 5  # drain and exit (demo, backfills)
+    python -m consumers.extractor --drain             # exit once the group has caught up (demo, backfills)
+    python -m consumers.extractor --print-config      # effective settings, secrets redacted
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sys
 from typing import Any
 
@@ -23,15 +23,14 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
 from spacy.language import Language
 
-from common.config import dead_letter_topic, topic
-from common.logs import configure_logging, get_logger
+from common.config import dead_letter_topic, load_settings, topic
+from common.logs import get_logger
 from consumers.base import BatchConsumer, utc_now_iso
+from consumers.runner import add_run_arguments, run_members
 from consumers.extract.pipeline import load_pipeline, process_articles
 from schemas import SchemaError, validate
 
 log = get_logger(__name__)
-
-MAX_TEXT_CHARS = int(os.environ.get("NEWS_EXTRACT_MAX_CHARS", "200000"))
 
 
 class Extractor(BatchConsumer):
@@ -49,7 +48,7 @@ class Extractor(BatchConsumer):
         super().__init__(
             group_id=group_id,
             topics=[topic("articles_raw")],
-            dead_letter_topic=dead_letter_topic("articles_raw"),
+            dead_letter_topic=dead_letter_topic("extractor"),
             batch_size=batch_size,
             batch_timeout_s=batch_timeout_s,
             **kwargs,
@@ -59,6 +58,7 @@ class Extractor(BatchConsumer):
         self.nlp_batch_size = nlp_batch_size
         self.events_topic = topic("events")
         self.enriched_topic = topic("articles_enriched")
+        self.max_text_chars = load_settings().consumer.extract_max_chars
 
     def on_start(self) -> None:
         if self.nlp is None:
@@ -70,10 +70,10 @@ class Extractor(BatchConsumer):
             article = self.decode_json(message, "article")
             if article is None:
                 continue
-            if len(article["text"]) > MAX_TEXT_CHARS:
+            if len(article["text"]) > self.max_text_chars:
                 self.dead_letter(
                     message, "too_large",
-                    f"article text has {len(article['text'])} characters, over NEWS_EXTRACT_MAX_CHARS={MAX_TEXT_CHARS}",
+                    f"article text has {len(article['text'])} characters, over NEWS_EXTRACT_MAX_CHARS={self.max_text_chars}",
                 )
                 continue
             accepted.append((message, article))
@@ -110,10 +110,8 @@ class Extractor(BatchConsumer):
             self.stats["events"] += len(result.events)
 
 
-def _run_member(args: argparse.Namespace) -> dict[str, int]:
-    configure_logging()
-    extractor = Extractor(model=args.model, group_id=args.group_id, batch_size=args.batch_size, nlp_batch_size=args.nlp_batch_size)
-    return extractor.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
+def _member(args: argparse.Namespace) -> Extractor:
+    return Extractor(model=args.model, group_id=args.group_id, batch_size=args.batch_size, nlp_batch_size=args.nlp_batch_size)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,25 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1, help="consumer-group members to run (scale out; one per core)")
     parser.add_argument("--batch-size", type=int, default=64, help="max articles per partition batch")
     parser.add_argument("--nlp-batch-size", type=int, default=32, help="nlp.pipe batch size")
-    parser.add_argument("--max-seconds", type=float)
-    parser.add_argument("--stop-when-idle", type=float, help="exit after this many idle seconds")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
-    if args.processes <= 1:
-        _run_member(args)
-        return 0
-    ctx = multiprocessing.get_context("spawn")
-    members = [ctx.Process(target=_run_member, args=(args,), name=f"extractor-{i}") for i in range(args.processes)]
-    for member in members:
-        member.start()
-    try:
-        for member in members:
-            member.join()
-    except KeyboardInterrupt:
-        for member in members:
-            member.terminate()  # SIGTERM: each member finishes its batch and commits
-        for member in members:
-            member.join()
-    return max((m.exitcode or 0) for m in members)
+    return run_members(_member, args, processes=args.processes, needs_elasticsearch=False)
 
 
 if __name__ == "__main__":

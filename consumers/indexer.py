@@ -5,42 +5,54 @@ Per partition batch: decode + validate each message, turn it into a bulk `index`
 classify every item:
 
 * indexed                      -> nothing to do;
-* rejected by the mapping (4xx) -> dead-lettered to the input's DLQ with the reason;
-* 429 / 5xx / missing alias     -> raise: the base loop retries the whole batch with backoff
-                                   and commits nothing (re-indexing is idempotent).
+* rejected by the mapping (4xx) -> dead-lettered to indexer.dlq with the reason;
+* 429 / 5xx / missing alias     -> raise: the base loop pauses the partition, retries the
+                                   batch with backoff and commits nothing (re-indexing is
+                                   idempotent).
 
-Connection errors propagate from the client the same way. Offsets are committed by the
-base loop only after handle_batch returned and the dead letters were acknowledged.
+Connection errors propagate from the client the same way. An unreachable or overloaded
+cluster is an outage (`is_outage`): retried for as long as it lasts, never dead-lettered.
+Offsets are committed by the base loop only after handle_batch returned and the dead
+letters were acknowledged.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import Elasticsearch
-from elasticsearch.helpers import parallel_bulk
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.helpers import BulkIndexError, parallel_bulk
 from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
 
 from common.config import KafkaSettings, dead_letter_topic, topic
 from common.es import index_name, make_es
-from common.logs import configure_logging, get_logger
-from consumers.base import BatchConsumer
+from common.logs import get_logger
+from consumers.base import BatchConsumer, RetryPolicy
 from consumers.indexing.bulk import BulkSummary, summarize
 from consumers.indexing.documents import article_action, event_action
+from consumers.runner import add_run_arguments, run_members
 
 log = get_logger(__name__)
 
 KINDS: tuple[str, ...] = ("events", "articles")
+# Statuses that say the cluster is unavailable, overloaded or not set up: an outage, not a bad batch.
+OUTAGE_STATUSES = frozenset({401, 403, 404, 408, 429, 502, 503, 504})
+_STATUS = re.compile(r"^(\d{3}) ")
 
 
 class RetriableIndexingError(RuntimeError):
     """Some documents were not indexed for reasons that are not theirs; retry the batch."""
+
+    def __init__(self, message: str, statuses: frozenset[int] = frozenset()) -> None:
+        super().__init__(message)
+        self.statuses = statuses
 
 
 @dataclass(frozen=True)
@@ -58,14 +70,14 @@ class IndexInput:
 def default_inputs(kinds: Sequence[str] = KINDS, events_index: str | None = None, articles_index: str | None = None) -> list[IndexInput]:
     specs = {
         "events": IndexInput(
-            "events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("events"), event_action
+            "events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("indexer"), event_action
         ),
         "articles": IndexInput(
             "articles",
             topic("articles_enriched"),
             "enriched_article",
             articles_index or index_name("articles"),
-            dead_letter_topic("articles_enriched"),
+            dead_letter_topic("indexer"),
             article_action,
         ),
     }
@@ -89,7 +101,9 @@ class Indexer(BatchConsumer):
         kafka_settings: KafkaSettings | None = None,
         consumer_overrides: dict[str, Any] | None = None,
         producer: KafkaProducer | None = None,
-        max_backoff_s: float = 30.0,
+        max_backoff_s: float | None = None,
+        retry: RetryPolicy | None = None,
+        metrics_port: int | None = None,
         bulk_chunk_size: int = 500,
         bulk_max_chunk_bytes: int = 10 * 1024 * 1024,
         bulk_threads: int = 2,
@@ -109,6 +123,8 @@ class Indexer(BatchConsumer):
             consumer_overrides=consumer_overrides,
             producer=producer,
             max_backoff_s=max_backoff_s,
+            retry=retry,
+            metrics_port=metrics_port,
         )
         self._es = es
         self.bulk_chunk_size = bulk_chunk_size
@@ -131,8 +147,10 @@ class Indexer(BatchConsumer):
         if summary.retry:
             first_id, first_error = next(iter(summary.retry.items()))
             hint = " (does the write alias exist? run the bootstrap)" if first_error.startswith("404") else ""
+            statuses = frozenset(int(m.group(1)) for e in summary.retry.values() if (m := _STATUS.match(e)))
             raise RetriableIndexingError(
-                f"{len(summary.retry)} of {len(messages_by_id)} {spec.kind} not indexed, e.g. {first_id}: {first_error}{hint}"
+                f"{len(summary.retry)} of {len(messages_by_id)} {spec.kind} not indexed, e.g. {first_id}: {first_error}{hint}",
+                statuses,
             )
         for doc_id, error in summary.rejected.items():
             for message in messages_by_id.get(doc_id, []):
@@ -140,6 +158,18 @@ class Indexer(BatchConsumer):
         self.stats[f"indexed:{spec.kind}"] += len(summary.indexed)
         self.stats[f"rejected:{spec.kind}"] += len(summary.rejected)
         log.debug("batch indexed", kind=spec.kind, partition=str(tp), indexed=len(summary.indexed), rejected=len(summary.rejected))
+
+    def is_outage(self, error: BaseException) -> bool:
+        """Elasticsearch down, overloaded or not set up is weather; a 500 on some document is not."""
+        if isinstance(error, RetriableIndexingError):
+            return bool(error.statuses) and error.statuses <= OUTAGE_STATUSES
+        if isinstance(error, TransportError):  # connection refused, timeouts, TLS: the cluster, not the batch
+            return True
+        if isinstance(error, ApiError):
+            return error.meta.status in OUTAGE_STATUSES
+        if isinstance(error, BulkIndexError):
+            return False
+        return super().is_outage(error)
 
     def _actions(
         self, spec: IndexInput, messages: list[ConsumerRecord], messages_by_id: dict[str, list[ConsumerRecord]]
@@ -186,23 +216,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="inputs to consume (default: both)")
     parser.add_argument("--group-id", default="indexer")
+    parser.add_argument("--processes", type=int, default=1, help="consumer-group members to run")
     parser.add_argument("--events-index", help="write to this alias instead of the live one, e.g. news-events-v2 for a backfill")
     parser.add_argument("--articles-index", help="as --events-index, for articles")
     parser.add_argument("--batch-size", type=int, default=2000, help="max messages per partition batch (bulk chunks are 500)")
     parser.add_argument("--batch-timeout", type=float, default=1.0, help="seconds before a partial batch is flushed")
-    parser.add_argument("--max-seconds", type=float, help="stop after this long")
-    parser.add_argument("--stop-when-idle", type=float, help="stop after this many idle seconds")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
+    return run_members(_member, args, processes=args.processes, needs_elasticsearch=True)
 
-    configure_logging()
-    indexer = Indexer(
+
+def _member(args: argparse.Namespace) -> Indexer:
+    return Indexer(
         inputs=default_inputs(args.kinds, args.events_index, args.articles_index),
         group_id=args.group_id,
         batch_size=args.batch_size,
         batch_timeout_s=args.batch_timeout,
     )
-    indexer.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
-    return 0
 
 
 if __name__ == "__main__":

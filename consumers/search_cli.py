@@ -33,6 +33,10 @@ ANSI_BOLD, ANSI_RESET = "\x1b[1m", "\x1b[22m"
 EVENT_TEXT_FIELDS = ["sentence^3", "article_title", "action.text", "source.name", "target.name", "location.name"]
 ARTICLE_TEXT_FIELDS = ["title^2", "text"]
 DISTINCT_PRECISION = 40_000  # exact distinct counts below this
+# What one hit may print: a document indexed before the schema bounds (or by another writer)
+# can hold megabytes; the terminal gets a readable excerpt, --json the schema's own bound.
+MAX_SHOWN_CHARS = 1_000
+MAX_JSON_STRING_CHARS = 10_000
 _RELATIVE = re.compile(r"^(\d+)([mhdwMy])$")
 _HYPHENATED = re.compile(r'(?<![\w"-])(\w+(?:-\w+)+)(?![\w"])')
 
@@ -164,6 +168,17 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def bounded(value: Any, limit: int = MAX_JSON_STRING_CHARS) -> Any:
+    """`value` with every string longer than `limit` clipped (with a note of the full length)."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + f"… [{len(value) - limit} more characters]"
+    if isinstance(value, list):
+        return [bounded(v, limit) for v in value]
+    if isinstance(value, dict):
+        return {k: bounded(v, limit) for k, v in value.items()}
+    return value
+
+
 def _columns(rows: list[list[str]], caps: list[int]) -> list[str]:
     widths = [min(cap, max(len(row[i]) for row in rows)) for i, cap in enumerate(caps)]
     return ["  ".join(_clip(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
@@ -189,6 +204,7 @@ def format_event_hits(hits: list[dict[str, Any]], style: str, width: int = 100) 
     out = [lines[0]]
     for hit, line in zip(hits, lines[1:], strict=True):
         sentence = (hit.get("highlight", {}).get("sentence") or [hit["_source"].get("sentence", "")])[0]
+        sentence = bounded(sentence, MAX_SHOWN_CHARS)
         out.append(line)
         out.extend(render_highlights(part, style) for part in _wrapped(sentence, width))
     return "\n".join(out)
@@ -201,23 +217,23 @@ def format_article_hits(hits: list[dict[str, Any]], style: str, width: int = 100
     rows = []
     for hit in hits:
         src = hit["_source"]
-        title = (hit.get("highlight", {}).get("title") or [src.get("title") or "(untitled)"])[0]
+        title = bounded((hit.get("highlight", {}).get("title") or [src.get("title") or "(untitled)"])[0], MAX_SHOWN_CHARS)
         rows.append([_date(src), str(src.get("source") or "?"), title])
     lines = _columns([header, *rows], caps=[10, 20, max(30, width - 34)])
     out = [lines[0]]
     for hit, line in zip(hits, lines[1:], strict=True):
         out.append(render_highlights(line, style))
         for fragment in hit.get("highlight", {}).get("text", []):
-            out.extend(render_highlights(part, style) for part in _wrapped(f"… {fragment} …", width))
+            out.extend(render_highlights(part, style) for part in _wrapped(f"… {bounded(fragment, MAX_SHOWN_CHARS)} …", width))
         if hit["_source"].get("url"):
-            out.append(f"    {hit['_source']['url']}")
+            out.append(f"    {bounded(hit['_source']['url'], MAX_SHOWN_CHARS)}")
     return "\n".join(out)
 
 
 def hit_as_json(hit: dict[str, Any]) -> str:
     highlight = {k: [render_highlights(f, "html") for f in v] for k, v in hit.get("highlight", {}).items()}
     return json.dumps(
-        {"id": hit["_id"], "index": hit["_index"], "score": hit.get("_score"), "source": hit["_source"], "highlight": highlight},
+        bounded({"id": hit["_id"], "index": hit["_index"], "score": hit.get("_score"), "source": hit["_source"], "highlight": highlight}),
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -316,7 +332,7 @@ def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out:
         print(f"error: Elasticsearch refused the search: {exc}", file=sys.stderr)
         return 2
     except TransportError as exc:
-        print(f"error: cannot reach Elasticsearch: {exc}", file=sys.stderr)
+        print(f"error: cannot reach Elasticsearch (ELASTICSEARCH_URL): {type(exc).__name__}. Start the local services with `make up`.", file=sys.stderr)
         return 2
     hits = response["hits"]["hits"]
     if args.json:

@@ -3,8 +3,11 @@
 The JSON Schema files stay the contract; this module derives msgspec Structs from them
 at import time for the subset of JSON Schema they use (objects with required and
 optional properties and no extras, arrays, enums, consts, nullable types, patterns,
-numeric bounds, date/date-time formats, local $refs). Optional properties default to
-UNSET, so a decoded message converts back to exactly the dict that was sent.
+numeric and length bounds, date/date-time formats, local $refs). Optional properties
+default to UNSET, so a decoded message converts back to exactly the dict that was sent.
+
+Decoders are tolerant readers by default: properties the schema does not know (added by a
+newer minor version) are skipped, everything the schema does know is checked.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return target
 
 
-def _scalar(type_name: str, node: dict[str, Any], name: str, root: dict[str, Any]) -> Any:
+def _scalar(type_name: str, node: dict[str, Any], name: str, root: dict[str, Any], strict: bool) -> Any:
     if type_name == "string":
         meta: dict[str, Any] = {}
         pattern = node.get("pattern") or _FORMATS.get(node.get("format", ""))
@@ -58,15 +61,17 @@ def _scalar(type_name: str, node: dict[str, Any], name: str, root: dict[str, Any
     if type_name == "null":
         return None
     if type_name == "array":
-        return list[_type(node.get("items", {}), f"{name}Item", root)]
+        item = _type(node.get("items", {}), f"{name}Item", root, strict)
+        bounds = {k: node[j] for k, j in (("min_length", "minItems"), ("max_length", "maxItems")) if j in node}
+        return Annotated[list[item], msgspec.Meta(**bounds)] if bounds else list[item]
     if type_name == "object":
         if "properties" not in node:
             return dict[str, Any]
-        return _struct(node, name, root)
+        return _struct(node, name, root, strict)
     raise UnsupportedSchema(f"type {type_name!r}")
 
 
-def _type(node: dict[str, Any], name: str, root: dict[str, Any]) -> Any:
+def _type(node: dict[str, Any], name: str, root: dict[str, Any], strict: bool) -> Any:
     node = _resolve(node, root)
     if "const" in node:
         return Literal[node["const"]]
@@ -75,30 +80,30 @@ def _type(node: dict[str, Any], name: str, root: dict[str, Any]) -> Any:
         literal = Literal[tuple(values)]
         return literal | None if None in node["enum"] else literal
     if "anyOf" in node:
-        return Union[tuple(_type(option, f"{name}{i}", root) for i, option in enumerate(node["anyOf"]))]  # noqa: UP007
+        return Union[tuple(_type(option, f"{name}{i}", root, strict) for i, option in enumerate(node["anyOf"]))]  # noqa: UP007
     types = node.get("type")
     if types is None:
         return Any
     if isinstance(types, str):
-        return _scalar(types, node, name, root)
-    return Union[tuple(_scalar(t, node, name, root) for t in types)]  # noqa: UP007
+        return _scalar(types, node, name, root, strict)
+    return Union[tuple(_scalar(t, node, name, root, strict) for t in types)]  # noqa: UP007
 
 
-def _struct(node: dict[str, Any], name: str, root: dict[str, Any]) -> type[msgspec.Struct]:
+def _struct(node: dict[str, Any], name: str, root: dict[str, Any], strict: bool) -> type[msgspec.Struct]:
     if node.get("additionalProperties", True) is not False:
         raise UnsupportedSchema(f"{name}: objects with properties must forbid additional properties")
     required = set(node.get("required", []))
     fields: list[tuple[Any, ...]] = []
     for prop, sub in node["properties"].items():
-        field_type = _type(sub, f"{name}_{prop}", root)
+        field_type = _type(sub, f"{name}_{prop}", root, strict)
         if prop in required:
             fields.append((prop, field_type))
         else:
             fields.append((prop, field_type | msgspec.UnsetType, msgspec.UNSET))
     fields.sort(key=len)  # required (no default) before optional
-    return msgspec.defstruct(f"{name}{next(_counter)}", fields, forbid_unknown_fields=True)
+    return msgspec.defstruct(f"{name}{next(_counter)}", fields, forbid_unknown_fields=strict)
 
 
-def decoder(schema: dict[str, Any]) -> msgspec.json.Decoder:
-    """A JSON decoder that also enforces `schema`."""
-    return msgspec.json.Decoder(_struct(schema, schema.get("title", "Message").split()[0], schema))
+def decoder(schema: dict[str, Any], *, strict: bool = False) -> msgspec.json.Decoder:
+    """A JSON decoder that also enforces `schema`; `strict` also rejects properties it does not declare."""
+    return msgspec.json.Decoder(_struct(schema, schema.get("title", "Message").split()[0], schema, strict))

@@ -4,6 +4,7 @@ which starts them); they fail loudly, never skip, when a service is missing."""
 from __future__ import annotations
 
 import os
+import socket
 import urllib.request
 from collections.abc import Iterator
 
@@ -15,8 +16,16 @@ KAFKA_HINT = "Kafka is not answering on KAFKA_BOOTSTRAP_SERVERS (default 127.0.0
 ES_HINT = "Elasticsearch is not answering on ELASTICSEARCH_URL (default http://127.0.0.1:9200); run `make up` or use `make test`."
 
 
-def _es_url() -> str:
+def es_url() -> str:
+    """The Elasticsearch the integration tests use (what `services.py with` exported)."""
     return os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, for a service a test starts itself."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +41,7 @@ def kafka_available() -> None:
 @pytest.fixture(scope="session")
 def es_available() -> None:
     try:
-        with urllib.request.urlopen(_es_url(), timeout=10) as resp:
+        with urllib.request.urlopen(es_url(), timeout=10) as resp:
             assert resp.headers.get("X-Elastic-Product") == "Elasticsearch"
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"{ES_HINT} ({exc})")

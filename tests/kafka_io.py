@@ -55,3 +55,25 @@ def topic_size(topic_name: str) -> int:
         return sum(consumer.end_offsets(partitions).values())
     finally:
         consumer.close()
+
+
+def read_dead_letters(topic_name: str, expected: int | None = None, timeout: float = 30.0) -> list[Any]:
+    """Every record of a dead-letter topic, parsed (common.dlq.DeadLetter: original bytes plus error context)."""
+    from common.dlq import parse
+
+    consumer = make_consumer(f"dlq-reader-{uuid.uuid4().hex[:8]}", [topic_name])
+    letters: list[Any] = []
+    deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=300).values():
+                letters.extend(parse(m) for m in batch)
+                quiet_since = time.monotonic()
+            if not consumer.assignment():
+                quiet_since = time.monotonic()
+            elif (expected is None or len(letters) >= expected) and time.monotonic() - quiet_since >= 1.5:
+                break
+    finally:
+        consumer.close()
+    return letters

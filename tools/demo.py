@@ -5,7 +5,8 @@
 3. the indexer makes them searchable in Elasticsearch;
 4. the alerter fires the example rules into the alerts topic;
 then it prints what happened, a few searches and the alerts. Each consumer drains its
-input and stops. Running it again is safe: nothing already seen is sent twice.
+input (until its group has committed the end offsets its input had when it started, i.e.
+lag 0) and stops. Running it again is safe: nothing already seen is sent twice.
 Airflow's own log goes to var/log/demo-airflow.log.
 """
 
@@ -25,7 +26,7 @@ from common.es import index_name, make_es
 from common.kafka import make_consumer
 from common.logs import configure_logging
 
-IDLE_S = 4.0
+DRAIN_LIMIT_S = 900.0  # a safety net: draining ends on lag 0, long before this
 
 
 def step(title: str) -> None:
@@ -107,18 +108,18 @@ def main() -> int:
 
     step("2/4 extract: spaCy codes PLOVER events (consumer group extractor)")
     extractor = Extractor()
-    stats, seconds = timed(lambda: extractor.run(stop_when_idle_s=IDLE_S))
+    stats, seconds = timed(lambda: extractor.run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s (model load included)")
     print_counts("counts", stats)
 
     step("3/4 index: bulk into Elasticsearch (consumer group indexer)")
-    stats, seconds = timed(lambda: Indexer().run(stop_when_idle_s=IDLE_S))
+    stats, seconds = timed(lambda: Indexer().run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s")
     print_counts("counts", stats)
 
     step("4/4 alert: the example rules (consumer group alerter)")
     alerts_before = end_offsets(topic("alerts"))
-    stats, seconds = timed(lambda: Alerter().run(stop_when_idle_s=IDLE_S))
+    stats, seconds = timed(lambda: Alerter().run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s")
     print_counts("counts", stats)
 

@@ -20,14 +20,17 @@ from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
 
-from common.config import KafkaSettings, dead_letter_topic, load_settings, topic
+from common.config import ConfigError, KafkaSettings, dead_letter_topic, load_settings, topic
 from common.logs import configure_logging, get_logger
+from common.preflight import fail
+from common.redact import register_secret
 from consumers.alerter.alerts import build_alert, dedup_key
 from consumers.alerter.matcher import matching_rules
 from consumers.alerter.rules import Rule, RuleError, load_rules, rules_path
 from consumers.alerter.suppression import SuppressionStore
 from consumers.alerter.webhook import WebhookDispatcher
-from consumers.base import BatchConsumer
+from consumers.base import BatchConsumer, RetryPolicy
+from consumers.runner import add_run_arguments, run_members
 from schemas import validate
 
 log = get_logger(__name__)
@@ -58,26 +61,33 @@ class Alerter(BatchConsumer):
         kafka_settings: KafkaSettings | None = None,
         consumer_overrides: dict[str, Any] | None = None,
         producer: KafkaProducer | None = None,
-        max_backoff_s: float = 30.0,
+        max_backoff_s: float | None = None,
+        retry: RetryPolicy | None = None,
+        metrics_port: int | None = None,
     ) -> None:
         super().__init__(
             group_id=group_id,
             topics=[input_topic or topic("events")],
-            dead_letter_topic=dead_letter or dead_letter_topic("events"),
+            dead_letter_topic=dead_letter or dead_letter_topic("alerter"),
             batch_size=batch_size,
             batch_timeout_s=batch_timeout_s,
             kafka_settings=kafka_settings,
             consumer_overrides=consumer_overrides,
             producer=producer,
             max_backoff_s=max_backoff_s,
+            retry=retry,
+            metrics_port=metrics_port,
         )
         self.rules = list(rules) if rules is not None else load_rules()
+        for rule in self.rules:
+            register_secret(rule.webhook)  # chat webhook URLs are credentials: never logged
         self.alerts_topic = alerts_topic or topic("alerts")
         self.state_path = Path(state_path) if state_path else default_state_path()
         self._store: SuppressionStore | None = None
         self._dispatcher = dispatcher
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._webhooks: list[tuple[str, dict[str, Any]]] = []  # sent once the batch is committed
+        # Webhooks of each batch, sent once its offsets are committed (a commit can wait out an outage).
+        self._webhooks: dict[tuple[TopicPartition, int], list[tuple[str, dict[str, Any]]]] = {}
 
     @property
     def store(self) -> SuppressionStore:
@@ -104,11 +114,11 @@ class Alerter(BatchConsumer):
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         fired: set[str] = set()  # a message repeated within the batch alerts once
-        self._webhooks = []
+        webhooks = self._webhooks[(tp, messages[0].offset)] = []
         for message in messages:
             event = self.decode_json(message, "event")
             if event is not None:
-                self._webhooks.extend(self._evaluate(event, fired))
+                webhooks.extend(self._evaluate(event, fired))
 
     def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         # Suppression windows become durable only once their alerts are acknowledged,
@@ -117,12 +127,11 @@ class Alerter(BatchConsumer):
 
     def on_batch_failed(self, tp: TopicPartition, messages: list[ConsumerRecord], error: BaseException) -> None:
         self.store.rollback()
-        self._webhooks = []
+        self._webhooks.pop((tp, messages[0].offset), None)
 
     def after_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
-        for url, alert in self._webhooks:
+        for url, alert in self._webhooks.pop((tp, messages[0].offset), []):
             self.dispatcher.submit(url, alert)
-        self._webhooks = []
 
     def _evaluate(self, event: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
         webhooks = []
@@ -156,24 +165,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, help="suppression SQLite file (default: $NEWS_VAR_DIR/alerter/suppression.sqlite)")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--batch-timeout", type=float, default=1.0)
-    parser.add_argument("--max-seconds", type=float)
-    parser.add_argument("--stop-when-idle", type=float)
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
 
     configure_logging()
     try:
+        load_settings()
         rules = load_rules(args.rules)
-    except RuleError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    except (RuleError, ConfigError) as exc:
+        return fail(str(exc))
     if args.check:
         print(f"{len(rules)} rules OK: {', '.join(r.name for r in rules)}")
         return 0
-    alerter = Alerter(
-        rules=rules, group_id=args.group_id, state_path=args.state, batch_size=args.batch_size, batch_timeout_s=args.batch_timeout
+    return run_members(_member, args)
+
+
+def _member(args: argparse.Namespace) -> Alerter:
+    return Alerter(
+        rules=load_rules(args.rules), group_id=args.group_id, state_path=args.state, batch_size=args.batch_size, batch_timeout_s=args.batch_timeout
     )
-    alerter.run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
-    return 0
 
 
 if __name__ == "__main__":

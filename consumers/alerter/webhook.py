@@ -17,6 +17,7 @@ import httpx
 from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from common.logs import get_logger
+from common.redact import scrub, url_origin
 
 log = get_logger(__name__)
 
@@ -73,7 +74,7 @@ class WebhookDispatcher:
             return True
         except queue.Full:
             self.stats["dropped"] += 1
-            log.warning("webhook queue full; not posting (the alert is on the topic)", alert_id=alert.get("alert_id"), url=url)
+            log.warning("webhook queue full; not posting (the alert is on the topic)", alert_id=alert.get("alert_id"), webhook=url_origin(url))
             return False
 
     def deliver(self, url: str, alert: dict[str, Any]) -> bool:
@@ -99,7 +100,13 @@ class WebhookDispatcher:
         except (RetryError, httpx.HTTPError, WebhookGaveUp) as exc:
             cause = exc.last_attempt.exception() if isinstance(exc, RetryError) else exc
             self.stats["failed"] += 1
-            log.error("webhook delivery failed; the alert is on the topic", alert_id=key[1], url=url, error=str(cause))
+            # The URL is the credential for Slack, Teams and Discord: log where it points, never the URL.
+            log.error(
+                "webhook delivery failed; the alert is on the topic",
+                alert_id=key[1],
+                webhook=url_origin(url),
+                error=scrub(str(cause).replace(url, url_origin(url))),
+            )
             return False
         with self._lock:
             self._delivered[key] = None

@@ -60,4 +60,9 @@ def report(names: list[str] | None, results: list[dict[str, Any]] | None) -> dic
         "failed_sources": sorted(set(names or []) - finished),
     }
     log.info("ingest.run_done", failed_sources=summary["failed_sources"], **summary["totals"])
+    # Metrics hook (issue 12): the run's counts as Prometheus metrics, when a textfile
+    # directory or a Pushgateway is configured; a no-op otherwise, never raises.
+    from common.ingest_metrics import export_ingest_counts
+
+    export_ingest_counts(summary)
     return summary

@@ -351,6 +351,16 @@ class Elasticsearch(Service):
 SERVICES: dict[str, Service] = {"kafka": Kafka(), "elasticsearch": Elasticsearch()}
 
 
+def client_env(environ: dict[str, str], kafka_port: int = KAFKA_PORT, es_port: int = ES_HTTP_PORT) -> dict[str, str]:
+    """`environ` plus the client addresses of the services on these ports, unless already set."""
+    env = dict(environ)
+    if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
+        env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{kafka_port}"
+    if not env.get("ELASTICSEARCH_URL"):
+        env["ELASTICSEARCH_URL"] = f"http://127.0.0.1:{es_port}"
+    return env
+
+
 def run_with_services(command: list[str], timeout: float) -> int:
     """Run `command` with both services up; stop afterwards only the services this call started."""
     command = command[1:] if command[:1] == ["--"] else command
@@ -363,7 +373,7 @@ def run_with_services(command: list[str], timeout: float) -> int:
             say(service.start(timeout))
             if not was_running:
                 started.append(service)
-        return subprocess.call(command)
+        return subprocess.call(command, env=client_env(dict(os.environ)))
     finally:
         for service in reversed(started):
             say(service.stop())

@@ -143,7 +143,7 @@ def test_alerts_fire_once_repeats_are_suppressed_across_restarts(isolated_topics
     # The working webhook got the alert after two 503s; the dead one cost nothing but a log line.
     assert [h["alert_id"] for h in _Receiver.received] == [alert_id("attacks-on-civilians", "1" * 32)]
     assert _Receiver.received[0]["text"].startswith("[critical] attacks-on-civilians: ASSAULT")
-    assert [json.loads(r.value)["reason"] for r in _read(dead_letter_topic("events"), expected=1)] == ["malformed_json"]
+    assert [dict(r.headers)["__news.errors.reason"] for r in _read(dead_letter_topic("alerter"), expected=1)] == [b"malformed_json"]
 
     # Restart with the same state: the story is still suppressed, a new one fires.
     repeat = make_event(event_id="5" * 32, sentence="More shelling in Kharkiv.")

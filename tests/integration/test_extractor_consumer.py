@@ -21,7 +21,7 @@ from common.kafka import make_producer, send_all
 from consumers.extract.pipeline import load_pipeline, process_articles
 from consumers.extractor import Extractor
 from consumers.indexer import Indexer
-from tests.kafka_io import read_topic, topic_size, wait_for
+from tests.kafka_io import read_dead_letters, read_topic, topic_size, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,13 +108,13 @@ def test_poison_messages_are_dead_lettered_while_good_ones_flow(isolated_topics:
     stats = Extractor(nlp=nlp).run(stop_when_idle_s=2)
     assert stats["articles"] == 2
 
-    letters = read_topic(isolated_topics["dlq_articles_raw"])
-    by_key = {d["origin"]["key"]: d for d in letters}
+    letters = read_dead_letters(isolated_topics["dlq_extractor"], expected=3)
+    by_key = {d.key.decode(): d for d in letters}
     assert set(by_key) == {"bad-json", "bad-schema", "binary"}
-    assert by_key["bad-json"]["reason"] == "malformed_json"
-    assert by_key["binary"]["reason"] == "malformed_json" and by_key["binary"]["payload_encoding"] == "base64"
-    assert by_key["bad-schema"]["reason"] == "schema_violation" and "id" in by_key["bad-schema"]["error"]
-    assert all(d["stage"] == "extractor" for d in letters)
+    assert by_key["bad-json"].reason == "malformed_json"
+    assert by_key["binary"].reason == "malformed_json" and by_key["binary"].value == b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+    assert by_key["bad-schema"].reason == "schema_violation" and "id" in by_key["bad-schema"].error
+    assert all(d.stage == "extractor" and d.origin_topic == topic("articles_raw") for d in letters)
 
     enriched = read_topic(topic("articles_enriched"))
     assert sorted(e["article_id"] for e in enriched) == sorted(a["id"] for a in good)

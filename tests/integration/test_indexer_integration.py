@@ -13,7 +13,7 @@ from common.es import index_name, make_es
 from common.kafka import make_consumer, make_producer, send_all
 from consumers.indexer import Indexer, default_inputs
 from tests.event_factories import make_enriched_article, make_event
-from tests.kafka_io import read_topic
+from tests.kafka_io import read_dead_letters
 
 pytestmark = pytest.mark.integration
 
@@ -55,14 +55,14 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     stored = es.get(index=index_name("events"), id=events[0]["event_id"])["_source"]
     assert stored["location"]["point"] == {"lat": 49.98, "lon": 36.25}
 
-    dead = read_topic(dead_letter_topic("events"), expected=2)
-    reasons = sorted(d["reason"] for d in dead)
+    dead = read_dead_letters(dead_letter_topic("indexer"), expected=2)
+    reasons = sorted(d.reason for d in dead)
     assert reasons == ["es_rejected", "malformed_json"]
-    rejected = next(d for d in dead if d["reason"] == "es_rejected")
-    assert rejected["stage"] == group
-    assert rejected["error"].startswith("400 document_parsing_exception")
-    assert json.loads(rejected["payload"])["event_id"] == "e" * 32
-    assert read_topic(dead_letter_topic("articles_enriched"), expected=0) == []
+    rejected = next(d for d in dead if d.reason == "es_rejected")
+    assert rejected.stage == group and rejected.origin_topic == topic("events")
+    assert rejected.error.startswith("400 document_parsing_exception")
+    assert json.loads(rejected.value)["event_id"] == "e" * 32
+    assert {d.origin_topic for d in dead} == {topic("events")}  # nothing from articles.enriched
 
     assert _committed_everything(group, [topic("events"), topic("articles_enriched")])
 
@@ -78,5 +78,5 @@ def test_missing_alias_means_retry_not_dead_letters(isolated_topics: dict[str, s
     stats = Indexer(inputs=inputs, group_id=group, batch_timeout_s=0.2, max_backoff_s=0.5).run(max_seconds=8)
     assert stats["batch_retries"] >= 2
     assert stats.get("commits", 0) == 0
-    assert read_topic(dead_letter_topic("events"), expected=0, timeout=4) == []
+    assert read_dead_letters(dead_letter_topic("indexer"), expected=0, timeout=4) == []
     assert not make_es().indices.exists(index=f"{es_prefix}-events-v7")

@@ -12,12 +12,13 @@ from elasticsearch import Elasticsearch
 from common.bootstrap import ensure_topics
 from common.config import topic_specs
 from common.kafka import make_admin
+from tests.conftest import es_url
 
 pytestmark = pytest.mark.integration
 
 
 def test_root_endpoint_is_a_real_elasticsearch(es_available: None) -> None:
-    with urllib.request.urlopen("http://127.0.0.1:9200", timeout=10) as resp:
+    with urllib.request.urlopen(es_url(), timeout=10) as resp:
         assert resp.status == 200
         assert resp.headers["X-Elastic-Product"] == "Elasticsearch"
         body = json.load(resp)
@@ -26,7 +27,7 @@ def test_root_endpoint_is_a_real_elasticsearch(es_available: None) -> None:
 
 
 def test_official_client_info_and_health(es_available: None) -> None:
-    es = Elasticsearch("http://127.0.0.1:9200")
+    es = Elasticsearch(es_url())
     assert es.info()["version"]["number"].split(".")[0] == "9"
     assert es.cluster.health()["status"] in ("green", "yellow")
 
@@ -47,7 +48,7 @@ def test_bootstrap_creates_every_declared_topic_with_its_partitions(kafka_availa
 
 
 def test_write_aliases_point_at_one_write_index(es_prefix: str) -> None:
-    es = Elasticsearch("http://127.0.0.1:9200")
+    es = Elasticsearch(es_url())
     for kind in ("events", "articles"):
         aliases = es.indices.get_alias(name=f"{es_prefix}-{kind}")
         writers = [index for index, body in aliases.items() if body["aliases"][f"{es_prefix}-{kind}"].get("is_write_index")]

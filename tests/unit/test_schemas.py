@@ -77,8 +77,9 @@ def test_decode_returns_exactly_what_was_sent() -> None:
         assert decode(kind, orjson.dumps(message)) == message
 
 
-@pytest.mark.parametrize(("kind", "message"), _broken_variants())
+@pytest.mark.parametrize(("kind", "message"), [(k, m) for k, m in _broken_variants() if "surprise" not in m])
 def test_decode_rejects_what_validate_rejects(kind: str, message: dict[str, Any]) -> None:
+    # (an undeclared field is the one difference: readers skip it, see test_schema_evolution)
     with pytest.raises(SchemaError, match=f"{kind}.v1 violated"):
         decode(kind, orjson.dumps(message))
 
