@@ -1,0 +1,50 @@
+"""The local 3-node cluster (infra/local/services.py --cluster 3) for tests: start, point at, kill, restart."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def services_module() -> ModuleType:
+    """infra/local/services.py as a module (it is a script, not part of a package)."""
+    spec = importlib.util.spec_from_file_location("local_services", ROOT / "infra" / "local" / "services.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["local_services"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def env_overrides(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def running_cluster(size: int = 3, timeout: float = 300) -> Iterator[Any]:
+    """Start the nodes that are not running yet; stop afterwards only those. Yields the LocalCluster."""
+    cluster = services_module().LocalCluster(size)
+    started = cluster.start(None, timeout)
+    try:
+        yield cluster
+    finally:
+        for service in reversed(started):
+            service.stop()
