@@ -8,11 +8,8 @@ Prints one JSON document and writes it to var/bench/cluster.json. BENCH_SCALE sh
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import sys
-import time
 from typing import Any
 
 from common.config import load_settings
@@ -43,25 +40,13 @@ def main() -> int:
     configure_logging("WARNING")
     scale = float(os.environ.get("BENCH_SCALE", "1"))
     from bench import extractor_bench, indexer_bench
+    from bench.run import run_plan
 
-    results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "cluster": cluster_shape(),
-    }
     plan = [
         ("extractor", lambda: extractor_bench.run(n_articles=max(30, int(300 * scale)), rounds=2, processes=(1, 2))),
         ("indexer", lambda: indexer_bench.run(n_docs=max(2000, int(20_000 * scale)), rounds=2, processes=(1, 2))),
     ]
-    for name, bench in plan:
-        print(f"[bench-cluster] {name} ...", flush=True)
-        started = time.perf_counter()
-        results[name] = bench()
-        results[name]["bench_wall_s"] = round(time.perf_counter() - started, 1)
-        print(json.dumps({name: results[name]}, indent=2), flush=True)
-    out = load_settings().var_dir / "bench" / "cluster.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"[bench-cluster] results written to {out}")
+    run_plan("bench-cluster", plan, {"cluster": cluster_shape()}, "cluster.json")
     return 0
 
 

@@ -99,11 +99,12 @@ def elasticsearch_overrides(conn: Any) -> dict[str, Any]:
 
 
 def _replace(settings: T, overrides: dict[str, Any]) -> T:
+    """A copy of `settings` with `overrides`, validated like the original (secrets stay secret)."""
     if not overrides:
         return settings
     if dataclasses.is_dataclass(settings):
         return dataclasses.replace(settings, **overrides)  # type: ignore[type-var]
-    return settings.model_copy(update=overrides)  # type: ignore[attr-defined]
+    return type(settings)(**{**settings.model_dump(), **overrides})  # type: ignore[attr-defined]
 
 
 def with_kafka_connection(settings: T) -> T:

@@ -33,8 +33,8 @@ from bench.corpus import synthetic_event
 from common.config import topic
 from common.es import index_name, make_es
 from common.kafka import make_admin, make_producer
-from common.sandbox import private_indices, private_topics
-from tests.cluster_fixture import ROOT, env_overrides, running_cluster
+from common.sandbox import env_overrides, private_indices, private_topics
+from tests.local_cluster import ROOT, running_cluster
 from tests.kafka_io import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.cluster]

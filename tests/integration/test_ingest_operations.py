@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from common.config import load_settings
 from dags.ingest.demo_site import serve_demo_site
 from dags.ingest.run_local import PROJECT_ROOT
 from tests.kafka_io import topic_size
@@ -87,7 +88,7 @@ def test_a_dry_run_for_one_source_sends_and_remembers_nothing_then_a_run_uses_th
 
     # The same run for real, with the environment pointing Kafka nowhere and the Airflow
     # Connection pointing at the real brokers: inside Airflow the connection wins.
-    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    servers = load_settings().kafka.bootstrap_servers
     real = run_dag(
         airflow_home, {"sources": ["demo"], "max_items": 2},
         KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{_closed_port()}",

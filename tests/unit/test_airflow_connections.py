@@ -11,6 +11,11 @@ from common import airflow_connections as ac
 from common.config import load_settings
 
 
+def _secret(value: object) -> object:
+    """The plain value of a setting, whether or not the settings model wraps secrets."""
+    return value.get_secret_value() if hasattr(value, "get_secret_value") else value
+
+
 def _kafka_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "env-broker:9092")
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
@@ -71,7 +76,7 @@ def test_elasticsearch_api_key_replaces_basic_auth_from_the_environment() -> Non
         "ca_certs": "/etc/es-ca.pem",
     }
     settings = ac._replace(load_settings().elasticsearch, ac.elasticsearch_overrides(conn))
-    assert (settings.url, settings.api_key, settings.username) == ("https://a:9200,https://b:9200", "abc==", None)
+    assert (settings.url, _secret(settings.api_key), settings.username) == ("https://a:9200,https://b:9200", "abc==", None)
 
 
 def test_outside_a_task_the_environment_applies_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _services_module():
-    spec = importlib.util.spec_from_file_location("local_services", ROOT / "infra" / "local" / "services.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["local_services"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.local_cluster import services_module
 
 
 def test_taken_port_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    services = _services_module()
+    services = services_module()
     monkeypatch.setattr(services, "RUN", tmp_path / "run")
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
@@ -37,20 +27,20 @@ def test_taken_port_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_missing_java_is_reported_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    services = _services_module()
+    services = services_module()
     monkeypatch.setattr(services, "_candidate_java_homes", lambda: [])
     with pytest.raises(services.ServiceError, match="no Java 99\\+ found.*JAVA_HOME"):
         services.find_java_home(99)
 
 
 def test_java_version_is_read_from_a_real_jvm() -> None:
-    services = _services_module()
+    services = services_module()
     home = services.find_java_home(17)
     assert services._java_major(home / "bin" / "java") >= 17
 
 
 def test_cluster_nodes_get_their_own_ports_data_and_one_quorum() -> None:
-    services = _services_module()
+    services = services_module()
     cluster = services.LocalCluster(3)
     kafka_ports = [k.port for k in cluster.kafka]
     es_ports = [e.http_port for e in cluster.es]
@@ -72,7 +62,7 @@ def test_cluster_nodes_get_their_own_ports_data_and_one_quorum() -> None:
 def test_cluster_node_configs_form_one_cluster() -> None:
     import yaml
 
-    services = _services_module()
+    services = services_module()
     cluster = services.LocalCluster(3)
     configs = [yaml.safe_load(e.cluster_config) for e in cluster.es]
     assert {c["cluster.name"] for c in configs} == {"newsevents-cluster-3"}
@@ -90,6 +80,6 @@ def test_cluster_node_configs_form_one_cluster() -> None:
 
 
 def test_a_cluster_of_fewer_than_three_is_refused() -> None:
-    services = _services_module()
+    services = services_module()
     with pytest.raises(services.ServiceError, match="at least 3 nodes"):
         services.LocalCluster(2)

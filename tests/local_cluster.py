@@ -1,9 +1,8 @@
-"""The local 3-node cluster (infra/local/services.py --cluster 3) for tests: start, point at, kill, restart."""
+"""infra/local/services.py (a script) as a module, and its 3-node cluster for tests: start, kill, restart."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,20 +21,6 @@ def services_module() -> ModuleType:
     sys.modules["local_services"] = module
     spec.loader.exec_module(module)
     return module
-
-
-@contextmanager
-def env_overrides(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @contextmanager
