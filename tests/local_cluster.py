@@ -31,5 +31,4 @@ def running_cluster(size: int = 3, timeout: float = 300) -> Iterator[Any]:
     try:
         yield cluster
     finally:
-        for service in reversed(started):
-            service.stop()
+        cluster.stop([service.name for service in started])

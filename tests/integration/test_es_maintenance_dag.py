@@ -26,6 +26,12 @@ def _airflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProces
     return subprocess.run([str(AIRFLOW), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One metadata database for the module: migrated once."""
+    return tmp_path_factory.mktemp("airflow")
+
+
 def _connection_instead_of_environment(es: Any) -> dict[str, str]:
     """ELASTICSEARCH_URL points at a closed port; the Airflow Connection elasticsearch_default at the node."""
     host, port = es.transport.node_pool.get().base_url.split("://")[1].rsplit(":", 1)
@@ -38,12 +44,12 @@ def _connection_instead_of_environment(es: Any) -> dict[str, str]:
 @pytest.mark.airflow
 @pytest.mark.integration
 @pytest.mark.parametrize("settings_from", ["environment", "airflow_connection"])
-def test_dag_rolls_over_what_is_due(es_prefix: str, tmp_path: Path, settings_from: str) -> None:
+def test_dag_rolls_over_what_is_due(es_prefix: str, airflow_home: Path, settings_from: str) -> None:
     es = make_es()
     bulk(es, [event_action(make_event())], require_alias=True, refresh=True)
     env = {
         **os.environ,
-        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "NEWS_ES_ROLLOVER_MAX_DOCS": "1",  # events has one document, articles none
