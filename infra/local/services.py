@@ -494,9 +494,6 @@ class LocalCluster:
             "NEWS_ES_REPLICAS": "1",
         }
 
-    def healthy(self) -> bool:
-        return all(s.healthy() for s in self.services.values()) and self._complete()
-
     def _complete(self) -> bool:
         ids = _kafka_broker_ids(self.kafka[0].port)
         health = _es_get(self.es[0].http_port, "/_cluster/health")
@@ -513,13 +510,17 @@ class LocalCluster:
                 else:
                     launched.append((service, pid))
         deadline = time.monotonic() + timeout
-        for service, pid in launched:
-            say(service.wait(pid, max(1.0, deadline - time.monotonic())))
-        if not names:
-            while not self._complete():
+        try:
+            for service, pid in launched:
+                say(service.wait(pid, max(1.0, deadline - time.monotonic())))
+            while not names and not self._complete():
                 if time.monotonic() > deadline:
                     raise ServiceError(f"the {self.size}-node cluster did not assemble within {timeout:.0f}s; see {LOGS}/kafka-*.log and es-*.log")
                 time.sleep(1)
+        except BaseException:  # leave nothing half-started behind
+            self.stop([service.name for service, _ in launched])
+            raise
+        if not names:
             say(f"cluster of {self.size} Kafka brokers and {self.size} Elasticsearch nodes is up")
         return [service for service, _ in launched]
 
