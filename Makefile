@@ -8,10 +8,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SERVICES := $(PY) infra/local/services.py
+# CLUSTER=3: `make up`, `down`, `status` and `bootstrap` act on a local 3-broker / 3-node cluster instead.
+CLUSTER_FLAG := $(if $(filter-out 0 1,$(CLUSTER)),--cluster $(CLUSTER))
+CLUSTER_ENV = eval "$$($(SERVICES) $(CLUSTER_FLAG) env)"
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv setup up down status bootstrap demo test test-unit eval eval-ingest bench airflow kibana-import lock clean
+.PHONY: help venv setup up down status bootstrap demo test test-unit eval eval-ingest bench bench-cluster airflow kibana-import lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,18 +30,19 @@ venv: $(STAMP)  ## Only the .venv with the pinned Python deps (no Java, no Maven
 setup: $(STAMP)  ## Create .venv, install pinned Python deps, resolve Kafka/Elasticsearch jars with Maven (idempotent)
 	@$(SERVICES) resolve
 
-up: setup  ## Start local Kafka (KRaft, :9092) and Elasticsearch (:9200), wait until healthy, create topics/templates
-	@$(SERVICES) up
-	@$(PY) -m common.bootstrap
+up: setup  ## Start local Kafka (KRaft, :9092) and Elasticsearch (:9200), wait until healthy, create topics/templates (CLUSTER=3: a 3-node cluster)
+	@$(SERVICES) $(CLUSTER_FLAG) up
+	@$(CLUSTER_ENV) && $(PY) -m common.bootstrap
+	@if [ -n "$(CLUSTER_FLAG)" ]; then echo "[local] point the clients at the cluster with:"; $(SERVICES) $(CLUSTER_FLAG) env; fi
 
-down:  ## Stop the local services started by `make up`
+down:  ## Stop the local services started by `make up` (single node and cluster)
 	@if [ -x $(PY) ]; then $(SERVICES) down; fi
 
-status:  ## Show the local services
-	@$(SERVICES) status
+status:  ## Show the local services (CLUSTER=3: the cluster's nodes)
+	@$(SERVICES) $(CLUSTER_FLAG) status
 
 bootstrap: setup  ## Create topics, index templates and aliases (idempotent; also run by `make up`)
-	@$(PY) -m common.bootstrap
+	@$(CLUSTER_ENV) && $(PY) -m common.bootstrap
 
 demo: up  ## The main job: scrape the demo site with the real DAG, extract events, index, search, alert
 	@$(PY) -m tools.demo
@@ -60,6 +64,9 @@ eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and languag
 
 bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
 	@$(PY) -m bench.run
+
+bench-cluster: setup  ## Extractor and indexer throughput with 1 and 2 consumer processes on a local 3-broker / 3-node cluster
+	@$(SERVICES) --cluster 3 with -- $(PY) -m bench.cluster_bench
 
 airflow: up  ## Airflow standalone (scheduler, API server, UI on :8080) with our DAGs
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False airflow standalone

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import time
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from elasticsearch import helpers
 
 from bench.corpus import synthetic_event
+from bench.members import run_members
 from common.config import topic
 from common.es import index_name, make_es
 from common.kafka import make_producer, send_all
@@ -55,14 +55,7 @@ def _consumer(events: list[dict[str, Any]], processes: int) -> tuple[float, int]
         send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
         producer.close()
         env = {k: v for k, v in os.environ.items() if k.startswith(("NEWS_TOPIC_", "NEWS_INDEX_PREFIX"))}
-        ctx = multiprocessing.get_context("spawn")
-        queue = ctx.Queue()
-        members = [ctx.Process(target=_member, args=(env, queue)) for _ in range(processes)]
-        for member in members:
-            member.start()
-        readings = [queue.get(timeout=600) for _ in members]
-        for member in members:
-            member.join()
+        readings = run_members(_member, (env,), processes, timeout=600)
         firsts = [f for f, _ in readings if f is not None]
         lasts = [last for _, last in readings if last is not None]
         es = make_es()

@@ -10,10 +10,26 @@ import json
 import os
 import platform
 import time
+from collections.abc import Callable
 from typing import Any
 
 from common.config import load_settings
 from common.logs import configure_logging
+
+
+def run_plan(tag: str, plan: list[tuple[str, Callable[[], dict[str, Any]]]], results: dict[str, Any], filename: str) -> None:
+    """Run each benchmark, print its JSON as it finishes, and write them all to var/bench/<filename>."""
+    results.setdefault("machine", {"cpus": os.cpu_count(), "python": platform.python_version()})
+    for name, bench in plan:
+        print(f"[{tag}] {name} ...", flush=True)
+        started = time.perf_counter()
+        results[name] = bench()
+        results[name]["bench_wall_s"] = round(time.perf_counter() - started, 1)
+        print(json.dumps({name: results[name]}, indent=2), flush=True)
+    out = load_settings().var_dir / "bench" / filename
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"[{tag}] results written to {out}")
 
 
 def main() -> int:
@@ -27,17 +43,7 @@ def main() -> int:
         ("indexer", lambda: indexer_bench.run(n_docs=max(2000, int(20_000 * scale)))),
         ("latency", lambda: latency_bench.run(rate_per_s=50, seconds=max(10.0, 30 * scale))),
     ]
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
-    for name, bench in plan:
-        print(f"[bench] {name} ...", flush=True)
-        started = time.perf_counter()
-        results[name] = bench()
-        results[name]["bench_wall_s"] = round(time.perf_counter() - started, 1)
-        print(json.dumps({name: results[name]}, indent=2), flush=True)
-    out = load_settings().var_dir / "bench" / "results.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"[bench] results written to {out}")
+    run_plan("bench", plan, {}, "results.json")
     return 0
 
 

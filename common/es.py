@@ -6,11 +6,13 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, OrjsonSerializer
 
+from common.airflow_connections import with_elasticsearch_connection
 from common.config import ElasticsearchSettings, load_settings
 
 
 def make_es(settings: ElasticsearchSettings | None = None, **overrides: Any) -> Elasticsearch:
-    cfg = settings or load_settings().elasticsearch
+    """A client for ELASTICSEARCH_URL (one URL, or several separated by commas: the nodes of a cluster)."""
+    cfg = settings or with_elasticsearch_connection(load_settings().elasticsearch)
     kwargs: dict[str, Any] = {
         "request_timeout": cfg.request_timeout,
         "retry_on_timeout": True,
@@ -24,7 +26,7 @@ def make_es(settings: ElasticsearchSettings | None = None, **overrides: Any) -> 
     if cfg.ca_certs:
         kwargs["ca_certs"] = cfg.ca_certs
     kwargs.update(overrides)
-    return Elasticsearch(cfg.url, **kwargs)
+    return Elasticsearch([url.strip() for url in cfg.url.split(",") if url.strip()], **kwargs)
 
 
 def index_name(kind: str, settings: ElasticsearchSettings | None = None) -> str:

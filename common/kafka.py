@@ -9,11 +9,12 @@ import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.serializer import Serializer
 
+from common.airflow_connections import with_kafka_connection
 from common.config import KafkaSettings, load_settings, schema_of_topic
 
 
 def _settings(settings: KafkaSettings | None) -> KafkaSettings:
-    return settings or load_settings().kafka
+    return settings or with_kafka_connection(load_settings().kafka)
 
 
 def json_bytes(value: Any) -> bytes:

@@ -15,7 +15,8 @@ from common.config import topic_specs
 
 
 @contextmanager
-def _env(overrides: dict[str, str]) -> Iterator[None]:
+def env_overrides(overrides: dict[str, str]) -> Iterator[None]:
+    """Set these environment variables for the duration, then restore what was there."""
     saved = {key: os.environ.get(key) for key in overrides}
     os.environ.update(overrides)
     try:
@@ -36,7 +37,7 @@ def private_topics(tag: str = "test") -> Iterator[dict[str, str]]:
 
     suffix = f"{tag}-{uuid.uuid4().hex[:8]}"
     names = {spec.logical: f"{spec.name}.{suffix}" for spec in topic_specs()}
-    with _env({f"NEWS_TOPIC_{logical.upper()}": name for logical, name in names.items()}):
+    with env_overrides({f"NEWS_TOPIC_{logical.upper()}": name for logical, name in names.items()}):
         ensure_topics()
         try:
             yield names
@@ -57,7 +58,7 @@ def private_indices(tag: str = "test") -> Iterator[str]:
     from common.es_setup import apply_all
 
     prefix = f"{tag}-{uuid.uuid4().hex[:8]}"
-    with _env({"NEWS_INDEX_PREFIX": prefix}):
+    with env_overrides({"NEWS_INDEX_PREFIX": prefix}):
         es = make_es()
         apply_all(es)
         try:

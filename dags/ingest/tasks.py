@@ -9,12 +9,18 @@ from typing import Any
 
 from common.config import load_settings, topic
 from common.logs import get_logger
-from dags.ingest.produce import KafkaSink
+from dags.ingest.produce import CollectingSink, KafkaSink
 from dags.ingest.run import Discovery, discover_source, ingest_discovery, sum_counts
-from dags.ingest.seen_store import SeenStore
+from dags.ingest.seen_store import OverlaySeenStore, SeenStore
 from dags.ingest.sources import load_config
 
 log = get_logger(__name__)
+
+DRY_RUN_PREVIEW = 20  # articles listed per source in a dry run's report
+
+
+class UnknownSourceError(ValueError):
+    """A run asked for sources the config does not have."""
 
 
 def articles_raw_asset_uri() -> str:
@@ -23,31 +29,50 @@ def articles_raw_asset_uri() -> str:
     return f"kafka://{first_broker}/{topic('articles_raw')}"
 
 
-def enabled_source_names() -> list[str]:
+def enabled_source_names(selected: list[str] | None = None) -> list[str]:
+    """Every enabled source, or only the `selected` ones (disabled ones included: a manual run may try one)."""
     config = load_config()
+    if selected:
+        known = [s.name for s in config.sources]
+        unknown = sorted(set(selected) - set(known))
+        if unknown:
+            raise UnknownSourceError(f"unknown sources {unknown}; the sources config has {known}")
+        names = [name for name in known if name in selected]
+        log.info("ingest.sources", selected=names)
+        return names
     names = [s.name for s in config.enabled_sources()]
     log.info("ingest.sources", enabled=names, disabled=[s.name for s in config.sources if not s.enabled])
     return names
 
 
-def discover(name: str) -> dict[str, Any]:
+def discover(name: str, max_items: int | None = None) -> dict[str, Any]:
     config = load_config()
+    source = config.get(name)
+    if max_items:
+        source = source.model_copy(update={"max_items": max_items})
     store = SeenStore()
     try:
-        return discover_source(config.get(name), config, store).to_dict()
+        return discover_source(source, config, store).to_dict()
     finally:
         store.close()
 
 
-def ingest(name: str, discovery: dict[str, Any]) -> dict[str, Any]:
+def ingest(name: str, discovery: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
+    """Fetch, extract, dedup and produce; a dry run honours the seen-state but writes neither it nor Kafka."""
     config = load_config()
-    store = SeenStore()
-    sink = KafkaSink()
+    base = SeenStore()
+    store = OverlaySeenStore(base) if dry_run else base
+    sink = CollectingSink() if dry_run else KafkaSink()
     try:
-        return ingest_discovery(config.get(name), Discovery.from_dict(discovery), config, store, sink).to_dict()
+        counts = ingest_discovery(config.get(name), Discovery.from_dict(discovery), config, store, sink).to_dict()
     finally:
         sink.close()
-        store.close()
+        if store is not base:
+            store.close()
+        base.close()
+    if isinstance(sink, CollectingSink):
+        counts["would_send"] = [{"url": m["url"], "title": m.get("title")} for m in sink.articles[:DRY_RUN_PREVIEW]]
+    return counts
 
 
 def report(names: list[str] | None, results: list[dict[str, Any]] | None) -> dict[str, Any]:

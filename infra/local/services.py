@@ -7,9 +7,19 @@
     python infra/local/services.py with -- CMD...   # start what is not running, run CMD, stop only what we started
     python infra/local/services.py stop-es | start-es    # used by failure tests
 
+Cluster mode (`--cluster N`, or CLUSTER=N): N Kafka brokers in one KRaft quorum (replication N,
+min.insync.replicas N-1) and N Elasticsearch nodes in one cluster, beside the single node:
+
+    python infra/local/services.py --cluster 3 up | down | status | with -- CMD
+    python infra/local/services.py --cluster 3 env                # export lines for the clients
+    python infra/local/services.py --cluster 3 kill kafka-2       # SIGKILL one node (failure tests)
+    python infra/local/services.py --cluster 3 start kafka-2      # start it again and wait for it
+
 Data lives under var/ (NEWS_VAR_DIR), logs under var/log/. Ports: KAFKA_PORT (9092),
-KAFKA_CONTROLLER_PORT (9093), ES_HTTP_PORT (9200), ES_TRANSPORT_PORT (9300).
-Heap sizes: KAFKA_HEAP (512m), ES_HEAP (1g) — they fit a 2-core, 24 GB machine.
+KAFKA_CONTROLLER_PORT (9093), ES_HTTP_PORT (9200), ES_TRANSPORT_PORT (9300); cluster node i
+(1..N) uses each of them plus 10*i (Kafka 9102, 9112, 9122; Elasticsearch 9210, 9220, 9230).
+Heap sizes: KAFKA_HEAP (512m), ES_HEAP (1g) for the single node; KAFKA_CLUSTER_HEAP (256m) and
+ES_CLUSTER_HEAP (512m) per cluster node. They fit a 2-core, 24 GB machine.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,12 +212,13 @@ class Service:
     def prepare(self) -> None:
         """Lay out config and data directories."""
 
-    def start(self, timeout: float) -> str:
+    def launch(self) -> tuple[int, str | None]:
+        """Start the process unless it runs or something healthy answers; (pid or 0, message if nothing to wait for)."""
         pid = _read_pid(self.name)
         if pid and self.healthy():
-            return f"{self.name} already running (pid {pid})"
+            return pid, f"{self.name} already running (pid {pid})"
         if not pid and self.healthy():
-            return f"{self.name} already answering on port {self.ports[0]} (not started by us; using it)"
+            return 0, f"{self.name} already answering on port {self.ports[0]} (not started by us; using it)"
         if not pid:
             taken = [p for p in self.ports if _port_open(p)]
             if taken:
@@ -225,6 +237,9 @@ class Service:
             )
             (RUN / f"{self.name}.pid").write_text(str(proc.pid))
             pid = proc.pid
+        return pid, None
+
+    def wait(self, pid: int, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not _pid_alive(pid):
@@ -235,21 +250,29 @@ class Service:
             time.sleep(1)
         raise ServiceError(f"{self.name} did not become healthy within {timeout:.0f}s; see {LOGS / self.name}.log")
 
-    def stop(self, timeout: float = 60) -> str:
+    def start(self, timeout: float) -> str:
+        pid, done = self.launch()
+        return done or self.wait(pid, timeout)
+
+    def stop(self, timeout: float = 60, sig: signal.Signals = signal.SIGTERM) -> str:
         pid = _read_pid(self.name)
         pidfile = RUN / f"{self.name}.pid"
         if not pid:
             pidfile.unlink(missing_ok=True)
             return f"{self.name} not running"
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(pid, sig)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and _pid_alive(pid):
-            time.sleep(0.5)
+            time.sleep(0.2)
         if _pid_alive(pid):
             os.killpg(pid, signal.SIGKILL)
             time.sleep(1)
         pidfile.unlink(missing_ok=True)
-        return f"{self.name} stopped"
+        return f"{self.name} {'killed' if sig == signal.SIGKILL else 'stopped'}"
+
+    def kill(self) -> str:
+        """SIGKILL, as a crashed machine would: no clean shutdown, no leadership hand-over."""
+        return self.stop(timeout=30, sig=signal.SIGKILL)
 
     def status(self) -> str:
         pid = _read_pid(self.name)
@@ -258,32 +281,76 @@ class Service:
         return f"{self.name:<14} {health:<14} {owner}  ports {', '.join(map(str, self.ports))}"
 
 
+def _kafka_broker_ids(port: int) -> set[int] | None:
+    """Ids of the brokers the cluster reports through the broker on `port`; None if it does not answer."""
+    if not _port_open(port):
+        return None
+    try:
+        from kafka import KafkaAdminClient
+
+        admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=5000)
+        try:
+            return {int(b["broker_id"]) for b in admin.describe_cluster().get("brokers", []) if not b.get("is_fenced")}
+        finally:
+            admin.close()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy yet"
+        return None
+
+
 class Kafka(Service):
-    def __init__(self) -> None:
-        super().__init__("kafka", (KAFKA_PORT, KAFKA_CONTROLLER_PORT))
-        self.home = VAR / "kafka"
+    """A combined broker + controller. Alone by default; `voters` makes it one node of a KRaft quorum."""
+
+    def __init__(
+        self,
+        name: str = "kafka",
+        port: int = KAFKA_PORT,
+        controller_port: int = KAFKA_CONTROLLER_PORT,
+        home: Path | None = None,
+        node_id: int = 1,
+        voters: str | None = None,
+        cluster_id_file: Path | None = None,
+    ) -> None:
+        super().__init__(name, (port, controller_port))
+        self.port, self.controller_port, self.node_id = port, controller_port, node_id
+        self.home = home or VAR / "kafka"
+        self.voters = voters
+        self.cluster_id_file = cluster_id_file
+
+    def _cluster_id(self) -> str:
+        if self.cluster_id_file is None:
+            return base64_uuid()
+        if not self.cluster_id_file.exists():  # every node of a quorum is formatted with the same id
+            self.cluster_id_file.parent.mkdir(parents=True, exist_ok=True)
+            self.cluster_id_file.write_text(base64_uuid())
+        return self.cluster_id_file.read_text().strip()
+
+    def properties(self) -> str:
+        """server.properties for this node, from infra/local/kafka/server.properties or cluster.properties."""
+        values = {
+            "KAFKA_PORT": str(self.port),
+            "KAFKA_CONTROLLER_PORT": str(self.controller_port),
+            "KAFKA_DATA_DIR": str(self.home / "data"),
+            "KAFKA_NODE_ID": str(self.node_id),
+            "KAFKA_VOTERS": self.voters or "",
+        }
+        return _render(LOCAL / "kafka" / ("cluster.properties" if self.voters else "server.properties"), values)
 
     def prepare(self) -> None:
         java = find_java_home(17) / "bin" / "java"
         data = self.home / "data"
         data.mkdir(parents=True, exist_ok=True)
         props = self.home / "server.properties"
-        props.write_text(_render(LOCAL / "kafka" / "server.properties", {
-            "KAFKA_PORT": str(KAFKA_PORT),
-            "KAFKA_CONTROLLER_PORT": str(KAFKA_CONTROLLER_PORT),
-            "KAFKA_DATA_DIR": str(data),
-        }))
+        props.write_text(self.properties())
         if not (data / "meta.properties").exists():
-            cluster_id = base64_uuid()
             subprocess.run(
                 [str(java), "-cp", _classpath("kafka"), "kafka.tools.StorageTool", "format",
-                 "-t", cluster_id, "-c", str(props)],
+                 "-t", self._cluster_id(), "-c", str(props)],
                 check=True, capture_output=True, text=True,
             )
 
     def command(self) -> tuple[list[str], dict[str, str]]:
         java = find_java_home(17) / "bin" / "java"
-        heap = os.environ.get("KAFKA_HEAP", "512m")
+        heap = os.environ.get("KAFKA_CLUSTER_HEAP", "256m") if self.voters else os.environ.get("KAFKA_HEAP", "512m")
         return [
             str(java), f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={LOCAL / 'kafka' / 'log4j2.yaml'}",
@@ -291,18 +358,9 @@ class Kafka(Service):
         ], {}
 
     def healthy(self) -> bool:
-        if not _port_open(KAFKA_PORT):
-            return False
-        try:
-            from kafka import KafkaAdminClient
-
-            admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{KAFKA_PORT}", request_timeout_ms=5000)
-            try:
-                return bool(admin.describe_cluster().get("brokers"))  # a metadata request answered
-            finally:
-                admin.close()
-        except Exception:  # noqa: BLE001 - any failure means "not healthy yet"
-            return False
+        """A metadata request answered, and (in a quorum) this broker is registered with the controller."""
+        ids = _kafka_broker_ids(self.port)
+        return bool(ids) and (self.voters is None or self.node_id in ids)
 
 
 def base64_uuid() -> str:
@@ -311,41 +369,60 @@ def base64_uuid() -> str:
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
+def _es_get(port: int, path: str) -> dict | None:
+    """GET a JSON answer from a real Elasticsearch on `port`; None if something else or nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
+            if resp.headers.get("X-Elastic-Product") != "Elasticsearch":
+                return None
+            return json.load(resp)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
 class Elasticsearch(Service):
-    def __init__(self) -> None:
-        super().__init__("elasticsearch", (ES_HTTP_PORT, ES_TRANSPORT_PORT))
-        self.home = VAR / "elasticsearch"
+    """One node. Alone by default (`discovery.type: single-node`); with `cluster_config` a member of a cluster."""
+
+    def __init__(
+        self,
+        name: str = "elasticsearch",
+        http_port: int = ES_HTTP_PORT,
+        transport_port: int = ES_TRANSPORT_PORT,
+        home: Path | None = None,
+        cluster_config: str | None = None,
+    ) -> None:
+        super().__init__(name, (http_port, transport_port))
+        self.http_port, self.transport_port = http_port, transport_port
+        self.home = home or VAR / "elasticsearch"
+        self.cluster_config = cluster_config
 
     def prepare(self) -> None:
         config = self.home / "config"
         config.mkdir(parents=True, exist_ok=True)
         for file in (LOCAL / "elasticsearch" / "config").iterdir():
             shutil.copy2(file, config / file.name)
+        if self.cluster_config:
+            (config / "elasticsearch.yml").write_text(self.cluster_config)
 
     def command(self) -> tuple[list[str], dict[str, str]]:
         java = find_java_home(21) / "bin" / "java"
-        heap = os.environ.get("ES_HEAP", "1g")
+        heap = os.environ.get("ES_CLUSTER_HEAP", "512m") if self.cluster_config else os.environ.get("ES_HEAP", "1g")
         return [
             str(java), f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             "-Dfile.encoding=UTF-8", "-Djava.io.tmpdir=" + str(self.home / "tmp"),
             "--enable-native-access=ALL-UNNAMED", "--add-modules=jdk.incubator.vector",
             "-Dlog4j2.disable.jmx=true", "-Des.path.home=" + str(self.home),
             "-cp", _classpath("elasticsearch"), "org.elasticsearch.node.LocalNode",
-        ], {"ES_HTTP_PORT": str(ES_HTTP_PORT), "ES_TRANSPORT_PORT": str(ES_TRANSPORT_PORT)}
+        ], {"ES_HTTP_PORT": str(self.http_port), "ES_TRANSPORT_PORT": str(self.transport_port)}
 
-    def start(self, timeout: float) -> str:
+    def launch(self) -> tuple[int, str | None]:
         (self.home / "tmp").mkdir(parents=True, exist_ok=True)
-        return super().start(timeout)
+        return super().launch()
 
     def healthy(self) -> bool:
-        url = f"http://127.0.0.1:{ES_HTTP_PORT}/_cluster/health?wait_for_status=yellow&timeout=1s"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.headers.get("X-Elastic-Product") != "Elasticsearch":
-                    return False
-                return json.load(resp).get("status") in ("yellow", "green")
-        except (urllib.error.URLError, OSError, ValueError):
-            return False
+        """Answers as Elasticsearch and sees an elected master with every primary allocated (yellow or green)."""
+        health = _es_get(self.http_port, "/_cluster/health?wait_for_status=yellow&timeout=1s")
+        return bool(health) and health.get("status") in ("yellow", "green")
 
 
 SERVICES: dict[str, Service] = {"kafka": Kafka(), "elasticsearch": Elasticsearch()}
@@ -361,19 +438,142 @@ def client_env(environ: dict[str, str], kafka_port: int = KAFKA_PORT, es_port: i
     return env
 
 
-def run_with_services(command: list[str], timeout: float) -> int:
-    """Run `command` with both services up; stop afterwards only the services this call started."""
+# --- cluster mode ----------------------------------------------------------------------
+
+PORT_STEP = 10  # node i of a cluster listens on each base port + PORT_STEP * i
+
+
+class LocalCluster:
+    """N Kafka brokers (one KRaft quorum) and N Elasticsearch nodes, on loopback, from the same jars."""
+
+    def __init__(self, size: int) -> None:
+        if size < 3:
+            raise ServiceError(f"a cluster needs at least 3 nodes (got {size}): with fewer, losing one loses the quorum")
+        self.size = size
+        self.home = VAR / f"cluster-{size}"
+        ids = range(1, size + 1)
+        voters = ",".join(f"{i}@127.0.0.1:{KAFKA_CONTROLLER_PORT + PORT_STEP * i}" for i in ids)
+        self.kafka = [
+            Kafka(
+                name=f"kafka-{i}", port=KAFKA_PORT + PORT_STEP * i, controller_port=KAFKA_CONTROLLER_PORT + PORT_STEP * i,
+                home=self.home / f"kafka-{i}", node_id=i, voters=voters, cluster_id_file=self.home / "kafka-cluster.id",
+            )
+            for i in ids
+        ]
+        self.es = [
+            Elasticsearch(
+                name=f"es-{i}", http_port=ES_HTTP_PORT + PORT_STEP * i, transport_port=ES_TRANSPORT_PORT + PORT_STEP * i,
+                home=self.home / f"es-{i}", cluster_config=self._es_config(i),
+            )
+            for i in ids
+        ]
+
+    def _es_config(self, node: int) -> str:
+        seeds = ", ".join(f'"127.0.0.1:{ES_TRANSPORT_PORT + PORT_STEP * i}"' for i in range(1, self.size + 1))
+        masters = ", ".join(f"es-{i}" for i in range(1, self.size + 1))
+        return "\n".join([
+            f"# Node {node} of the local {self.size}-node cluster; written by infra/local/services.py.",
+            f"cluster.name: newsevents-cluster-{self.size}",
+            f"node.name: es-{node}",
+            "network.host: 127.0.0.1",
+            f"http.port: {ES_HTTP_PORT + PORT_STEP * node}",
+            f"transport.port: {ES_TRANSPORT_PORT + PORT_STEP * node}",
+            f"discovery.seed_hosts: [{seeds}]",
+            f"cluster.initial_master_nodes: [{masters}]",
+            "cluster.routing.allocation.disk.threshold_enabled: false",
+            "action.destructive_requires_name: true",
+            "",
+        ])
+
+    @property
+    def services(self) -> dict[str, Service]:
+        return {s.name: s for s in [*self.kafka, *self.es]}
+
+    def service(self, name: str) -> Service:
+        try:
+            return self.services[name]
+        except KeyError:
+            raise ServiceError(f"no node {name!r} in this cluster; nodes: {', '.join(self.services)}") from None
+
+    def client_env(self) -> dict[str, str]:
+        """What the clients need to use this cluster (and to create topics and indices that survive a node)."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": ",".join(f"127.0.0.1:{k.port}" for k in self.kafka),
+            "ELASTICSEARCH_URL": ",".join(f"http://127.0.0.1:{e.http_port}" for e in self.es),
+            "NEWS_TOPIC_REPLICATION_FACTOR": str(self.size),
+            "NEWS_ES_REPLICAS": "1",
+        }
+
+    def _complete(self) -> bool:
+        ids = _kafka_broker_ids(self.kafka[0].port)
+        health = _es_get(self.es[0].http_port, "/_cluster/health")
+        return ids == set(range(1, self.size + 1)) and bool(health) and health.get("number_of_nodes") == self.size
+
+    def start(self, names: list[str] | None, timeout: float) -> list[Service]:
+        """Launch every (or the named) node at once, a quorum forms only then, and wait for them; the started ones."""
+        chosen = [self.service(n) for n in names] if names else list(self.services.values())
+        launched = []
+        with ThreadPoolExecutor(len(chosen)) as pool:  # formatting Kafka's storage is a JVM start each
+            for service, (pid, done) in zip(chosen, pool.map(lambda s: s.launch(), chosen), strict=True):
+                if done:
+                    say(done)
+                else:
+                    launched.append((service, pid))
+        deadline = time.monotonic() + timeout
+        try:
+            for service, pid in launched:
+                say(service.wait(pid, max(1.0, deadline - time.monotonic())))
+            while not names and not self._complete():
+                if time.monotonic() > deadline:
+                    raise ServiceError(f"the {self.size}-node cluster did not assemble within {timeout:.0f}s; see {LOGS}/kafka-*.log and es-*.log")
+                time.sleep(1)
+        except BaseException:  # leave nothing half-started behind
+            self.stop([service.name for service, _ in launched])
+            raise
+        if not names:
+            say(f"cluster of {self.size} Kafka brokers and {self.size} Elasticsearch nodes is up")
+        return [service for service, _ in launched]
+
+    def stop(self, names: list[str] | None = None) -> None:
+        """Stop every (or the named) node, all at once: each shuts down on its own."""
+        chosen = [self.service(n) for n in names] if names else list(self.services.values())
+        if chosen:
+            with ThreadPoolExecutor(len(chosen)) as pool:
+                for message in pool.map(lambda s: s.stop(), chosen):
+                    say(message)
+
+
+def running_cluster_sizes() -> list[int]:
+    """Sizes of the local clusters with a node still running (from their pid files)."""
+    sizes = set()
+    for pidfile in RUN.glob("*-[0-9]*.pid") if RUN.is_dir() else []:
+        home = pidfile.stem  # kafka-2 / es-1: the cluster's size is in the data directory's name
+        if _read_pid(home):
+            sizes.update(int(d.name.split("-", 1)[1]) for d in VAR.glob("cluster-*") if (d / home).is_dir())
+    return sorted(sizes)
+
+
+def run_with_services(command: list[str], timeout: float, cluster: LocalCluster | None = None) -> int:
+    """Run `command` with the services up; stop afterwards only the services this call started.
+
+    With a cluster, the command's environment points the clients at it (see LocalCluster.client_env).
+    """
     command = command[1:] if command[:1] == ["--"] else command
     if not command:
         raise ServiceError("`with` needs a command, e.g. `services.py with -- pytest`")
-    started = []
+    started: list[Service] = []
+    env = None
     try:
-        for service in SERVICES.values():
-            was_running = service.healthy()
-            say(service.start(timeout))
-            if not was_running:
-                started.append(service)
-        return subprocess.call(command, env=client_env(dict(os.environ)))
+        if cluster:
+            started = cluster.start(None, timeout)
+            env = {**os.environ, **cluster.client_env()}
+        else:
+            for service in SERVICES.values():
+                was_running = service.healthy()
+                say(service.start(timeout))
+                if not was_running:
+                    started.append(service)
+        return subprocess.call(command, env=env or client_env(dict(os.environ)))
     finally:
         for service in reversed(started):
             say(service.stop())
@@ -381,21 +581,50 @@ def run_with_services(command: list[str], timeout: float) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["resolve", "up", "down", "status", "with", "start-es", "stop-es", "start-kafka", "stop-kafka"])
+    parser.add_argument(
+        "action",
+        choices=["resolve", "up", "down", "status", "with", "env", "start", "stop", "kill",
+                 "start-es", "stop-es", "start-kafka", "stop-kafka"],
+    )
     parser.add_argument("--timeout", type=float, default=180)
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="for `with`: the command to run")
+    parser.add_argument("--cluster", type=int, default=0, metavar="N",
+                        help="an N-node cluster (N >= 3) instead of the single node (`make up CLUSTER=3`)")
+    parser.add_argument("command", nargs=argparse.REMAINDER,
+                        help="for `with`: the command to run; for start/stop/kill: node names such as kafka-2 es-1")
     args = parser.parse_args(argv)
     try:
+        cluster = LocalCluster(args.cluster) if args.cluster > 1 else None
         if args.action == "with":
-            return run_with_services(args.command, args.timeout)
+            return run_with_services(args.command, args.timeout, cluster)
         if args.action == "resolve":
             resolve()
+        elif args.action == "env":
+            for key, value in (cluster.client_env() if cluster else {}).items():
+                print(f"export {key}={value}")
+        elif cluster and args.action in ("up", "start"):
+            cluster.start(args.command if args.action == "start" else None, args.timeout)
+        elif cluster and args.action in ("down", "stop"):
+            cluster.stop(args.command if args.action == "stop" else None)
+        elif cluster and args.action == "kill":
+            for name in args.command:
+                say(cluster.service(name).kill())
+        elif cluster and args.action == "status":
+            for service in cluster.services.values():
+                print(service.status())
+        elif args.action in ("start", "stop", "kill"):
+            for name in args.command:
+                service = SERVICES.get(name) or SERVICES.get({"es": "elasticsearch"}.get(name, ""))
+                if service is None:
+                    raise ServiceError(f"no service {name!r}; services: {', '.join(SERVICES)}")
+                say(service.start(args.timeout) if args.action == "start" else getattr(service, args.action)())
         elif args.action == "up":
             for service in SERVICES.values():
                 say(service.start(args.timeout))
-        elif args.action == "down":
+        elif args.action == "down":  # the single node, and any local cluster still running: nothing left behind
             for service in reversed(list(SERVICES.values())):
                 say(service.stop())
+            for size in running_cluster_sizes():
+                LocalCluster(size).stop()
         elif args.action == "status":
             for service in SERVICES.values():
                 print(service.status())

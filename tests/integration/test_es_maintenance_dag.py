@@ -1,11 +1,14 @@
-"""The es_maintenance DAG, run by real Airflow (`airflow dags test`) against real Elasticsearch."""
+"""The es_maintenance DAG, run by real Airflow (`airflow dags test`) against real Elasticsearch,
+configured by the environment or, inside Airflow, by the Airflow Connection elasticsearch_default."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from elasticsearch.helpers import bulk
@@ -23,18 +26,35 @@ def _airflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProces
     return subprocess.run([str(AIRFLOW), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One metadata database for the module: migrated once."""
+    return tmp_path_factory.mktemp("airflow")
+
+
+def _connection_instead_of_environment(es: Any) -> dict[str, str]:
+    """ELASTICSEARCH_URL points at a closed port; the Airflow Connection elasticsearch_default at the node."""
+    host, port = es.transport.node_pool.get().base_url.split("://")[1].rsplit(":", 1)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    return {"ELASTICSEARCH_URL": f"http://127.0.0.1:{closed}", "AIRFLOW_CONN_ELASTICSEARCH_DEFAULT": f"elasticsearch://{host}:{port}/http"}
+
+
 @pytest.mark.airflow
 @pytest.mark.integration
-def test_dag_rolls_over_what_is_due(es_prefix: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("settings_from", ["environment", "airflow_connection"])
+def test_dag_rolls_over_what_is_due(es_prefix: str, airflow_home: Path, settings_from: str) -> None:
     es = make_es()
     bulk(es, [event_action(make_event())], require_alias=True, refresh=True)
     env = {
         **os.environ,
-        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "NEWS_ES_ROLLOVER_MAX_DOCS": "1",  # events has one document, articles none
         "NEWS_ES_ROLLOVER_MAX_AGE": "",
+        **(_connection_instead_of_environment(es) if settings_from == "airflow_connection" else {}),
     }
     for step in (["db", "migrate"], ["dags", "reserialize"], ["dags", "test", "es_maintenance"]):
         done = _airflow(step, env)
