@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
 from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT, in_ranges
 from .dates import parse_published
+from .derived import derived_fields
 
 EXTRACTOR_NAME = "newsevents-extractor"
 try:
@@ -164,6 +165,8 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "speaker": core["speaker"],
             "confidence": core["confidence"],
             "extractor": info,
+            "near_duplicate_of": article.get("near_duplicate_of"),
+            **derived_fields(core),
         }
         if extracted_at:
             event["extracted_at"] = extracted_at
