@@ -35,7 +35,7 @@ def _count(es: Elasticsearch) -> int:
 def _produce_events(events: list[dict]) -> None:
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
+        send_all(producer, topic("events_storied"), ((e["article_id"], e) for e in events))
     finally:
         producer.close()
 
@@ -88,7 +88,7 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
     assert letter["reason"] == "es_rejected" and letter["stage"] == "indexer"
     assert "immense term" in letter["error"] or "article_id" in letter["error"]
     assert orjson.loads(letter["payload"])["event_id"] == bad["event_id"]
-    assert letter["origin"]["topic"] == topic("events")
+    assert letter["origin"]["topic"] == topic("events_storied")
 
 
 @pytest.fixture

@@ -30,10 +30,10 @@ def indexed(es_prefix: str) -> None:
     )
     decoy = make_event(event_id="b" * 32, event_type="AGREE", sentence="The escalation continued; de facto control shifted.")
     old = make_event(event_id="c" * 32, event_date="2001-01-01", published_at="2001-01-02T00:00:00Z", sentence="An old de-escalation deal.")
-    bulk(es, [event_action(e) for e in (syria, decoy, old)], require_alias=True, refresh=True)
-    # The same event again after a rollover: it now exists in two indices.
+    bulk(es, [event_action(e) for e in (syria, decoy, old)], refresh=True)
+    # The same event again after a rollover: it overwrites itself in the partition of its own time.
     es_setup.rollover(es, "events")
-    bulk(es, [event_action(syria), article_action(make_enriched_article())], require_alias=True, refresh=True)
+    bulk(es, [event_action(syria), article_action(make_enriched_article())], refresh=True)
 
 
 def run(*argv: str) -> tuple[int, str]:
