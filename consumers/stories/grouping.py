@@ -8,9 +8,10 @@ An event joins the best story of its group that it is compatible with:
 
 * **date**: its event date (else its publication day) is within `window_days` of the story's
   anchor date (the event date of the story's first mention);
-* **actors**, per role: when both the event and the story name actors, they share one, by
-  country code, else sector, else name ("Russian forces" and "Russia" share RUS); a side one
-  of them leaves empty is no evidence either way;
+* **actors**, per role: when both the event and the story name actors, they share one: the
+  same country where both actors have one ("Russian forces" and "Russia"), else the same
+  sector ("its forces" and "Russian forces"), else the same name; a side one of them leaves
+  empty is no evidence either way;
 * **place**: when both have a location, it is the same place (geonameid, else name);
 * and at least one positive piece of evidence: a shared source, a shared target, the same
   place, or the same sentence word for word (syndicated text).
@@ -48,14 +49,28 @@ def story_id(event_type: str, anchor_event_id: str) -> str:
     return hashlib.sha256(f"{event_type}\x1f{anchor_event_id}".encode()).hexdigest()[:32]
 
 
-def actor_codes(actors: list[dict[str, Any]] | None) -> list[str]:
-    """What identifies an actor across outlets: its country, else its sector, else its name."""
-    codes: set[str] = set()
-    for actor in actors or ():
-        code = actor.get("country") or actor.get("sector") or (f"name:{actor['name'].lower()}" if actor.get("name") else None)
-        if code:
-            codes.add(code)
-    return sorted(codes)
+def actor_keys(actors: list[dict[str, Any]] | None) -> list[list[str | None]]:
+    """[country, sector, name] of each actor that has one of them (sorted, without repeats)."""
+    keys = {
+        (a.get("country"), a.get("sector"), (a.get("name") or "").casefold() or None)
+        for a in actors or ()
+        if a.get("country") or a.get("sector") or a.get("name")
+    }
+    return [list(k) for k in sorted(keys, key=lambda k: tuple(v or "" for v in k))]
+
+
+def same_actor(a: list[str | None], b: list[str | None]) -> bool:
+    """Two outlets name the same actor: same country when both give one ("Russia", "Russian
+    forces"), else same sector ("its forces", "Russian forces"), else same name."""
+    if a[0] and b[0]:
+        return a[0] == b[0]
+    if a[1] and b[1]:
+        return a[1] == b[1]
+    return bool(a[2]) and a[2] == b[2]
+
+
+def share_an_actor(ours: list[list[str | None]], theirs: list[list[str | None]]) -> bool:
+    return any(same_actor(a, b) for a in ours for b in theirs)
 
 
 def place_of(location: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -122,8 +137,8 @@ class Story:
     anchor_event_id: str
     anchor_day: str
     occurred_at: str
-    source_codes: list[str]
-    target_codes: list[str]
+    source_keys: list[list[str | None]]
+    target_keys: list[list[str | None]]
     place: dict[str, Any] | None
     representative: dict[str, Any]
     derived: dict[str, Any]
@@ -146,10 +161,10 @@ class Story:
         if apart > window_days:
             return None
         positives = 0
-        for codes, actors in ((self.source_codes, event.get("source")), (self.target_codes, event.get("target"))):
-            theirs = actor_codes(actors)
-            if codes and theirs:
-                if not set(codes) & set(theirs):
+        for ours, actors in ((self.source_keys, event.get("source")), (self.target_keys, event.get("target"))):
+            theirs = actor_keys(actors)
+            if ours and theirs:
+                if not share_an_actor(ours, theirs):
                     return None
                 positives += 1
         location = event.get("location")
@@ -179,10 +194,10 @@ class Story:
             self.sentences.add(sentence_key(event["sentence"]))
         if not copy:
             # Sides and places the anchor left open are filled by the first independent mention naming them.
-            if not self.source_codes:
-                self.source_codes = actor_codes(event.get("source"))
-            if not self.target_codes:
-                self.target_codes = actor_codes(event.get("target"))
+            if not self.source_keys:
+                self.source_keys = actor_keys(event.get("source"))
+            if not self.target_keys:
+                self.target_keys = actor_keys(event.get("target"))
             if not self.place and event.get("location"):
                 self.place = place_of(event["location"])
             self.source_countries = _union(self.source_countries, (a.get("country") for a in event.get("source") or ()))
@@ -257,8 +272,8 @@ class Story:
             "anchor_event_id": self.anchor_event_id,
             "anchor_day": self.anchor_day,
             "occurred_at": self.occurred_at,
-            "source_codes": self.source_codes,
-            "target_codes": self.target_codes,
+            "source_keys": self.source_keys,
+            "target_keys": self.target_keys,
             "place": self.place,
             "representative": self.representative,
             "derived": self.derived,
@@ -312,8 +327,8 @@ def new_story(event: dict[str, Any], now: float, created: int = 0) -> Story:
         anchor_event_id=event["event_id"],
         anchor_day=event_day(event),
         occurred_at=occurred_at(event),
-        source_codes=actor_codes(event.get("source")),
-        target_codes=actor_codes(event.get("target")),
+        source_keys=actor_keys(event.get("source")),
+        target_keys=actor_keys(event.get("target")),
         place=place_of(event.get("location")),
         representative={},
         derived=derived_of(event),

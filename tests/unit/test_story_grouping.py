@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from consumers.stories.grouping import Group, Story, actor_codes, story_id
+from consumers.stories.grouping import Group, Story, actor_keys, same_actor, story_id
 from consumers.stories.state import StoryState, parked_record, story_record
 from schemas import validate
 from tests.event_factories import actor, make_event
@@ -121,9 +121,14 @@ def test_ties_go_to_the_older_story() -> None:
     assert group.assign(both, 1.0).story_id == sa
 
 
-def test_actor_codes_prefer_country_then_sector_then_name() -> None:
-    actors = [actor("Russian forces", "RUS", "MIL"), actor("militants", None, "REB"), {"text": "X", "name": "Wagner", "country": None, "sector": None}]
-    assert actor_codes(actors) == ["REB", "RUS", "name:wagner"]
+def test_actors_match_by_country_then_sector_then_name() -> None:
+    russian_forces, russia, its_forces = actor("Russian forces", "RUS", "MIL"), actor("Russia", "RUS", None), actor("forces", None, "MIL")
+    wagner, ukraine_army = {"text": "W", "name": "Wagner", "country": None, "sector": None}, actor("Ukrainian army", "UKR", "MIL")
+    (rf,), (ru,), (fo,), (wa,), (ua,) = (actor_keys([a]) for a in (russian_forces, russia, its_forces, wagner, ukraine_army))
+    assert same_actor(rf, ru) and same_actor(rf, fo) and same_actor(wa, wa)
+    assert not same_actor(rf, ua)  # both countries known: they decide, even with the same sector
+    assert not same_actor(ru, fo) and not same_actor(wa, fo)
+    assert actor_keys([russia, russia, its_forces]) == [[None, "MIL", "forces"], ["RUS", None, "russia"]]
 
 
 def test_state_survives_the_changelog_round_trip() -> None:
