@@ -250,6 +250,7 @@ class Story:
             "num_mentions": len(mentions),
             "num_articles": len(article_ids),
             "num_sources": len(by_outlet),
+            "num_copies": len({m.article_id for m in mentions if m.copy}),
             "outlets": sorted({m.outlet for m in mentions}),
             "sources": sources,
             "article_ids": article_ids[:MAX_ARTICLE_IDS],
