@@ -1,8 +1,9 @@
 """Indexer: events.storied, articles.enriched and stories -> Elasticsearch, for search and Kibana.
 
 Events are indexed from `events.storied` (the extractor's events with their `story_id`,
-written by the stories consumer). Per partition batch: ask which generation is live (or use
-the backfill generation given), decode + validate each message, turn it into a bulk `index`
+written by the stories consumer). Per partition batch: take the live generation (read again
+every 5 s, so writes follow a swap within seconds) or the backfill generation given, decode +
+validate each message, turn it into a bulk `index`
 action (`_id` from the message, `_index` = the monthly partition of the document's own
 @timestamp, so repeats and replays overwrite) and classify every item:
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,7 @@ from consumers.indexing.documents import article_action, event_action, story_act
 log = get_logger(__name__)
 
 KINDS: tuple[str, ...] = ("events", "articles", "stories")
+LIVE_GENERATION_TTL_S = 5.0
 
 
 class RetriableIndexingError(RuntimeError):
@@ -127,6 +130,7 @@ class Indexer(BatchConsumer):
         )
         self._es = es
         self._known_generations: dict[str, set[int]] = {}
+        self._live: dict[str, tuple[int, float]] = {}  # kind -> (live generation, when it was read)
         self.bulk_chunk_size = bulk_chunk_size
         self.bulk_max_chunk_bytes = bulk_max_chunk_bytes
         self.bulk_threads = bulk_threads
@@ -151,11 +155,14 @@ class Indexer(BatchConsumer):
                     raise RetriableIndexingError(f"generation {generation} of {spec.kind} has no template; run start-generation first")
                 self._known_generations[spec.kind].add(generation)
             return spec.target
-        # Asked before every batch: after a swap, the next batch goes to the new generation.
-        live = es_setup.live_generation(self.es, spec.kind)
-        if live is None:
-            raise RetriableIndexingError(f"{public} has no live generation; run the bootstrap (make up / python -m common.bootstrap)")
-        return es_setup.generation_alias(spec.kind, live)
+        # Asked again every few seconds: after a swap, writes follow within LIVE_GENERATION_TTL_S.
+        cached = self._live.get(spec.kind)
+        if cached is None or time.monotonic() - cached[1] > LIVE_GENERATION_TTL_S:
+            live = es_setup.live_generation(self.es, spec.kind)
+            if live is None:
+                raise RetriableIndexingError(f"{public} has no live generation; run the bootstrap (make up / python -m common.bootstrap)")
+            cached = self._live[spec.kind] = (live, time.monotonic())
+        return es_setup.generation_alias(spec.kind, cached[0])
 
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         spec = self._inputs[tp.topic]

@@ -120,6 +120,8 @@ class StoriesAggregator(BatchConsumer):
         self._reader: KafkaConsumer | None = None
         self._partition_groups: dict[int, set[str]] = {}
         self._pruned_at: dict[int, float] = {}
+        self._caught_up_at: dict[int, int] = {}  # partition -> the rebalance count when it last caught up
+        self._changelog_sent: list[tuple[int, Any]] = []  # (partition, future) of this batch
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -157,7 +159,13 @@ class StoriesAggregator(BatchConsumer):
     # --- state --------------------------------------------------------------------------------
 
     def catch_up(self, partition: int) -> int:
-        """Apply the changelog records of `partition` this member has not applied yet; how many."""
+        """Apply the changelog records of `partition` this member has not applied yet; how many.
+
+        Skipped while this member has kept the partition since it last caught up (no rebalance
+        since): then nobody else has written to its changelog partition.
+        """
+        if partition in self.state.applied and self._caught_up_at.get(partition) == self.stats["rebalances"]:
+            return 0
         tp = TopicPartition(self.changelog_topic, partition)
         reader = self.reader
         reader.assign([tp])
@@ -180,6 +188,7 @@ class StoriesAggregator(BatchConsumer):
                     self._partition_groups.setdefault(partition, set()).add(key.split("\x1f", 1)[0])
                     applied += 1
         self.state.applied[partition] = end
+        self._caught_up_at[partition] = self.stats["rebalances"]
         if applied:
             self.stats["changelog_applied"] += applied
             log.info("stories state restored from the changelog", partition=partition, records=applied, up_to=end)
@@ -224,25 +233,25 @@ class StoriesAggregator(BatchConsumer):
         changelog = [story_record(s) for s in dirty.values()]
         changelog += [parked_record(event_type, event_id, p) for (event_type, event_id), p in parked.items()]
         changelog += self._expire(partition, now)
-        self._write_changelog(partition, changelog)
+        self._changelog_sent = [(partition, self.producer.send(self.changelog_topic, key=key, value=value)) for key, value in changelog]
+        self.stats["changelog_written"] += len(changelog)
         for story in [*dirty.values(), *again.values()]:
             record = story.message()
             validate("story", record)
             self.produce(self.stories_topic, story.story_id, record)
         self.stats["stories_updated"] += len(dirty)
 
-    def _write_changelog(self, partition: int, records: list[tuple[str, Any]]) -> None:
-        """Durable before the batch's outputs; afterwards this member has applied up to its own writes."""
-        if not records:
+    def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
+        """The base loop has flushed the producer: the changelog records are acknowledged (or raise
+        here, which fails the batch). This member has now applied its partition up to its own writes."""
+        sent, self._changelog_sent = self._changelog_sent, []
+        if not sent:
             return
-        futures = [self.producer.send(self.changelog_topic, key=key, value=value) for key, value in records]
-        self.producer.flush()
-        offsets = [future.get(timeout=60) for future in futures]
-        wrong = [m.partition for m in offsets if m.partition != partition]
+        written = [future.get(timeout=60) for _, future in sent]
+        wrong = sorted({m.partition for m in written if m.partition != tp.partition})
         if wrong:
-            raise RuntimeError(f"changelog records of partition {partition} landed on {sorted(set(wrong))}: are the partition counts equal?")
-        self.state.applied[partition] = max(m.offset for m in offsets) + 1
-        self.stats["changelog_written"] += len(records)
+            raise RuntimeError(f"changelog records of partition {tp.partition} landed on {wrong}: are the partition counts equal?")
+        self.state.applied[tp.partition] = max(m.offset for m in written) + 1
 
     def _expire(self, partition: int, now: float) -> list[tuple[str, None]]:
         """Every PRUNE_EVERY_S: forget stale stories and copies; their changelog tombstones."""
@@ -261,7 +270,9 @@ class StoriesAggregator(BatchConsumer):
 
     def on_batch_failed(self, tp: TopicPartition, messages: list[ConsumerRecord], error: BaseException) -> None:
         # Memory may be ahead of what is durable: forget the partition, the retry restores it.
+        self._changelog_sent = []
         self.state.forget_partition(self._partition_groups.pop(tp.partition, set()), tp.partition)
+        self._caught_up_at.pop(tp.partition, None)
 
 
 def run_both(
