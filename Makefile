@@ -47,11 +47,15 @@ test: setup  ## Unit + integration tests against real services (starts and stops
 test-unit: setup  ## Only the tests that need no services
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
-eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (development and held-out)
+eval: setup  ## Precision/recall/F1 of the event coder and of story grouping on our annotated sets (development and held-out)
 	@echo "== development set (tests/eval/annotated.jsonl: the lexicon was written with it in view)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/annotated.jsonl
 	@echo; echo "== held-out set (tests/eval/heldout.jsonl: written after the lexicon, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
+	@echo; echo "== story grouping, development pairs (tests/eval/story_pairs.jsonl: the one-day window was chosen on them)"
+	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs.jsonl --window-days 0 1 2 3
+	@echo; echo "== story grouping, held-out pairs (tests/eval/story_pairs_heldout.jsonl: written afterwards, never tuned on)"
+	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs_heldout.jsonl
 
 eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and language of ingestion on 179 saved news pages
 	@$(PY) -W ignore -m dags.ingest.evaluate

@@ -8,10 +8,11 @@ An event joins the best story of its group that it is compatible with:
 
 * **date**: its event date (else its publication day) is within `window_days` of the story's
   anchor date (the event date of the story's first mention);
-* **actors**, per role: when both the event and the story name actors, they share one: the
-  same country where both actors have one ("Russian forces" and "Russia"), else the same
-  sector ("its forces" and "Russian forces"), else the same name; a side one of them leaves
-  empty is no evidence either way;
+* **actors**, per role: when both the event and the story name actors, the actors of one are
+  among those of the other ("Russia and Iran" fits "Russia, Iran and Turkey", not "Russia
+  and Turkey"); two actors are the same with the same country where both have one
+  ("Russian forces" and "Russia"), else the same sector ("its forces" and "Russian forces"),
+  else the same name. A side one of them leaves empty is no evidence either way;
 * **place**: when both have a location, it is the same place (geonameid, else name);
 * and at least one positive piece of evidence: a shared source, a shared target, the same
   place, or the same sentence word for word (syndicated text).
@@ -69,8 +70,14 @@ def same_actor(a: list[str | None], b: list[str | None]) -> bool:
     return bool(a[2]) and a[2] == b[2]
 
 
-def share_an_actor(ours: list[list[str | None]], theirs: list[list[str | None]]) -> bool:
-    return any(same_actor(a, b) for a in ours for b in theirs)
+def same_side(ours: list[list[str | None]], theirs: list[list[str | None]]) -> bool:
+    """One side names the same actors as the other, or some of them: "Russia and Iran" fits
+    "Russia, Iran and Turkey", but "Ethiopia and Somalia" does not fit "Ethiopia and Eritrea"."""
+
+    def covered(small: list[list[str | None]], large: list[list[str | None]]) -> bool:
+        return all(any(same_actor(a, b) for b in large) for a in small)
+
+    return covered(ours, theirs) or covered(theirs, ours)
 
 
 def place_of(location: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -164,7 +171,7 @@ class Story:
         for ours, actors in ((self.source_keys, event.get("source")), (self.target_keys, event.get("target"))):
             theirs = actor_keys(actors)
             if ours and theirs:
-                if not share_an_actor(ours, theirs):
+                if not same_side(ours, theirs):
                     return None
                 positives += 1
         location = event.get("location")

@@ -56,6 +56,17 @@ def test_different_events_with_the_same_actors_stay_apart() -> None:
     assert len(ids) == 4
 
 
+def test_joint_actors_must_be_among_each_other() -> None:
+    group = Group("AGREE")
+
+    def agree(n: int, *countries: str) -> dict[str, Any]:
+        return mention(n, outlet=f"o{n}", event_type="AGREE", source=[actor(c, c) for c in countries], target=[], location=None, sentence=f"deal {n}")
+
+    trio = group.assign(agree(1, "RUS", "IRN", "TUR"), 1.0).story_id
+    assert group.assign(agree(2, "IRN", "RUS"), 1.0).story_id == trio  # a subset: the same agreement
+    assert group.assign(agree(3, "RUS", "SYR"), 1.0).story_id != trio  # another partner: another agreement
+
+
 def test_an_event_with_no_shared_evidence_starts_its_own_story() -> None:
     group = Group("ASSAULT")
     named = mention(1, outlet="wire")
