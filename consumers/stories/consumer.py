@@ -320,22 +320,24 @@ def run_both(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m consumers.stories", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--role", choices=["both", "router", "aggregator"], default="both")
+    parser.add_argument("--group-id", default="stories", help="the aggregator's consumer group; the router's is <group-id>-router")
     parser.add_argument("--window-days", type=int, help=f"event dates of one story are at most this far apart (default NEWS_STORIES_WINDOW_DAYS or {DEFAULT_WINDOW_DAYS})")
     parser.add_argument("--state-days", type=float, help="forget stories untouched for this long (default NEWS_STORIES_STATE_DAYS or 30)")
     parser.add_argument("--max-seconds", type=float)
     parser.add_argument("--stop-when-idle", type=float, help="exit after this many idle seconds")
     args = parser.parse_args(argv)
     configure_logging()
+    router_group = f"{args.group_id}-router"
     if args.role == "router":
-        StoriesRouter().run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
+        StoriesRouter(group_id=router_group).run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
     elif args.role == "aggregator":
-        StoriesAggregator(window_days=args.window_days, state_days=args.state_days).run(
+        StoriesAggregator(group_id=args.group_id, window_days=args.window_days, state_days=args.state_days).run(
             max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle
         )
     else:
         run_both(
-            router=StoriesRouter(),
-            aggregator=StoriesAggregator(window_days=args.window_days, state_days=args.state_days),
+            router=StoriesRouter(group_id=router_group),
+            aggregator=StoriesAggregator(group_id=args.group_id, window_days=args.window_days, state_days=args.state_days),
             max_seconds=args.max_seconds,
             stop_when_idle_s=args.stop_when_idle,
         )
