@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -91,15 +92,23 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
     assert letter["origin"]["topic"] == topic("events_storied")
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @pytest.fixture
 def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """A dedicated Elasticsearch node that this test may stop and start (never the shared one)."""
+    """A dedicated Elasticsearch node that this test may stop and start (never the shared one),
+    on free ports: fixed ones may belong to someone else's services on a shared machine."""
+    http_port, transport_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "NEWS_VAR_DIR": str(tmp_path / "var"),
         "NEWS_LOCAL_CACHE": str(ROOT / "var" / "local"),
-        "ES_HTTP_PORT": "19201",
-        "ES_TRANSPORT_PORT": "19301",
+        "ES_HTTP_PORT": str(http_port),
+        "ES_TRANSPORT_PORT": str(transport_port),
         "ES_HEAP": "512m",
     }
 
@@ -107,7 +116,7 @@ def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         subprocess.run([sys.executable, "infra/local/services.py", action], cwd=ROOT, env=env, check=True, capture_output=True, timeout=240)
 
     control("start-es")
-    monkeypatch.setenv("ELASTICSEARCH_URL", "http://127.0.0.1:19201")
+    monkeypatch.setenv("ELASTICSEARCH_URL", f"http://127.0.0.1:{http_port}")
     try:
         yield control
     finally:

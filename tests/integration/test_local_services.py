@@ -4,6 +4,7 @@ Python clients work against both, and the bootstrap creates what infra/ declares
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 
 import pytest
@@ -14,10 +15,11 @@ from common.config import topic_specs
 from common.kafka import make_admin
 
 pytestmark = pytest.mark.integration
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")  # the services under test, on whatever port
 
 
 def test_root_endpoint_is_a_real_elasticsearch(es_available: None) -> None:
-    with urllib.request.urlopen("http://127.0.0.1:9200", timeout=10) as resp:
+    with urllib.request.urlopen(ES_URL, timeout=10) as resp:
         assert resp.status == 200
         assert resp.headers["X-Elastic-Product"] == "Elasticsearch"
         body = json.load(resp)
@@ -26,7 +28,7 @@ def test_root_endpoint_is_a_real_elasticsearch(es_available: None) -> None:
 
 
 def test_official_client_info_and_health(es_available: None) -> None:
-    es = Elasticsearch("http://127.0.0.1:9200")
+    es = Elasticsearch(ES_URL)
     assert es.info()["version"]["number"].split(".")[0] == "9"
     assert es.cluster.health()["status"] in ("green", "yellow")
 
@@ -46,9 +48,11 @@ def test_bootstrap_creates_every_declared_topic_with_its_partitions(kafka_availa
         assert described[spec.name] >= spec.partitions
 
 
-def test_write_aliases_point_at_one_write_index(es_prefix: str) -> None:
-    es = Elasticsearch("http://127.0.0.1:9200")
-    for kind in ("events", "articles"):
+def test_read_aliases_cover_this_months_partition(es_prefix: str) -> None:
+    from common.es import make_es
+    from common.es_setup import KINDS, current_month
+
+    es = make_es()
+    for kind in KINDS:
         aliases = es.indices.get_alias(name=f"{es_prefix}-{kind}")
-        writers = [index for index, body in aliases.items() if body["aliases"][f"{es_prefix}-{kind}"].get("is_write_index")]
-        assert len(writers) == 1, aliases
+        assert list(aliases) == [f"{es_prefix}-{kind}-v1-{current_month()}.01"], aliases
