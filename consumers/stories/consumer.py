@@ -120,7 +120,6 @@ class StoriesAggregator(BatchConsumer):
         self._reader: KafkaConsumer | None = None
         self._partition_groups: dict[int, set[str]] = {}
         self._pruned_at: dict[int, float] = {}
-        self._caught_up_at: dict[int, int] = {}  # partition -> the rebalance count when it last caught up
         self._changelog_sent: list[tuple[int, Any]] = []  # (partition, future) of this batch
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -161,11 +160,9 @@ class StoriesAggregator(BatchConsumer):
     def catch_up(self, partition: int) -> int:
         """Apply the changelog records of `partition` this member has not applied yet; how many.
 
-        Skipped while this member has kept the partition since it last caught up (no rebalance
-        since): then nobody else has written to its changelog partition.
+        Asked before every batch (one offsets request): after a rebalance another member may
+        have written the partition meanwhile, and the base loop's hooks do not say when.
         """
-        if partition in self.state.applied and self._caught_up_at.get(partition) == self.stats["rebalances"]:
-            return 0
         tp = TopicPartition(self.changelog_topic, partition)
         reader = self.reader
         reader.assign([tp])
@@ -188,7 +185,6 @@ class StoriesAggregator(BatchConsumer):
                     self._partition_groups.setdefault(partition, set()).add(key.split("\x1f", 1)[0])
                     applied += 1
         self.state.applied[partition] = end
-        self._caught_up_at[partition] = self.stats["rebalances"]
         if applied:
             self.stats["changelog_applied"] += applied
             log.info("stories state restored from the changelog", partition=partition, records=applied, up_to=end)
@@ -272,7 +268,6 @@ class StoriesAggregator(BatchConsumer):
         # Memory may be ahead of what is durable: forget the partition, the retry restores it.
         self._changelog_sent = []
         self.state.forget_partition(self._partition_groups.pop(tp.partition, set()), tp.partition)
-        self._caught_up_at.pop(tp.partition, None)
 
 
 def run_both(
