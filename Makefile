@@ -53,11 +53,15 @@ test: setup  ## Unit + integration tests against real services (starts and stops
 test-unit: venv  ## Only the tests that need no services (no Java or Maven needed)
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
-eval: setup  ## Event coder on the frozen test set (per category, roles, full triples, confusions) and the dev split
+eval: setup  ## Event coder on the frozen test set and the dev split; story grouping on its annotated pairs
 	@echo "== frozen test set (tests/eval/frozen: written by other hands, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --by-construction
 	@echo; echo "== dev split of the training corpus (where the coder is tuned)"
 	@$(PY) -m consumers.extract.evaluate --dev
+	@echo; echo "== story grouping, development pairs (tests/eval/story_pairs.jsonl: the one-day window was chosen on them)"
+	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs.jsonl --window-days 0 1 2 3
+	@echo; echo "== story grouping, held-out pairs (tests/eval/story_pairs_heldout.jsonl: written afterwards, never tuned on)"
+	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs_heldout.jsonl
 
 eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and language of ingestion on 179 saved news pages
 	@$(PY) -W ignore -m dags.ingest.evaluate

@@ -57,3 +57,26 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def story_mention(i: int, run: str = "stories", mentions_per_story: int = 3) -> dict[str, Any]:
+    """Event i of a stream where every `mentions_per_story` consecutive events report one story
+    from different outlets: one article per event, the story's own actors, place and date."""
+    story = i // mentions_per_story
+    rnd = random.Random(story)
+    event = synthetic_event(story, run=run)
+    day = 1 + (story * 3) % 27  # stories three days apart: never within each other's window
+    group = {"text": f"group {story}", "name": f"group {story}", "country": None, "sector": None}
+    article_id = _hex32(run, "article", i)
+    return event | {
+        "event_id": _hex32(run, article_id, i),
+        "article_id": article_id,
+        "article_url": f"https://outlet-{i % mentions_per_story}.example.org/{run}/{i}",
+        "article_source": f"outlet-{i % mentions_per_story}",
+        "event_date": f"2026-10-{day:02d}",
+        "published_at": f"2026-10-{day:02d}T{8 + i % 12:02d}:00:00Z",
+        "event_type": rnd.choice(_TYPES),
+        "source": [group],
+        "target": [dict(group, name=f"target of {story}", text=f"target of {story}")],
+        "sentence": f"Mention {i % mentions_per_story} of story {story}.",
+    }

@@ -19,6 +19,7 @@ from bench.corpus import synthetic_event
 from bench.members import run_members
 from common.config import topic
 from common.es import index_name, make_es
+from common.es_setup import generation_alias
 from common.kafka import make_producer, send_all
 from common.logs import configure_logging
 from common.sandbox import private_indices, private_topics
@@ -29,9 +30,8 @@ from consumers.indexing.documents import event_action
 def _plain_bulk(events: list[dict[str, Any]]) -> float:
     with private_indices("bench-plain"):
         es = make_es()
-        alias = index_name("events")
         started = time.perf_counter()
-        ok, errors = helpers.bulk(es, (event_action(e, alias) for e in events), chunk_size=500, raise_on_error=False)
+        ok, errors = helpers.bulk(es, (event_action(e, generation_alias("events", 1)) for e in events), chunk_size=500, raise_on_error=False)
         elapsed = time.perf_counter() - started
         assert ok == len(events) and not errors, errors
         return elapsed
@@ -52,7 +52,7 @@ def _consumer(events: list[dict[str, Any]], processes: int) -> tuple[float, int]
     (CLOCK_MONOTONIC is shared by all processes on the machine)."""
     with private_topics("bench"), private_indices("bench-consumer"):
         producer = make_producer()
-        send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
+        send_all(producer, topic("events_storied"), ((e["article_id"], e) for e in events))
         producer.close()
         env = {k: v for k, v in os.environ.items() if k.startswith(("NEWS_TOPIC_", "NEWS_INDEX_PREFIX"))}
         readings = run_members(_member, (env,), processes, timeout=600)

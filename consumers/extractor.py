@@ -15,7 +15,6 @@ dead-lettered to extractor.dlq; the others flow on.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import sys
 from typing import Any
 

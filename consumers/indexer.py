@@ -1,10 +1,13 @@
-"""Indexer: events.extracted and articles.enriched -> Elasticsearch, for search and Kibana.
+"""Indexer: events.storied, articles.enriched and stories -> Elasticsearch, for search and Kibana.
 
-Per partition batch: decode + validate each message, turn it into a bulk `index` action
-(`_id` from the message, so repeats overwrite), bulk-index through the write alias and
-classify every item:
+Events are indexed from `events.storied` (the extractor's events with their `story_id`,
+written by the stories consumer). Per partition batch: take the live generation (read again
+every 5 s, so writes follow a swap within seconds) or the backfill generation given, decode +
+validate each message, turn it into a bulk `index`
+action (`_id` from the message, `_index` = the monthly partition of the document's own
+@timestamp, so repeats and replays overwrite) and classify every item:
 
-* indexed                      -> nothing to do;
+* indexed, or superseded (409: a newer story revision is there) -> nothing to do;
 * rejected by the mapping (4xx) -> dead-lettered to indexer.dlq with the reason;
 * 429 / 5xx / missing alias     -> raise: the base loop pauses the partition, retries the
                                    batch with backoff and commits nothing (re-indexing is
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,17 +35,19 @@ from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
 
+from common import es_setup
 from common.config import KafkaSettings, dead_letter_topic, topic
 from common.es import index_name, make_es
 from common.logs import get_logger
 from consumers.base import BatchConsumer, RetryPolicy
 from consumers.indexing.bulk import BulkSummary, summarize
-from consumers.indexing.documents import article_action, event_action
+from consumers.indexing.documents import article_action, event_action, story_action
 from consumers.runner import add_run_arguments, run_members
 
 log = get_logger(__name__)
 
-KINDS: tuple[str, ...] = ("events", "articles")
+KINDS: tuple[str, ...] = ("events", "articles", "stories")
+LIVE_GENERATION_TTL_S = 5.0
 # Statuses that say the cluster is unavailable, overloaded or not set up: an outage, not a bad batch.
 OUTAGE_STATUSES = frozenset({401, 403, 404, 408, 429, 502, 503, 504})
 _STATUS = re.compile(r"^(\d{3}) ")
@@ -57,20 +63,29 @@ class RetriableIndexingError(RuntimeError):
 
 @dataclass(frozen=True)
 class IndexInput:
-    """One input topic: how to validate its messages, build actions and dead-letter them."""
+    """One input topic: how to validate its messages, build actions and dead-letter them.
+
+    `target` is the kind's public alias (write to whichever generation is live) or one
+    generation's alias such as 'news-events-v2' (a backfill).
+    """
 
     kind: str
     topic: str
     schema_kind: str
-    index: str
+    target: str
     dead_letter_topic: str
     to_action: Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def default_inputs(kinds: Sequence[str] = KINDS, events_index: str | None = None, articles_index: str | None = None) -> list[IndexInput]:
+def default_inputs(
+    kinds: Sequence[str] = KINDS,
+    events_index: str | None = None,
+    articles_index: str | None = None,
+    stories_index: str | None = None,
+) -> list[IndexInput]:
     specs = {
         "events": IndexInput(
-            "events", topic("events"), "event", events_index or index_name("events"), dead_letter_topic("indexer"), event_action
+            "events", topic("events_storied"), "event", events_index or index_name("events"), dead_letter_topic("indexer"), event_action
         ),
         "articles": IndexInput(
             "articles",
@@ -79,6 +94,9 @@ def default_inputs(kinds: Sequence[str] = KINDS, events_index: str | None = None
             articles_index or index_name("articles"),
             dead_letter_topic("indexer"),
             article_action,
+        ),
+        "stories": IndexInput(
+            "stories", topic("stories"), "story", stories_index or index_name("stories"), dead_letter_topic("indexer"), story_action
         ),
     }
     unknown = set(kinds) - set(specs)
@@ -107,7 +125,6 @@ class Indexer(BatchConsumer):
         bulk_chunk_size: int = 500,
         bulk_max_chunk_bytes: int = 10 * 1024 * 1024,
         bulk_threads: int = 2,
-        require_alias: bool = True,
         refresh: bool | str = False,
     ) -> None:
         self._inputs = {spec.topic: spec for spec in (inputs if inputs is not None else default_inputs())}
@@ -127,11 +144,11 @@ class Indexer(BatchConsumer):
             metrics_port=metrics_port,
         )
         self._es = es
+        self._known_generations: dict[str, set[int]] = {}
+        self._live: dict[str, tuple[int, float]] = {}  # kind -> (live generation, when it was read)
         self.bulk_chunk_size = bulk_chunk_size
         self.bulk_max_chunk_bytes = bulk_max_chunk_bytes
         self.bulk_threads = bulk_threads
-        # Never let a write auto-create a concrete index where the alias should be.
-        self.require_alias = require_alias
         self.refresh = refresh
 
     @property
@@ -140,10 +157,33 @@ class Indexer(BatchConsumer):
             self._es = make_es()
         return self._es
 
+    def generation_prefix(self, spec: IndexInput) -> str:
+        """The alias of the generation to write into now: the live one, or the backfill's."""
+        public = es_setup.write_alias(spec.kind)
+        if spec.target != public:
+            parsed = re.fullmatch(rf"{re.escape(public)}-v(\d+)", spec.target)
+            if not parsed:
+                raise ValueError(f"cannot index {spec.kind} into {spec.target!r}: give {public} or a generation alias like {public}-v2")
+            generation = int(parsed.group(1))
+            if generation not in self._known_generations.setdefault(spec.kind, set()):
+                if generation not in es_setup.generation_templates(self.es, spec.kind):
+                    raise RetriableIndexingError(f"generation {generation} of {spec.kind} has no template; run start-generation first")
+                self._known_generations[spec.kind].add(generation)
+            return spec.target
+        # Asked again every few seconds: after a swap, writes follow within LIVE_GENERATION_TTL_S.
+        cached = self._live.get(spec.kind)
+        if cached is None or time.monotonic() - cached[1] > LIVE_GENERATION_TTL_S:
+            live = es_setup.live_generation(self.es, spec.kind)
+            if live is None:
+                raise RetriableIndexingError(f"{public} has no live generation; run the bootstrap (make up / python -m common.bootstrap)")
+            cached = self._live[spec.kind] = (live, time.monotonic())
+        return es_setup.generation_alias(spec.kind, cached[0])
+
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         spec = self._inputs[tp.topic]
+        prefix = self.generation_prefix(spec)
         messages_by_id: dict[str, list[ConsumerRecord]] = {}
-        summary = self._bulk(self._actions(spec, messages, messages_by_id))
+        summary = self._bulk(self._actions(spec, prefix, messages, messages_by_id))
         if summary.retry:
             first_id, first_error = next(iter(summary.retry.items()))
             hint = " (does the write alias exist? run the bootstrap)" if first_error.startswith("404") else ""
@@ -156,6 +196,8 @@ class Indexer(BatchConsumer):
             for message in messages_by_id.get(doc_id, []):
                 self.dead_letter(message, "es_rejected", error)
         self.stats[f"indexed:{spec.kind}"] += len(summary.indexed)
+        if summary.superseded:
+            self.stats[f"superseded:{spec.kind}"] += len(summary.superseded)
         self.stats[f"rejected:{spec.kind}"] += len(summary.rejected)
         log.debug("batch indexed", kind=spec.kind, partition=str(tp), indexed=len(summary.indexed), rejected=len(summary.rejected))
 
@@ -172,7 +214,7 @@ class Indexer(BatchConsumer):
         return super().is_outage(error)
 
     def _actions(
-        self, spec: IndexInput, messages: list[ConsumerRecord], messages_by_id: dict[str, list[ConsumerRecord]]
+        self, spec: IndexInput, prefix: str, messages: list[ConsumerRecord], messages_by_id: dict[str, list[ConsumerRecord]]
     ) -> Iterator[dict[str, Any]]:
         """Bulk actions, built lazily so decoding overlaps with the bulk requests in flight.
 
@@ -183,7 +225,7 @@ class Indexer(BatchConsumer):
             if value is None:
                 continue
             try:
-                action = spec.to_action(value, spec.index)
+                action = spec.to_action(value, prefix)
             except (KeyError, TypeError, ValueError) as exc:
                 self.dead_letter(message, "unindexable", f"cannot build the {spec.kind} document: {type(exc).__name__}: {exc}")
                 continue
@@ -191,7 +233,8 @@ class Indexer(BatchConsumer):
             yield action
 
     def _bulk(self, actions: Iterator[dict[str, Any]]) -> BulkSummary:
-        kwargs: dict[str, Any] = {"require_alias": self.require_alias}
+        # Partitions are created on first write from their generation's template.
+        kwargs: dict[str, Any] = {}
         if self.refresh:
             kwargs["refresh"] = self.refresh
         # One sender thread keeps chunks in Kafka order; the caller's thread meanwhile
@@ -212,13 +255,14 @@ class Indexer(BatchConsumer):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m consumers.indexer", description="Index events and enriched articles into Elasticsearch."
+        prog="python -m consumers.indexer", description="Index events, enriched articles and stories into Elasticsearch."
     )
-    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="inputs to consume (default: both)")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="inputs to consume (default: all)")
     parser.add_argument("--group-id", default="indexer")
     parser.add_argument("--processes", type=int, default=1, help="consumer-group members to run")
     parser.add_argument("--events-index", help="write to this alias instead of the live one, e.g. news-events-v2 for a backfill")
     parser.add_argument("--articles-index", help="as --events-index, for articles")
+    parser.add_argument("--stories-index", help="as --events-index, for stories")
     parser.add_argument("--batch-size", type=int, default=2000, help="max messages per partition batch (bulk chunks are 500)")
     parser.add_argument("--batch-timeout", type=float, default=1.0, help="seconds before a partial batch is flushed")
     add_run_arguments(parser)
@@ -228,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _member(args: argparse.Namespace) -> Indexer:
     return Indexer(
-        inputs=default_inputs(args.kinds, args.events_index, args.articles_index),
+        inputs=default_inputs(args.kinds, args.events_index, args.articles_index, args.stories_index),
         group_id=args.group_id,
         batch_size=args.batch_size,
         batch_timeout_s=args.batch_timeout,

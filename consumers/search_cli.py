@@ -1,6 +1,9 @@
-"""news-search: full-text search over coded events (or articles) from the terminal.
+"""news-search: full-text search over coded events, stories or articles from the terminal.
 
     news-search "de-escalation" --type AGREE --country SYR --since 7d
+    news-search --stories "drone strike" --since 7d          # stories with their counts
+    news-search --count-by type --country UKR --since 7d     # counts per type, as bars
+    news-search "Russia AND NOT Turkey"                      # AND / OR / NOT work
     news-search --articles "ceasefire" --limit 5 --json
 
 Query building and output formatting are pure functions; main() only wires them to the
@@ -32,6 +35,11 @@ ANSI_BOLD, ANSI_RESET = "\x1b[1m", "\x1b[22m"
 
 EVENT_TEXT_FIELDS = ["sentence^3", "article_title", "action.text", "source.name", "target.name", "location.name"]
 ARTICLE_TEXT_FIELDS = ["title^2", "text"]
+STORY_TEXT_FIELDS = ["representative.sentence^3", "representative.article_title", "source_names", "target_names", "location.name"]
+COUNT_BY = ("day", "type", "country", "source")
+BLOCKS = " ▏▎▍▌▋▊▉█"
+_OPERATORS = {"AND": "+", "OR": "|"}
+_LOWERCASE_OPERATORS = re.compile(r"(?<![\w\"-])(or|not)(?![\w\"-])")  # lower-case "and" means what the default does
 DISTINCT_PRECISION = 40_000  # exact distinct counts below this
 # What one hit may print: a document indexed before the schema bounds (or by another writer)
 # can hold megabytes; the terminal gets a readable excerpt, --json the schema's own bound.
@@ -48,6 +56,7 @@ def event_types() -> list[str]:
 @dataclass(frozen=True)
 class SearchRequest:
     text: str | None = None
+    stories: bool = False
     types: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     since: str | None = None
@@ -55,7 +64,7 @@ class SearchRequest:
     articles: bool = False
     limit: int = 10
     min_confidence: float | None = None
-    sort: str | None = None  # "relevance" | "date"; default: relevance when there is text
+    sort: str | None = None  # "relevance" | "date" | "top" (stories); default: relevance when there is text
     extra_filters: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
@@ -81,8 +90,45 @@ def quote_hyphenated(text: str) -> str:
     return '"'.join(_HYPHENATED.sub(r'"\1"', part) if i % 2 == 0 else part for i, part in enumerate(parts))
 
 
-def build_query(request: SearchRequest) -> dict[str, Any]:
-    """The Elasticsearch search body for a request (pure)."""
+def translate_operators(text: str) -> str:
+    """'Russia AND NOT Turkey' -> 'Russia + -Turkey': boolean words as simple_query_string operators.
+
+    Only upper-case AND, OR, NOT outside quotes are operators (as in Lucene and Kibana); lower
+    case they are words, which the english analyzer drops as stop words.
+    """
+    out: list[str] = []
+    negate = False
+    for part in re.findall(r'"[^"]*"?|\S+', text):
+        if part in _OPERATORS:
+            out.append(_OPERATORS[part])
+        elif part == "NOT":
+            negate = not negate
+        else:
+            out.append(f"-{part}" if negate else part)
+            negate = False
+    return " ".join(out)
+
+
+def operator_hint(text: str | None) -> str | None:
+    """A hint when the query has a lower-case or/not: a stop word, dropped, so not what was meant."""
+    if not text:
+        return None
+    outside_quotes = "".join(part for i, part in enumerate(text.split('"')) if i % 2 == 0)
+    found = [word for word in ("or", "not") if word in _LOWERCASE_OPERATORS.findall(outside_quotes)]
+    if not found:
+        return None
+    words = " and ".join(repr(f) for f in found)
+    return f"hint: lower-case {words} {'is' if len(found) == 1 else 'are'} not an operator but a stop word, ignored; write OR, NOT (or |, -word)"
+
+
+def _text_fields(request: SearchRequest) -> list[str]:
+    if request.stories:
+        return STORY_TEXT_FIELDS
+    return ARTICLE_TEXT_FIELDS if request.articles else EVENT_TEXT_FIELDS
+
+
+def build_filters(request: SearchRequest) -> list[dict[str, Any]]:
+    """The filter clauses shared by searches and counts."""
     filters: list[dict[str, Any]] = list(request.extra_filters)
     if request.types:
         filters.append({"terms": {"event_types" if request.articles else "event_type": list(request.types)}})
@@ -98,20 +144,30 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
         filters.append({"range": {"@timestamp": time_range}})
     if request.min_confidence is not None and not request.articles:
         filters.append({"range": {"confidence": {"gte": request.min_confidence}}})
+    return filters
 
+
+def build_bool(request: SearchRequest) -> dict[str, Any]:
+    filters = build_filters(request)
     must: list[dict[str, Any]] = []
     if request.text:
         must.append(
             {
                 "simple_query_string": {
-                    "query": quote_hyphenated(request.text),
-                    "fields": ARTICLE_TEXT_FIELDS if request.articles else EVENT_TEXT_FIELDS,
+                    "query": quote_hyphenated(translate_operators(request.text)),
+                    "fields": _text_fields(request),
                     "default_operator": "and",
                 }
             }
         )
-    query: dict[str, Any] = {"bool": {"filter": filters, "must": must}} if (must or filters) else {"match_all": {}}
+    return {"bool": {"filter": filters, "must": must}} if (must or filters) else {"match_all": {}}
 
+
+def build_query(request: SearchRequest) -> dict[str, Any]:
+    """The Elasticsearch search body for a request (pure)."""
+    if request.stories:
+        return build_story_query(request)
+    query = build_bool(request)
     by_relevance = (request.sort or ("relevance" if request.text else "date")) == "relevance"
     sort: list[Any] = (
         ["_score", {"@timestamp": {"order": "desc", "missing": "_last"}}]
@@ -138,7 +194,130 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     return body
 
 
+TOP_STORIES_SORT: list[Any] = [
+    {"num_sources": "desc"},
+    {"num_articles": "desc"},
+    {"num_mentions": "desc"},
+    {"last_seen": {"order": "desc", "missing": "_last"}},
+]
+
+
+def build_story_query(request: SearchRequest) -> dict[str, Any]:
+    """Stories: by relevance with text, else the top stories (most independent sources first)."""
+    sort_by = request.sort or ("relevance" if request.text else "top")
+    sort: list[Any]
+    if sort_by == "relevance":
+        sort = ["_score", *TOP_STORIES_SORT]
+    elif sort_by == "date":
+        sort = [{"@timestamp": {"order": "desc"}}, *TOP_STORIES_SORT]
+    else:
+        sort = TOP_STORIES_SORT
+    return {
+        "query": build_bool(request),
+        "size": request.limit,
+        "sort": sort,
+        "highlight": {"pre_tags": [HL_START], "post_tags": [HL_END], "fields": {"representative.sentence": {"number_of_fragments": 0}}},
+        "track_total_hits": True,
+    }
+
+
+def build_count_query(request: SearchRequest, by: str, size: int = 20) -> dict[str, Any]:
+    """Counts per day, type, country or outlet: events with their distinct stories, or stories with their mentions."""
+    fields = {
+        "day": "@timestamp",
+        "type": "event_type",
+        "country": "countries",
+        "source": "outlets" if request.stories else ("source" if request.articles else "article_source"),
+    }
+    if request.articles and by == "type":
+        fields["type"] = "event_types"
+    field_name = fields[by]
+    if by == "day":
+        buckets: dict[str, Any] = {"date_histogram": {"field": field_name, "calendar_interval": "day", "format": "yyyy-MM-dd", "min_doc_count": 1}}
+    else:
+        buckets = {"terms": {"field": field_name, "size": size}}
+    if request.stories:
+        buckets["aggs"] = {"mentions": {"sum": {"field": "num_mentions"}}}
+        totals: dict[str, Any] = {"mentions": {"sum": {"field": "num_mentions"}}}
+    elif not request.articles:
+        buckets["aggs"] = {"stories": {"cardinality": {"field": "story_id", "precision_threshold": DISTINCT_PRECISION}}}
+        totals = {"stories": {"cardinality": {"field": "story_id", "precision_threshold": DISTINCT_PRECISION}}}
+    else:
+        totals = {}
+    return {"query": build_bool(request), "size": 0, "track_total_hits": True, "aggs": {"by": buckets, **totals}}
+
+
 # --- formatting --------------------------------------------------------------------
+
+
+def bar(value: float, largest: float, width: int) -> str:
+    """A horizontal bar in eighths of a character, `width` characters for the largest value."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / largest * width * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[rest] if rest else "")
+
+
+def format_counts(response: dict[str, Any], request: SearchRequest, by: str, width: int = 100) -> str:
+    """One line per bucket: label, bar, count, and the secondary count in brackets."""
+    buckets = response.get("aggregations", {}).get("by", {}).get("buckets", [])
+    total = response.get("hits", {}).get("total", {}).get("value", 0)
+    aggs = response.get("aggregations", {})
+    if request.stories:
+        unit, second = "stories", "mentions"
+        headline = f"{total} stories ({int(aggs.get('mentions', {}).get('value') or 0)} mentions) by {by}"
+    elif request.articles:
+        unit, second = "articles", None
+        headline = f"{total} articles by {by}"
+    else:
+        unit, second = "events", "stories"
+        headline = f"{total} events in {int(aggs.get('stories', {}).get('value') or 0)} stories by {by}"
+    if not buckets:
+        return f"{headline}: nothing matches"
+    rows = []
+    for bucket in buckets:
+        label = str(bucket.get("key_as_string") or bucket["key"])
+        extra = bucket.get(second, {}).get("value") if second else None
+        rows.append((label, int(bucket["doc_count"]), None if extra is None else int(extra)))
+    label_w = min(24, max(len(r[0]) for r in rows))
+    count_w = max(len(str(r[1])) for r in rows)
+    extra_w = max((len(str(r[2])) for r in rows if r[2] is not None), default=0)
+    bar_w = max(10, width - label_w - count_w - extra_w - 8)
+    largest = max(r[1] for r in rows)
+    lines = [f"{headline}" + (f" ({unit}, [{second}])" if second else "")]
+    for label, count, extra in rows:
+        line = f"{label[:label_w].ljust(label_w)}  {bar(count, largest, bar_w).ljust(bar_w)}  {str(count).rjust(count_w)}"
+        if extra is not None:
+            line += f"  [{str(extra).rjust(extra_w)}]"
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def format_story_hits(hits: list[dict[str, Any]], style: str, width: int = 100) -> str:
+    """A table (date, type, actors, place, sources/articles/mentions) with each story's best sentence below."""
+    if not hits:
+        return "no matching stories"
+    header = ["DATE", "TYPE", "SOURCE -> TARGET", "WHERE", "SRC", "ART", "MEN"]
+    rows = []
+    for hit in hits:
+        src = hit["_source"]
+        who = f"{', '.join(src.get('source_countries') or ['?'])} -> {', '.join(src.get('target_countries') or ['?'])}"
+        location = src.get("location") or {}
+        where = ", ".join(p for p in (location.get("name"), location.get("country")) if p)
+        counts = [str(src.get(k, 0)) for k in ("num_sources", "num_articles", "num_mentions")]
+        rows.append([str(src.get("event_date") or _date(src)), str(src.get("event_type", "?")), who, where, *counts])
+    lines = _columns([header, *rows], caps=[10, 10, max(20, width - 58), 20, 3, 3, 3])
+    out = [lines[0]]
+    for hit, line in zip(hits, lines[1:], strict=True):
+        src = hit["_source"]
+        out.append(line)
+        sentence = (hit.get("highlight", {}).get("representative.sentence") or [(src.get("representative") or {}).get("sentence", "")])[0]
+        out.extend(render_highlights(part, style) for part in _wrapped(sentence, width))
+        outlets = ", ".join(src.get("outlets") or [])
+        out.append(f"    outlets: {outlets}; first seen {str(src.get('first_seen', ''))[:16]}, last {str(src.get('last_seen', ''))[:16]}")
+    return "\n".join(out)
+
 
 
 def render_highlights(text: str, style: str) -> str:
@@ -275,8 +454,10 @@ def _time(value: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="news-search", description="Search coded news events (or articles) in Elasticsearch.")
-    parser.add_argument("text", nargs="?", help='words to find in the sentence; "quotes" for phrases, -word to exclude')
+    parser = argparse.ArgumentParser(prog="news-search", description="Search coded news events, stories or articles in Elasticsearch.")
+    parser.add_argument(
+        "text", nargs="?", help='words to find in the sentence; "quotes" for phrases; AND, OR, NOT (or +, |, -word) and (parentheses)'
+    )
     parser.add_argument("--type", dest="types", action="append", type=_event_type, default=[], help="PLOVER event type (repeatable)")
     parser.add_argument(
         "--country",
@@ -289,12 +470,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--since", type=_time, help="e.g. 7d, 12h, 2024-05-01")
     parser.add_argument("--until", type=_time, help="exclusive upper bound, same forms as --since")
     parser.add_argument("--min-confidence", type=float, help="events only: minimum extractor confidence")
-    parser.add_argument("--articles", action="store_true", help="search enriched articles instead of events")
+    kinds = parser.add_mutually_exclusive_group()
+    kinds.add_argument("--articles", action="store_true", help="search enriched articles instead of events")
+    kinds.add_argument("--stories", action="store_true", help="search stories (one real-world event across articles) with their counts")
+    parser.add_argument("--count-by", choices=COUNT_BY, help="print counts per day, type, country or source (outlet) as bars instead of hits")
     parser.add_argument("--limit", type=int, default=10, help="number of results (default 10)")
-    parser.add_argument("--sort", choices=["relevance", "date"], help="default: relevance with text, else date")
+    parser.add_argument("--sort", choices=["relevance", "date", "top"], help="default: relevance with text, else date (stories: top, most sources first)")
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="bold highlights (auto: on a terminal)")
-    parser.add_argument("--index", help="alias or index to search (default: the events or articles alias)")
+    parser.add_argument("--index", help="alias or index to search (default: the events, stories or articles alias)")
     return parser
 
 
@@ -312,6 +496,7 @@ def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out:
         return 2
     request = SearchRequest(
         text=args.text,
+        stories=args.stories,
         types=tuple(args.types),
         countries=tuple(args.countries),
         since=args.since,
@@ -321,10 +506,11 @@ def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out:
         min_confidence=args.min_confidence,
         sort=args.sort,
     )
-    index = args.index or index_name("articles" if args.articles else "events")
+    index = args.index or index_name("articles" if args.articles else "stories" if args.stories else "events")
     client = es or make_es()
+    body = build_count_query(request, args.count_by, size=max(args.limit, 10)) if args.count_by else build_query(request)
     try:
-        response = client.search(index=index, **build_query(request)).body
+        response = client.search(index=index, **body).body
     except NotFoundError:
         print(f"error: no index or alias {index!r}; has the bootstrap (make up) run?", file=sys.stderr)
         return 2
@@ -334,17 +520,32 @@ def main(argv: list[str] | None = None, *, es: Elasticsearch | None = None, out:
     except TransportError as exc:
         print(f"error: cannot reach Elasticsearch (ELASTICSEARCH_URL): {type(exc).__name__}. Start the local services with `make up`.", file=sys.stderr)
         return 2
+    width = shutil.get_terminal_size((100, 24)).columns
+    if args.count_by:
+        if args.json:
+            print(json.dumps(response.get("aggregations", {}), ensure_ascii=False, sort_keys=True), file=out)
+        else:
+            print(format_counts(response, request, args.count_by, width), file=out)
+        _hint(request, response)
+        return 0
     hits = response["hits"]["hits"]
     if args.json:
         for hit in hits:
             print(hit_as_json(hit), file=out)
         return 0
-    width = shutil.get_terminal_size((100, 24)).columns
     style = highlight_style(args.color, out)
-    formatter = format_article_hits if args.articles else format_event_hits
+    formatter = format_article_hits if args.articles else format_story_hits if args.stories else format_event_hits
     print(formatter(hits, style, width), file=out)
     print(format_total(response, len(hits)), file=out)
+    _hint(request, response)
     return 0
+
+
+def _hint(request: SearchRequest, response: dict[str, Any]) -> None:
+    """Lower-case or/not are stop words, not operators: say so on stderr."""
+    hint = operator_hint(request.text)
+    if hint:
+        print(hint, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
-"""es_maintenance: roll the events and articles indices over when they are old or big enough.
+"""es_maintenance: keep the monthly partitions of events, articles and stories in shape.
 
-Daily by default (NEWS_ES_MAINTENANCE_SCHEDULE, "none" for manual runs only). The
-conditions come from NEWS_ES_ROLLOVER_MAX_AGE (30d), NEWS_ES_ROLLOVER_MAX_PRIMARY_SHARD_SIZE
-(25gb) and NEWS_ES_ROLLOVER_MAX_DOCS (unset); an empty value disables one. Uses the core
-`_rollover` API only, so it also works where ILM is not available. The logic lives in
-common/es_setup.py; this file only wires it.
+Daily by default (NEWS_ES_MAINTENANCE_SCHEDULE, "none" for manual runs only). Per kind:
+
+* open this month's and next month's partition of the live generation, so the read alias
+  always exists and the first write of a month does not wait for an index to be created;
+* delete the partitions (of every generation) whose month ended more than
+  NEWS_ES_RETENTION_DAYS (400; "none" keeps everything) ago. Where the cluster has ILM, the
+  retention policy that `make up` attached does this instead and the task only reports.
+
+Documents go to the partition of their own @timestamp, so nothing here can make a
+document's copies land in two indices. The logic lives in common/es_setup.py.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import dag, task
 
-KINDS = ["events", "articles"]
+KINDS = ["events", "articles", "stories"]
 
 
 def _schedule() -> str | None:
@@ -26,7 +31,7 @@ def _schedule() -> str | None:
 
 @dag(
     dag_id="es_maintenance",
-    description="Roll Elasticsearch write aliases over on age, size or document count",
+    description="Open the next monthly Elasticsearch partitions and delete those past retention",
     schedule=_schedule(),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
@@ -36,14 +41,25 @@ def _schedule() -> str | None:
 )
 def es_maintenance() -> None:
     @task
-    def rollover(kind: str) -> dict[str, Any]:
+    def open_partitions(kind: str) -> list[str]:
         from common.es import make_es
-        from common.es_setup import rollover as rollover_alias
-        from common.es_setup import rollover_conditions_from_env
+        from common.es_setup import open_partitions as open_them
 
-        return rollover_alias(make_es(), kind, **rollover_conditions_from_env())
+        return open_them(make_es(), kind)
 
-    rollover.expand(kind=KINDS)
+    @task
+    def retention(kind: str) -> dict[str, Any]:
+        from common.es import make_es
+        from common.es_setup import apply_retention, ilm_available
+
+        es = make_es()
+        if ilm_available(es):
+            return {"kind": kind, "deleted": [], "note": "the cluster's ILM policy applies retention"}
+        return apply_retention(es, kind)
+
+    opened = open_partitions.expand(kind=KINDS)
+    deleted = retention.expand(kind=KINDS)
+    opened >> deleted
 
 
 es_maintenance()

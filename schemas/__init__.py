@@ -36,6 +36,7 @@ CURRENT_VERSIONS: dict[str, int] = {
     "enriched_article": 1,
     "dead_letter": 1,
     "alert": 1,
+    "story": 1,
 }
 
 

@@ -2,11 +2,12 @@
 
 1. the real `news_ingest` DAG (dag.test()) scrapes the demo news site into articles.raw;
 2. the extractor codes events into events.extracted and articles.enriched;
-3. the indexer makes them searchable in Elasticsearch;
-4. the alerter fires the example rules into the alerts topic;
-then it prints what happened, a few searches and the alerts. Each consumer drains its
-input (until its group has committed the end offsets its input had when it started, i.e.
-lag 0) and stops. Running it again is safe: nothing already seen is sent twice.
+3. the stories consumer groups the events of different articles into stories;
+4. the indexer makes events, stories and articles searchable in Elasticsearch;
+5. the alerter fires the example rules (events, new stories, escalations, rates, spikes);
+then it prints what happened, the top stories, a few searches and the alerts. Each consumer
+drains its input (until its group has committed the end offsets its input had when it
+started, i.e. lag 0) and stops. Running it again is safe: nothing already seen is sent twice.
 Airflow's own log goes to var/log/demo-airflow.log.
 """
 
@@ -87,14 +88,47 @@ def print_counts(title: str, counts: dict[str, Any]) -> None:
     print(f"   {title}: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
 
 
+def print_stories(es: Any) -> None:
+    """The top stories, and the syndicated one: what counting stories instead of sentences changes."""
+    top = es.search(
+        index=index_name("stories"),
+        size=5,
+        sort=[{"num_sources": "desc"}, {"num_articles": "desc"}, {"num_mentions": "desc"}],
+        query={"range": {"num_articles": {"gte": 2}}},
+    )["hits"]["hits"]
+    step("top stories (more than one article): one real-world event, counted once")
+    for hit in top:
+        story = hit["_source"]
+        outlets = ", ".join(story["outlets"])
+        independent = ", ".join(s["outlet"] for s in story["sources"])
+        copies = f" ({story['num_copies']} a syndicated copy)" if story.get("num_copies") else ""
+        print(
+            f"   {story['event_type']:9} {story['num_mentions']} mentions in {story['num_articles']} articles{copies}, "
+            f"{story['num_sources']} independent source(s) [{independent}] of outlets [{outlets}], confidence {story['confidence']:.2f}"
+        )
+        print(f"             \"{story['representative']['sentence'][:110]}\"")
+    copies = es.search(
+        index=index_name("events"),
+        size=0,
+        query={"term": {"is_near_duplicate": True}},
+        aggs={"stories": {"cardinality": {"field": "story_id"}}, "storied": {"filter": {"exists": {"field": "story_id"}}}},
+    )
+    total, storied = copies["hits"]["total"]["value"], copies["aggregations"]["storied"]["doc_count"]
+    print(
+        f"   syndicated copies: {total} events of near-duplicate articles; {storied} counted as mentions of "
+        f"{copies['aggregations']['stories']['value']} existing stories, {total - storied} matched none; none started a story"
+    )
+
+
 def main() -> int:
     configure_logging("WARNING")
     from consumers.alerter.consumer import Alerter
     from consumers.extractor import Extractor
     from consumers.indexer import Indexer
     from consumers.search_cli import main as search
+    from consumers.stories.consumer import StoriesAggregator, StoriesRouter
 
-    step("1/4 ingest: the news_ingest DAG scrapes the demo site (Airflow dag.test())")
+    step("1/5 ingest: the news_ingest DAG scrapes the demo site (Airflow dag.test())")
     summary, seconds = timed(ingest)
     totals = summary.get("totals", summary)
     print(f"   done in {seconds:.1f}s")
@@ -106,30 +140,39 @@ def main() -> int:
     if failed:
         print("   failed by reason: " + ", ".join(f"{k}={v}" for k, v in sorted(failed.items())))
 
-    step("2/4 extract: spaCy codes PLOVER events (consumer group extractor)")
+    step("2/5 extract: spaCy codes PLOVER events (consumer group extractor)")
     extractor = Extractor()
     stats, seconds = timed(lambda: extractor.run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s (model load included)")
     print_counts("counts", stats)
 
-    step("3/4 index: bulk into Elasticsearch (consumer group indexer)")
+    step("3/5 stories: group the events of different articles into stories (consumer groups stories-router, stories)")
+    stats, seconds = timed(lambda: {
+        "router": StoriesRouter().run(drain=True, max_seconds=DRAIN_LIMIT_S),  # then the aggregator drains what it routed
+        "aggregator": StoriesAggregator().run(drain=True, max_seconds=DRAIN_LIMIT_S),
+    })
+    print(f"   done in {seconds:.1f}s")
+    print_counts("counts", stats["aggregator"])
+
+    step("4/5 index: bulk into Elasticsearch (consumer group indexer)")
     stats, seconds = timed(lambda: Indexer().run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s")
     print_counts("counts", stats)
 
-    step("4/4 alert: the example rules (consumer group alerter)")
+    step("5/5 alert: the example rules (consumer group alerter)")
     alerts_before = end_offsets(topic("alerts"))
     stats, seconds = timed(lambda: Alerter().run(drain=True, max_seconds=DRAIN_LIMIT_S))
     print(f"   done in {seconds:.1f}s")
     print_counts("counts", stats)
 
     es = make_es()
-    es.indices.refresh(index=f"{index_name('events')},{index_name('articles')}")
+    es.indices.refresh(index=f"{index_name('events')},{index_name('articles')},{index_name('stories')}")
     n_events = es.count(index=index_name("events"))["count"]
     n_articles = es.count(index=index_name("articles"))["count"]
-    types = es.search(index=index_name("events"), size=0, aggs={"t": {"terms": {"field": "event_type", "size": 20}}})
-    step(f"Elasticsearch now holds {n_articles} articles and {n_events} events")
-    print("   events by type: " + ", ".join(f"{b['key']}={b['doc_count']}" for b in types["aggregations"]["t"]["buckets"]))
+    n_stories = es.count(index=index_name("stories"))["count"]
+    step(f"Elasticsearch now holds {n_articles} articles and {n_events} events (mentions) in {n_stories} stories")
+    search(["--count-by", "type", "--limit", "20", "--color", "never"])
+    print_stories(es)
 
     step('search: news-search "de-escalation zones"')
     search(["de-escalation zones", "--limit", "5"])
@@ -138,12 +181,20 @@ def main() -> int:
     step('search: news-search --articles "Astana"')
     search(["--articles", "Astana", "--limit", "3"])
 
+    step('search: news-search --stories "drone"')
+    search(["--stories", "drone", "--limit", "3"])
+
     fired = read_from(alerts_before)
-    step(f"alerts fired in this run: {len(fired)}")
-    for alert in fired[:15]:
-        print(f"   [{alert.get('severity', 'info'):8}] {alert['rule']}: {alert.get('summary', alert['event_id'])}")
-    if len(fired) > 15:
-        print(f"   ... and {len(fired) - 15} more (topic {topic('alerts')})")
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for alert in fired:
+        by_kind.setdefault(alert.get("kind", "event"), []).append(alert)
+    step(f"alerts fired in this run: {len(fired)} (" + ", ".join(f"{k}={len(v)}" for k, v in sorted(by_kind.items())) + ")")
+    for kind in ("event", "new_story", "escalation", "rate", "spike"):
+        alerts = by_kind.get(kind, [])
+        for alert in alerts[:3]:
+            print(f"   {kind:10} {alert.get('summary', alert['event_id'])}")
+        if len(alerts) > 3:
+            print(f"   {kind:10} ... and {len(alerts) - 3} more (topic {topic('alerts')})")
 
     print(
         "\nServices are still running: try `.venv/bin/news-search \"ceasefire\"`, "

@@ -1,9 +1,11 @@
-"""Alerter: events.extracted -> alerts topic (+ optional webhooks), on the shared consumer loop.
+"""Alerter: events.storied and stories -> alerts topic (+ optional webhooks), on the shared consumer loop.
 
-Per partition batch: decode + validate each event, evaluate every rule, suppress repeats,
-queue the alerts (key = alert_id) and commit the suppression state. The base loop then
-waits for the alert acks before committing the offsets, so an alert is never lost; it
-can be repeated after a crash, with the same alert_id, which consumers dedupe on.
+Per partition batch: decode + validate each event or story, evaluate the rules of its kind
+(`event`, `rate`, `spike` on events; `new_story`, `escalation` on stories), suppress
+repeats, queue the alerts (key = alert_id) and commit the state (suppression windows, the
+items rate and spike rules count, the story revisions that fired). The base loop then waits
+for the alert acks before committing the offsets, so an alert is never lost; it can be
+repeated after a crash, with the same alert_id, which consumers dedupe on.
 """
 
 from __future__ import annotations
@@ -24,8 +26,17 @@ from common.config import ConfigError, KafkaSettings, dead_letter_topic, load_se
 from common.logs import configure_logging, get_logger
 from common.preflight import fail
 from common.redact import register_secret
-from consumers.alerter.alerts import build_alert, dedup_key
-from consumers.alerter.matcher import matching_rules
+from consumers.alerter.alerts import build_alert, build_story_alert, build_window_alert, dedup_key, story_dedup_key
+from consumers.alerter.matcher import (
+    densest_window,
+    escalated,
+    event_time,
+    matching_rules,
+    spike_baseline,
+    spiking,
+    story_matches,
+    window_keys,
+)
 from consumers.alerter.rules import Rule, RuleError, load_rules, rules_path
 from consumers.alerter.suppression import SuppressionStore
 from consumers.alerter.webhook import WebhookDispatcher
@@ -50,6 +61,7 @@ class Alerter(BatchConsumer):
         *,
         rules: Sequence[Rule] | None = None,
         input_topic: str | None = None,
+        stories_topic: str | None = None,
         alerts_topic: str | None = None,
         dead_letter: str | None = None,
         group_id: str = "alerter",
@@ -65,9 +77,11 @@ class Alerter(BatchConsumer):
         retry: RetryPolicy | None = None,
         metrics_port: int | None = None,
     ) -> None:
+        self.events_topic = input_topic or topic("events_storied")
+        self.stories_topic = stories_topic or topic("stories")
         super().__init__(
             group_id=group_id,
-            topics=[input_topic or topic("events")],
+            topics=[self.events_topic, self.stories_topic],
             dead_letter_topic=dead_letter or dead_letter_topic("alerter"),
             batch_size=batch_size,
             batch_timeout_s=batch_timeout_s,
@@ -102,7 +116,11 @@ class Alerter(BatchConsumer):
         return self._dispatcher
 
     def on_start(self) -> None:
-        pruned = self.store.prune(time.time() - PRUNE_AFTER_S)
+        oldest_window = max(
+            [(r.window_minutes or 0) * 60 + (r.baseline_days or 0) * 86400 for r in self.rules if r.kind in ("rate", "spike")], default=0.0
+        )
+        # Counted items are kept as long as any window reaches back, plus a margin.
+        pruned = self.store.prune(time.time() - PRUNE_AFTER_S, items_reach_s=oldest_window + PRUNE_AFTER_S)
         log.info("alerter ready", rules=[r.name for r in self.rules], state=str(self.state_path), pruned_windows=pruned)
 
     def on_stop(self) -> None:
@@ -115,10 +133,16 @@ class Alerter(BatchConsumer):
     def handle_batch(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         fired: set[str] = set()  # a message repeated within the batch alerts once
         webhooks = self._webhooks[(tp, messages[0].offset)] = []
+        stories = tp.topic == self.stories_topic
         for message in messages:
-            event = self.decode_json(message, "event")
-            if event is not None:
-                webhooks.extend(self._evaluate(event, fired))
+            value = self.decode_json(message, "story" if stories else "event")
+            if value is None:
+                continue
+            if stories:
+                webhooks.extend(self._evaluate_story(value, fired))
+            else:
+                webhooks.extend(self._evaluate(value, fired))
+                webhooks.extend(self._evaluate_windows(value, fired))
 
     def before_commit(self, tp: TopicPartition, messages: list[ConsumerRecord]) -> None:
         # Suppression windows become durable only once their alerts are acknowledged,
@@ -147,13 +171,83 @@ class Alerter(BatchConsumer):
                 continue
             if decision.suppressed_before:
                 alert = build_alert(rule, event, now, decision.suppressed_before)
-            validate("alert", alert)
-            self.produce(self.alerts_topic, alert["alert_id"], alert)
-            fired.add(alert["alert_id"])
-            self.stats["alerts"] += 1
-            log.info("alert", rule=rule.name, severity=rule.severity, alert_id=alert["alert_id"], summary=alert["summary"])
-            if rule.webhook:
-                webhooks.append((rule.webhook, alert))
+            webhooks.extend(self._send(rule, alert, fired))
+        return webhooks
+
+    def _send(self, rule: Rule, alert: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        validate("alert", alert)
+        self.produce(self.alerts_topic, alert["alert_id"], alert)
+        fired.add(alert["alert_id"])
+        self.stats["alerts"] += 1
+        self.stats[f"alerts:{rule.kind}"] += 1
+        log.info("alert", rule=rule.name, kind=rule.kind, severity=rule.severity, alert_id=alert["alert_id"], summary=alert["summary"])
+        return [(rule.webhook, alert)] if rule.webhook else []
+
+    def _decide(self, rule: Rule, key: str, alert_id: str, now: datetime) -> tuple[bool, int]:
+        decision = self.store.decide(rule.name, key, alert_id, now.timestamp(), rule.suppress_minutes * 60)
+        if not decision.fire:
+            self.stats["suppressed"] += 1
+            log.info("alert suppressed as a repeat", rule=rule.name, kind=rule.kind, dedup_key=key)
+        return decision.fire, decision.suppressed_before
+
+    def _evaluate_story(self, story: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        """new_story: the first record of a story; escalation: the first with enough sources soon enough."""
+        webhooks = []
+        now = self._clock()
+        for rule in self.rules:
+            if rule.kind not in ("new_story", "escalation") or not story_matches(rule, story):
+                continue
+            done = self.store.story_fired(rule.name, story["story_id"])
+            if done is not None and done != story["revision"]:
+                continue  # fired for an earlier revision; this one is a redelivery only if the revision is the same
+            if rule.kind == "escalation" and not escalated(story, rule.min_sources or 2, (rule.within_minutes or 0) * 60):
+                continue
+            alert = build_story_alert(rule, story, now)
+            if alert["alert_id"] in fired:
+                continue
+            fire, suppressed = self._decide(rule, story_dedup_key(story), alert["alert_id"], now)
+            self.store.mark_story(rule.name, story["story_id"], story["revision"])  # decided, fired or not
+            if not fire:
+                continue
+            if suppressed:
+                alert = build_story_alert(rule, story, now, suppressed)
+            webhooks.extend(self._send(rule, alert, fired))
+        return webhooks
+
+    def _evaluate_windows(self, event: dict[str, Any], fired: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        """rate and spike: count the event's story (or the event) in its series, compare, alert."""
+        webhooks = []
+        now = self._clock()
+        at = event_time(event)
+        for rule in self.rules:
+            if rule.kind not in ("rate", "spike"):
+                continue
+            item = event.get("story_id") if rule.count == "stories" else event["event_id"]
+            if not item:
+                continue  # negated events and unmatched copies belong to no story
+            window_s = (rule.window_minutes or 60.0) * 60
+            for series in window_keys(rule, event):
+                self.store.count_item(rule.name, series, item, at)
+                count, start = densest_window(self.store.item_times(rule.name, series, at - window_s, at + window_s), at, window_s)
+                baseline = None
+                if rule.kind == "rate":
+                    crossed = count >= (rule.min_count or 1)
+                else:
+                    baseline_s = (rule.baseline_days or 7.0) * 86400
+                    before = self.store.items_between(rule.name, series, start - baseline_s, start - 1e-6)
+                    baseline = spike_baseline(before, window_s, baseline_s)
+                    crossed = spiking(count, baseline, rule.factor or 1.0, rule.min_count or 3)
+                if not crossed:
+                    continue
+                alert = build_window_alert(rule, event, series, count, now, baseline)
+                if alert["alert_id"] in fired:
+                    continue
+                fire, suppressed = self._decide(rule, series, alert["alert_id"], now)
+                if not fire:
+                    continue
+                if suppressed:
+                    alert = build_window_alert(rule, event, series, count, now, baseline, suppressed)
+                webhooks.extend(self._send(rule, alert, fired))
         return webhooks
 
 

@@ -1,5 +1,22 @@
 """Alert rules: loaded from YAML (NEWS_ALERT_RULES), validated up front with clear errors.
 
+Five kinds (`kind:`, default `event`); the example rules file documents each:
+
+* `event`: one coded event matches the conditions below;
+* `new_story`: the first mention of a story (one real-world event across articles);
+* `escalation`: a story reaches `min_sources` independent outlets within `within_minutes`;
+* `rate`: at least `min_count` matching stories (or events, `count: events`) within
+  `window_minutes` (default 60), per event type and country;
+* `spike`: the count within `window_minutes` (default 1440) is at least `factor` times the
+  average count per window over the `baseline_days` (default 7) before it, and at least
+  `min_count` (default 3), per event type and country.
+
+Story, rate and spike rules filter with `event_types`, `country` (any source, target or
+location country), `keywords` (story kinds: in the representative sentence) and
+`min_confidence` (story kinds: the story's confidence). Every kind has `suppress_minutes`.
+
+An `event` rule:
+
     defaults: {severity: warning, suppress_minutes: 60}
     rules:
       - name: airstrikes-on-civilians
@@ -35,10 +52,17 @@ from schemas import load_schema
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules.example.yaml"
 SEVERITIES = ("info", "warning", "critical")
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
-_RULE_KEYS = {
-    "name", "description", "enabled", "event_type", "event_types", "source", "target", "any_actor",
-    "location_country", "keywords", "min_confidence", "include_negated", "severity", "webhook", "suppress_minutes",
-}  # fmt: skip
+KINDS = ("event", "new_story", "escalation", "rate", "spike")
+_COMMON_KEYS = {"name", "description", "enabled", "kind", "severity", "webhook", "suppress_minutes", "event_type", "event_types"}
+_KIND_KEYS: dict[str, set[str]] = {
+    "event": {"source", "target", "any_actor", "location_country", "keywords", "min_confidence", "include_negated"},
+    "new_story": {"country", "keywords", "min_confidence"},
+    "escalation": {"country", "keywords", "min_confidence", "min_sources", "within_minutes"},
+    "rate": {"country", "min_confidence", "include_negated", "min_count", "window_minutes", "count"},
+    "spike": {"country", "min_confidence", "include_negated", "min_count", "window_minutes", "count", "factor", "baseline_days"},
+}
+_RULE_KEYS = _COMMON_KEYS.union(*_KIND_KEYS.values())
+COUNTS = ("stories", "events")
 _ACTOR_KEYS = {"country", "sector"}
 _DEFAULT_KEYS = {"severity", "suppress_minutes", "min_confidence", "include_negated"}
 
@@ -77,7 +101,9 @@ def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
 @dataclass(frozen=True)
 class Rule:
     name: str
+    kind: str = "event"
     event_types: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()  # story, rate and spike rules: any source, target or location country
     source: ActorFilter = ActorFilter()
     target: ActorFilter = ActorFilter()
     any_actor: ActorFilter = ActorFilter()
@@ -89,6 +115,13 @@ class Rule:
     webhook: str | None = None
     suppress_minutes: float = 60.0
     description: str = ""
+    min_sources: int | None = None  # escalation
+    within_minutes: float | None = None  # escalation
+    min_count: int | None = None  # rate, spike
+    window_minutes: float | None = None  # rate, spike
+    count: str = "stories"  # rate, spike: what is counted
+    factor: float | None = None  # spike
+    baseline_days: float | None = None  # spike
     keyword_regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -197,9 +230,18 @@ def parse_rule(raw: Any, where: str, defaults: dict[str, Any], problems: _Proble
         problems.add(f"{where}.name", "required, a non-empty string")
         return None
     where = f"{where} ({name})"
+    kind = raw.get("kind", "event")
+    if kind not in KINDS:
+        problems.add(f"{where}.kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        kind = "event"
     for key in sorted(set(raw) - _RULE_KEYS):
         problems.add(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(_RULE_KEYS))})")
+    for key in sorted((set(raw) & _RULE_KEYS) - _COMMON_KEYS - _KIND_KEYS[kind]):
+        problems.add(f"{where}.{key}", f"not a condition of a {kind} rule (those are: {', '.join(sorted(_KIND_KEYS[kind]))})")
     merged = {**defaults, **raw}
+    if kind != "event":
+        # Defaults written for event rules (include_negated...) apply only where they mean something.
+        merged = {**{k: v for k, v in defaults.items() if k in _COMMON_KEYS | _KIND_KEYS[kind]}, **raw}
     if "event_type" in raw and "event_types" in raw:
         problems.add(where, "give event_type or event_types, not both")
     severity = merged.get("severity", "warning")
@@ -232,11 +274,51 @@ def parse_rule(raw: Any, where: str, defaults: dict[str, Any], problems: _Proble
         severity=severity if severity in SEVERITIES else "warning",
         webhook=_webhook(raw.get("webhook"), f"{where}.webhook", problems),
         suppress_minutes=suppress if suppress is not None else 60.0,
+        kind=kind,
+        countries=_codes(raw.get("country"), None, "country code", f"{where}.country", problems),
+        **_kind_parameters(kind, raw, where, problems),
     )
     has_condition = rule.event_types or rule.source or rule.target or rule.any_actor or rule.location_countries or rule.keywords
-    if not has_condition and rule.min_confidence is None:
+    if kind == "event" and not has_condition and rule.min_confidence is None:
         problems.add(where, "has no condition and would fire on every event")
     return rule if enabled is not False else None
+
+
+def _kind_parameters(kind: str, raw: dict[str, Any], where: str, problems: _Problems) -> dict[str, Any]:
+    """The parameters of the story, rate and spike kinds, with their defaults; required ones checked."""
+    params: dict[str, Any] = {}
+
+    def number(key: str, low: float, default: float | None = None, *, integer: bool = False, required: bool = False) -> None:
+        if raw.get(key) is None:
+            if required:
+                problems.add(f"{where}.{key}", f"required for a {kind} rule")
+            elif default is not None:
+                params[key] = int(default) if integer else float(default)
+            return
+        value = _number(raw[key], f"{where}.{key}", problems, low)
+        if value is not None and integer and value != int(value):
+            problems.add(f"{where}.{key}", f"{raw[key]!r} is not a whole number")
+        elif value is not None:
+            params[key] = int(value) if integer else value
+
+    if kind == "escalation":
+        number("min_sources", 2, integer=True, required=True)
+        number("within_minutes", 1, required=True)
+    elif kind == "rate":
+        number("min_count", 1, integer=True, required=True)
+        number("window_minutes", 1, 60)
+    elif kind == "spike":
+        number("factor", 1, required=True)
+        number("min_count", 1, 3, integer=True)
+        number("window_minutes", 1, 1440)
+        number("baseline_days", 1, 7)
+    if kind in ("rate", "spike"):
+        count = raw.get("count", "stories")
+        if count not in COUNTS:
+            problems.add(f"{where}.count", f"{count!r} is not one of {', '.join(COUNTS)}")
+        else:
+            params["count"] = count
+    return params
 
 
 def parse_rules(document: Any, origin: str = "rules") -> list[Rule]:

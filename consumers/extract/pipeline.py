@@ -29,6 +29,7 @@ from common.text import clean_text
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
 from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT
 from .dates import rfc3339
+from .derived import derived_fields
 from .layout import in_ranges, is_boilerplate, join_soft_breaks
 
 EXTRACTOR_NAME = "newsevents-extractor"
@@ -167,6 +168,8 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "speaker": core["speaker"],
             "confidence": core["confidence"],
             "extractor": info,
+            "near_duplicate_of": article.get("near_duplicate_of"),
+            **derived_fields(core),
         }
         if extracted_at:
             event["extracted_at"] = extracted_at

@@ -1,6 +1,7 @@
-"""Classify per-item bulk results: indexed, rejected for good (dead-letter), or retry.
+"""Classify per-item bulk results: indexed, superseded, rejected for good (dead-letter), or retry.
 
-Only problems of the document itself are dead-lettered. Anything about the cluster or the
+A 409 on a versioned write (stories) means Elasticsearch already holds a newer revision of
+the document: nothing to do. Only problems of the document itself are dead-lettered. Anything about the cluster or the
 setup (overload, missing alias, write block, auth) is retried: dead-lettering it would
 empty the topic into the DLQ during an outage.
 """
@@ -17,6 +18,7 @@ _RETRIABLE_CLIENT_STATUSES = frozenset({401, 403, 404, 408, 429})
 
 class Outcome(Enum):
     INDEXED = "indexed"
+    SUPERSEDED = "superseded"
     REJECTED = "rejected"
     RETRY = "retry"
 
@@ -24,6 +26,8 @@ class Outcome(Enum):
 def classify_status(status: int) -> Outcome:
     if 200 <= status < 300:
         return Outcome.INDEXED
+    if status == 409:
+        return Outcome.SUPERSEDED
     if 400 <= status < 500 and status not in _RETRIABLE_CLIENT_STATUSES:
         return Outcome.REJECTED
     return Outcome.RETRY
@@ -48,6 +52,7 @@ class BulkSummary:
     """Per-_id outcome of one bulk run."""
 
     indexed: set[str] = field(default_factory=set)  # distinct ids: a repeated _id counts once
+    superseded: set[str] = field(default_factory=set)  # a newer revision was already there
     rejected: dict[str, str] = field(default_factory=dict)
     retry: dict[str, str] = field(default_factory=dict)
 
@@ -58,6 +63,8 @@ class BulkSummary:
         outcome = Outcome.INDEXED if ok else classify_status(int(item.get("status", 500)))
         if outcome is Outcome.INDEXED:
             self.indexed.add(doc_id)
+        elif outcome is Outcome.SUPERSEDED:
+            self.superseded.add(doc_id)
         elif outcome is Outcome.REJECTED:
             self.rejected[doc_id] = describe_error(item)
         else:

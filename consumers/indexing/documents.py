@@ -1,9 +1,10 @@
-"""Kafka message -> Elasticsearch document, for events and enriched articles.
+"""Kafka message -> Elasticsearch document, for events, enriched articles and stories.
 
-Pure and deterministic: the same message always gives the same document, `_id` included,
-so redelivered messages overwrite themselves instead of duplicating. Documents keep every
-contract field as is (the mappings mirror schemas/) and add derived fields for search
-and Kibana.
+Pure and deterministic: the same message always gives the same document, `_id` and index
+included (the monthly partition of the document's own @timestamp, see common/es_setup.py),
+so redelivered and replayed messages overwrite themselves instead of duplicating. Documents
+keep every contract field as is (the mappings mirror schemas/) and add derived fields for
+search and Kibana.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from common.es import index_name
+from common.es_setup import FIRST_GENERATION, generation_alias, partition_index
 
 EVENT_ACTOR_ROLES: tuple[str, ...] = ("source", "target")
 
@@ -61,6 +62,7 @@ def event_document(event: dict[str, Any]) -> dict[str, Any]:
     doc["target_countries"] = target_countries
     doc["countries"] = _unique_sorted([*source_countries, *target_countries, (location or {}).get("country")])
     doc["actors"] = event_actors(event)
+    doc["is_near_duplicate"] = bool(event.get("near_duplicate_of"))
     timestamp = event_timestamp(event)
     if timestamp:
         doc["@timestamp"] = timestamp
@@ -69,6 +71,17 @@ def event_document(event: dict[str, Any]) -> dict[str, Any]:
 
 def article_timestamp(article: dict[str, Any]) -> str | None:
     return article.get("published_at") or article.get("fetched_at") or article.get("extracted_at")
+
+
+def story_document(story: dict[str, Any]) -> dict[str, Any]:
+    """The `_source` of a story: the story.v1 message plus `location.point` and @timestamp (= occurred_at,
+    which never changes: a story stays in one partition for life)."""
+    doc = dict(story)
+    location = story.get("location")
+    if location:
+        doc["location"] = {**location, "point": {"lat": location["lat"], "lon": location["lon"]}}
+    doc["@timestamp"] = story["occurred_at"]
+    return doc
 
 
 def article_document(article: dict[str, Any]) -> dict[str, Any]:
@@ -81,16 +94,44 @@ def article_document(article: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def event_action(event: dict[str, Any], index: str | None = None) -> dict[str, Any]:
-    """A bulk `index` action for an event: `_id` = event_id, into the events write alias."""
-    return {"_op_type": "index", "_index": index or index_name("events"), "_id": event["event_id"], "_source": event_document(event)}
+def _generation_prefix(kind: str, target: str | None) -> str:
+    return target or generation_alias(kind, FIRST_GENERATION)
 
 
-def article_action(article: dict[str, Any], index: str | None = None) -> dict[str, Any]:
-    """A bulk `index` action for an enriched article: `_id` = article_id."""
+def event_action(event: dict[str, Any], target: str | None = None) -> dict[str, Any]:
+    """A bulk `index` action for an event: `_id` = event_id, into its monthly partition.
+
+    `target` is a generation's alias ('news-events-v2'); default: generation 1.
+    """
+    doc = event_document(event)
+    return {"_op_type": "index", "_index": partition_index(_generation_prefix("events", target), doc["@timestamp"]), "_id": event["event_id"], "_source": doc}
+
+
+def article_action(article: dict[str, Any], target: str | None = None) -> dict[str, Any]:
+    """A bulk `index` action for an enriched article: `_id` = article_id, into its monthly partition."""
+    doc = article_document(article)
     return {
         "_op_type": "index",
-        "_index": index or index_name("articles"),
+        "_index": partition_index(_generation_prefix("articles", target), doc["@timestamp"]),
         "_id": article["article_id"],
-        "_source": article_document(article),
+        "_source": doc,
+    }
+
+
+def story_action(story: dict[str, Any], target: str | None = None) -> dict[str, Any]:
+    """A bulk `index` action for a story: `_id` = story_id, versioned by the story's revision.
+
+    The stories consumer is the only writer of a story and counts its revisions; with
+    `external_gte` an older revision arriving late (a retried batch, a zombie indexer) is
+    refused with 409 instead of overwriting a newer one, and a repeat of the same revision
+    is an idempotent overwrite.
+    """
+    doc = story_document(story)
+    return {
+        "_op_type": "index",
+        "_index": partition_index(_generation_prefix("stories", target), doc["@timestamp"]),
+        "_id": story["story_id"],
+        "_source": doc,
+        "version": int(story["revision"]),
+        "version_type": "external_gte",
     }

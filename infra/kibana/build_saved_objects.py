@@ -22,6 +22,7 @@ PANEL_VERSION = "8.8.0"
 
 EVENTS_VIEW = "{prefix}-events"
 ARTICLES_VIEW = "{prefix}-articles"
+STORIES_VIEW = "{prefix}-stories"
 EMPTY_QUERY = {"query": "", "language": "kuery"}
 
 
@@ -60,7 +61,9 @@ def data_view(id_: str, name: str, time_field: str, url_fields: list[str]) -> di
     )
 
 
-def saved_search(id_: str, title: str, view: str, columns: list[str], query: str, description: str) -> dict[str, Any]:
+def saved_search(
+    id_: str, title: str, view: str, columns: list[str], query: str, description: str, sort: list[list[str]] | None = None
+) -> dict[str, Any]:
     search_source = {
         "query": {"query": query, "language": "kuery"},
         "filter": [],
@@ -74,7 +77,7 @@ def saved_search(id_: str, title: str, view: str, columns: list[str], query: str
             "title": title,
             "description": description,
             "columns": columns,
-            "sort": [["@timestamp", "desc"]],
+            "sort": sort or [["@timestamp", "desc"]],
             "grid": {},
             "hideChart": False,
             "isTextBasedQuery": False,
@@ -93,6 +96,20 @@ def _count_column(label: str) -> dict[str, Any]:
         "isBucketed": False,
         "scale": "ratio",
         "sourceField": "___records___",
+        "params": {"emptyAsNull": True},
+    }
+
+
+def _metric_column(operation: str, field: str, label: str) -> dict[str, Any]:
+    """sum / unique_count / max ... of a field: e.g. mentions (sum of num_mentions), stories (unique story_id)."""
+    return {
+        "label": label,
+        "customLabel": True,
+        "dataType": "number",
+        "operationType": operation,
+        "isBucketed": False,
+        "scale": "ratio",
+        "sourceField": field,
         "params": {"emptyAsNull": True},
     }
 
@@ -129,13 +146,13 @@ def _date_column(field: str) -> dict[str, Any]:
     }
 
 
-def _xy_visualization(layer_id: str, series_type: str, x: str, y: str, split: str | None, legend: bool) -> dict[str, Any]:
+def _xy_visualization(layer_id: str, series_type: str, x: str, y: str | list[str], split: str | None, legend: bool) -> dict[str, Any]:
     layer: dict[str, Any] = {
         "layerId": layer_id,
         "layerType": "data",
         "seriesType": series_type,
         "xAccessor": x,
-        "accessors": [y],
+        "accessors": y if isinstance(y, list) else [y],
     }
     if split:
         layer["splitAccessor"] = split
@@ -206,6 +223,38 @@ def top_countries(role: str) -> dict[str, Any]:
         EVENTS_VIEW,
         columns,
         _xy_visualization(f"{role}-layer", "bar_horizontal", "country", "count", None, legend=False),
+    )
+
+
+def stories_and_mentions_over_time() -> dict[str, Any]:
+    columns = {
+        "date": _date_column("@timestamp"),
+        "stories": _count_column("Stories"),
+        "mentions": _metric_column("sum", "num_mentions", "Mentions"),
+    }
+    return lens_xy(
+        "{prefix}-stories-over-time",
+        "Stories and mentions over time",
+        "Real-world events (stories) per interval next to the mentions that report them: five outlets on one strike are one story, five mentions.",
+        STORIES_VIEW,
+        columns,
+        _xy_visualization("stories-layer", "bar", "date", ["stories", "mentions"], None, legend=True),
+    )
+
+
+def events_and_stories_by_type() -> dict[str, Any]:
+    columns = {
+        "type": _terms_column("event_type", "PLOVER type", 16, "events"),
+        "events": _count_column("Events (mentions)"),
+        "stories": _metric_column("unique_count", "story_id", "Stories"),
+    }
+    return lens_xy(
+        "{prefix}-events-and-stories-by-type",
+        "Events and stories by PLOVER type",
+        "Coded events (every mention) and the distinct stories they belong to, per event_type.",
+        EVENTS_VIEW,
+        columns,
+        _xy_visualization("types-layer", "bar_horizontal", "type", ["events", "stories"], None, legend=True),
     )
 
 
@@ -301,7 +350,7 @@ def dashboard(panels: list[tuple[dict[str, Any], dict[str, int]]]) -> dict[str, 
         "{prefix}-overview",
         {
             "title": "News events overview",
-            "description": "Coded news events: activity by PLOVER type, where they happen, who acts on whom, and the latest articles.",
+            "description": "Coded news events and the stories they make up: activity by PLOVER type, stories next to mentions, the top stories, where they happen, who acts on whom, and the latest articles.",
             "panelsJSON": _json(panels_json),
             "optionsJSON": _json(
                 {"useMargins": True, "syncColors": False, "syncCursor": True, "syncTooltips": False, "hidePanelTitles": False}
@@ -320,6 +369,16 @@ def dashboard(panels: list[tuple[dict[str, Any], dict[str, int]]]) -> dict[str, 
 def build() -> list[dict[str, Any]]:
     events_view = data_view(EVENTS_VIEW, "News events", "@timestamp", ["article_url"])
     articles_view = data_view(ARTICLES_VIEW, "News articles", "@timestamp", ["url"])
+    stories_view = data_view(STORIES_VIEW, "News stories", "@timestamp", ["representative.article_url"])
+    top_stories = saved_search(
+        "{prefix}-top-stories",
+        "Top stories",
+        STORIES_VIEW,
+        ["event_type", "num_sources", "num_articles", "num_mentions", "outlets", "location.name", "representative.sentence", "confidence"],
+        "",
+        "Stories (one real-world event across articles), most independent sources first; syndicated copies count as mentions, not sources.",
+        sort=[["num_sources", "desc"], ["num_articles", "desc"], ["last_seen", "desc"]],
+    )
     latest_articles = saved_search(
         "{prefix}-latest-articles",
         "Latest articles",
@@ -353,17 +412,37 @@ def build() -> list[dict[str, Any]]:
         "Material conflict events, negated mentions excluded.",
     )
     over_time, top_source, top_target, locations = events_over_time(), top_countries("source"), top_countries("target"), event_map()
+    stories_time, by_type = stories_and_mentions_over_time(), events_and_stories_by_type()
     board = dashboard(
         [
-            (over_time, {"x": 0, "y": 0, "w": 48, "h": 12}),
-            (locations, {"x": 0, "y": 12, "w": 24, "h": 18}),
-            (top_source, {"x": 24, "y": 12, "w": 12, "h": 18}),
-            (top_target, {"x": 36, "y": 12, "w": 12, "h": 18}),
-            (latest_articles, {"x": 0, "y": 30, "w": 48, "h": 15}),
-            (events_table, {"x": 0, "y": 45, "w": 48, "h": 15}),
+            (over_time, {"x": 0, "y": 0, "w": 24, "h": 12}),
+            (stories_time, {"x": 24, "y": 0, "w": 24, "h": 12}),
+            (top_stories, {"x": 0, "y": 12, "w": 48, "h": 15}),
+            (locations, {"x": 0, "y": 27, "w": 24, "h": 18}),
+            (by_type, {"x": 24, "y": 27, "w": 24, "h": 18}),
+            (top_source, {"x": 0, "y": 45, "w": 24, "h": 15}),
+            (top_target, {"x": 24, "y": 45, "w": 24, "h": 15}),
+            (latest_articles, {"x": 0, "y": 60, "w": 48, "h": 15}),
+            (events_table, {"x": 0, "y": 75, "w": 48, "h": 15}),
         ]
     )
-    return [events_view, articles_view, latest_articles, unsupported, events_table, violent, over_time, top_source, top_target, locations, board]
+    return [
+        events_view,
+        articles_view,
+        stories_view,
+        latest_articles,
+        unsupported,
+        events_table,
+        violent,
+        top_stories,
+        over_time,
+        stories_time,
+        by_type,
+        top_source,
+        top_target,
+        locations,
+        board,
+    ]
 
 
 def render_ndjson(objects: list[dict[str, Any]]) -> str:

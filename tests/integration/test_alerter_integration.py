@@ -125,8 +125,8 @@ def test_alerts_fire_once_repeats_are_suppressed_across_restarts(isolated_topics
     )
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), [("a1", attack), ("a1", attack), ("a1", same_story), ("a2", truce), ("a2", no_keyword)])
-        send_all(producer, topic("events"), [("a3", b"\xff not json")])
+        send_all(producer, topic("events_storied"), [("a1", attack), ("a1", attack), ("a1", same_story), ("a2", truce), ("a2", no_keyword)])
+        send_all(producer, topic("events_storied"), [("a3", b"\xff not json")])
     finally:
         producer.close()
 
@@ -150,7 +150,7 @@ def test_alerts_fire_once_repeats_are_suppressed_across_restarts(isolated_topics
     new_story = make_event(event_id="6" * 32, target=[actor("civilians", "POL", "CVL")], sentence="A stray drone hit a Polish village.")
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), [("a4", repeat), ("a5", new_story)])
+        send_all(producer, topic("events_storied"), [("a4", repeat), ("a5", new_story)])
     finally:
         producer.close()
     stats = _alerter(rules, state, group).run(max_seconds=60, stop_when_idle_s=3)
@@ -160,8 +160,73 @@ def test_alerts_fire_once_repeats_are_suppressed_across_restarts(isolated_topics
 
     consumer = make_consumer(group)
     try:
-        partitions = [TopicPartition(topic("events"), p) for p in consumer.partitions_for_topic(topic("events"))]
+        partitions = [TopicPartition(topic("events_storied"), p) for p in consumer.partitions_for_topic(topic("events_storied"))]
         ends = consumer.end_offsets(partitions)
         assert all((consumer.committed(tp) or 0) == ends[tp] for tp in partitions)
     finally:
         consumer.close(autocommit=False)
+
+
+def test_story_rate_and_spike_alerts_fire_once_each(isolated_topics: dict[str, str], tmp_path: Path) -> None:
+    from consumers.stories.grouping import Group
+
+    rules = parse_rules(
+        {
+            "rules": [
+                {"name": "new", "kind": "new_story", "event_types": ["ASSAULT"], "suppress_minutes": 0},
+                {"name": "escalation", "kind": "escalation", "event_types": ["ASSAULT"], "min_sources": 2, "within_minutes": 60},
+                {"name": "rate", "kind": "rate", "event_types": ["ASSAULT"], "country": "UKR", "min_count": 3, "window_minutes": 60},
+                {"name": "spike", "kind": "spike", "event_types": ["ASSAULT"], "country": "UKR", "factor": 3, "min_count": 3},
+            ]
+        }
+    )
+    group = Group("ASSAULT")
+    # Last week, one ASSAULT story a day in Ukraine: the baseline (1 a day).
+    quiet = [
+        make_event(event_id=f"{d:032x}", article_id=f"{d + 50:032x}", event_date=f"2026-11-{d:02d}", published_at=f"2026-11-{d:02d}T12:00:00Z",
+                   location=None, source=[{"text": "g", "name": f"group {d}", "country": None, "sector": None}], sentence=f"Shelling on day {d}.")  # fmt: skip
+        for d in range(14, 21)
+    ]
+    # Then, within the hour: four distinct attacks, the first told by two outlets half an hour apart.
+    burst = [
+        make_event(event_id=f"{90 + i:032x}", article_id=f"{190 + i:032x}", article_source=f"outlet-{i % 2}", event_date="2026-11-22",
+                   published_at=f"2026-11-22T06:{10 * i:02d}:00Z", location={"name": f"Town {i}", "country": "UKR", "lat": 48.0 + i, "lon": 35.0},
+                   sentence=f"Drones hit town {i}.")  # fmt: skip
+        for i in range(4)
+    ]
+    burst.append(make_event(event_id="a" * 32, article_id="b" * 32, article_source="outlet-1", event_date="2026-11-22",
+                            published_at="2026-11-22T06:35:00Z", location=burst[0]["location"], sentence="Town 0 was hit by drones."))  # fmt: skip
+    storied, stories = [], {}
+    for event in quiet + burst:
+        outcome = group.assign(event, 1.0)
+        storied.append({**event, "story_id": outcome.story_id})
+        stories[outcome.story_id] = group.stories[outcome.story_id].message()
+    assert len(stories) == 11  # the two reports of town 0 are one story
+    state, alerter_group = tmp_path / "state.sqlite", f"alerter-{uuid.uuid4().hex[:8]}"
+
+    def run(events: list[dict], story_records: list[dict]) -> dict[str, int]:
+        producer = make_producer()
+        try:
+            send_all(producer, topic("events_storied"), [(e["article_id"], e) for e in events])
+            send_all(producer, topic("stories"), [(s["story_id"], s) for s in story_records])
+        finally:
+            producer.close()
+        alerter = Alerter(rules=rules, group_id=alerter_group, state_path=state, batch_timeout_s=0.3)
+        return alerter.run(max_seconds=60, stop_when_idle_s=3)
+
+    run(storied[:7], [stories[e["story_id"]] for e in storied[:7]])  # the quiet week, processed when it happened
+    stats = run(storied[7:] + storied[-3:], [stories[e["story_id"]] for e in storied[7:]])  # the burst, some of it twice
+    alerts = [json.loads(r.value) for r in _read(topic("alerts"), expected=14)]
+    for alert in alerts:
+        validate("alert", alert)
+    by_kind: dict[str, list[dict]] = {}
+    for alert in alerts:
+        by_kind.setdefault(alert["kind"], []).append(alert)
+    assert len(by_kind["new_story"]) == 11  # one per story (suppress_minutes: 0)
+    (escalation,) = by_kind["escalation"]
+    assert escalation["story"]["num_sources"] == 2 and escalation["story_id"] == storied[7]["story_id"]
+    (rate,) = by_kind["rate"]  # the burst's third distinct story in the hour fires; later ones are suppressed
+    assert rate["count"] >= 3 and rate["series"] == "ASSAULT|UKR"
+    (spike,) = by_kind["spike"]  # three or more stories in a day against 6 in the 7 days before
+    assert spike["count"] >= 3 and spike["baseline"] == round(6 / 7, 4)
+    assert stats["suppressed"] >= 1

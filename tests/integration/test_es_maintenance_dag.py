@@ -44,24 +44,25 @@ def _connection_instead_of_environment(es: Any) -> dict[str, str]:
 @pytest.mark.airflow
 @pytest.mark.integration
 @pytest.mark.parametrize("settings_from", ["environment", "airflow_connection"])
-def test_dag_rolls_over_what_is_due(es_prefix: str, airflow_home: Path, settings_from: str) -> None:
+def test_dag_opens_next_partitions_and_deletes_expired_ones(es_prefix: str, airflow_home: Path, settings_from: str) -> None:
     es = make_es()
-    bulk(es, [event_action(make_event())], require_alias=True, refresh=True)
+    old = make_event(event_id="0" * 32, event_date="2019-03-04", published_at="2019-03-04T10:00:00Z")
+    bulk(es, [event_action(make_event()), event_action(old)], refresh=True)
     env = {
         **os.environ,
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "NEWS_ES_ROLLOVER_MAX_DOCS": "1",  # events has one document, articles none
-        "NEWS_ES_ROLLOVER_MAX_AGE": "",
+        "NEWS_ES_RETENTION_DAYS": "1500",  # March 2019 is past it, May 2024 (make_event) is not
         **(_connection_instead_of_environment(es) if settings_from == "airflow_connection" else {}),
     }
     for step in (["db", "migrate"], ["dags", "reserialize"], ["dags", "test", "es_maintenance"]):
         done = _airflow(step, env)
         assert done.returncode == 0, f"airflow {' '.join(step)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert "state=success" in done.stdout + done.stderr
-    assert es_setup.alias_indices(es, f"{es_prefix}-events") == {
-        f"{es_prefix}-events-v1-000001": False,
-        f"{es_prefix}-events-v1-000002": True,
-    }
-    assert es_setup.alias_indices(es, f"{es_prefix}-articles") == {f"{es_prefix}-articles-v1-000001": True}
+    month = es_setup.current_month()
+    upcoming = [f"{es_prefix}-events-v1-{m}.01" for m in (month, es_setup.next_month(month))]
+    assert es_setup.alias_indices(es, f"{es_prefix}-events") == [f"{es_prefix}-events-v1-2024.05.01", *upcoming]
+    assert not es.indices.exists(index=f"{es_prefix}-events-v1-2019.03.01")
+    for kind in ("articles", "stories"):
+        assert es_setup.alias_indices(es, f"{es_prefix}-{kind}") == [f"{es_prefix}-{kind}-v1-{m}.01" for m in (month, es_setup.next_month(month))]

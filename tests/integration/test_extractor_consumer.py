@@ -21,6 +21,7 @@ from common.kafka import make_producer, send_all
 from consumers.extract.pipeline import load_pipeline, process_articles
 from consumers.extractor import Extractor
 from consumers.indexer import Indexer
+from consumers.stories.consumer import StoriesAggregator, StoriesRouter, run_both
 from tests.kafka_io import read_dead_letters, read_topic, topic_size, wait_for
 
 pytestmark = pytest.mark.integration
@@ -60,6 +61,11 @@ def produce(records: list[tuple[str | None, Any]], topic_name: str | None = None
         producer.close()
 
 
+def run_stories(idle_s: float) -> None:
+    """The stories consumer between the extractor and the indexer: events reach the index with their story_id."""
+    run_both(router=StoriesRouter(), aggregator=StoriesAggregator(), stop_when_idle_s=idle_s)
+
+
 def actors(event: dict[str, Any], role: str) -> set[str | None]:
     return {a["country"] for a in event[role]}
 
@@ -86,6 +92,7 @@ def test_seed_article_end_to_end_through_kafka_into_elasticsearch(isolated_topic
     assert [e["article_id"] for e in enriched] == [article["id"]]
     assert {"RUS", "SYR", "USA"} <= set(enriched[0]["countries"])
 
+    run_stories(2)
     Indexer().run(stop_when_idle_s=2)
     es = make_es()
     es.indices.refresh(index=f"{index_name('events')},{index_name('articles')}")
@@ -146,6 +153,7 @@ def test_killed_extractor_resumes_without_losing_or_duplicating_events(isolated_
 
     # At-least-once: a batch in flight at the kill may be produced twice, with the same ids,
     # so downstream stores that key on event_id hold each event exactly once.
+    run_stories(3)
     Indexer().run(stop_when_idle_s=3)
     es = make_es()
     es.indices.refresh(index=index_name("events"))

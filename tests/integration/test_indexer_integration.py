@@ -35,8 +35,8 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     bad_mapping = make_event(event_id="e" * 32, sentence_offsets={"start": 2**40, "end": 2**40 + 80})
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), [(e["article_id"], e) for e in [*events, events[0], bad_mapping]])
-        send_all(producer, topic("events"), [("k", b"{not json")])
+        send_all(producer, topic("events_storied"), [(e["article_id"], e) for e in [*events, events[0], bad_mapping]])
+        send_all(producer, topic("events_storied"), [("k", b"{not json")])
         send_all(producer, topic("articles_enriched"), [(a["article_id"], a) for a in [make_enriched_article()]])
     finally:
         producer.close()
@@ -52,7 +52,7 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     es.indices.refresh(index=index_name("events"))
     assert es.count(index=index_name("events"))["count"] == 5  # the repeat overwrote itself
     assert es.count(index=index_name("articles"))["count"] == 1
-    stored = es.get(index=index_name("events"), id=events[0]["event_id"])["_source"]
+    stored = es.search(index=index_name("events"), query={"ids": {"values": [events[0]["event_id"]]}})["hits"]["hits"][0]["_source"]
     assert stored["location"]["point"] == {"lat": 49.98, "lon": 36.25}
 
     dead = read_dead_letters(dead_letter_topic("indexer"), expected=2)
@@ -64,13 +64,15 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     assert json.loads(rejected.value)["event_id"] == "e" * 32
     assert {d.origin_topic for d in dead} == {topic("events")}  # nothing from articles.enriched
 
-    assert _committed_everything(group, [topic("events"), topic("articles_enriched")])
+    assert _committed_everything(group, [topic("events_storied"), topic("articles_enriched")])
+    # Each landed in the partition of its own time, created on the first write with its aliases.
+    assert sorted(es.indices.get(index=f"{es_prefix}-events-v1-2024.05.01").body) == [f"{es_prefix}-events-v1-2024.05.01"]
 
 
-def test_missing_alias_means_retry_not_dead_letters(isolated_topics: dict[str, str], es_prefix: str) -> None:
+def test_a_generation_never_started_means_retry_not_dead_letters(isolated_topics: dict[str, str], es_prefix: str) -> None:
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), [(e["article_id"], e) for e in [make_event()]])
+        send_all(producer, topic("events_storied"), [(e["article_id"], e) for e in [make_event()]])
     finally:
         producer.close()
     group = f"indexer-{uuid.uuid4().hex[:8]}"

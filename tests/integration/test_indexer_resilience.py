@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -42,7 +41,7 @@ def _count(es: Elasticsearch) -> int:
 def _produce_events(events: list[dict]) -> None:
     producer = make_producer()
     try:
-        send_all(producer, topic("events"), ((e["article_id"], e) for e in events))
+        send_all(producer, topic("events_storied"), ((e["article_id"], e) for e in events))
     finally:
         producer.close()
 
@@ -95,12 +94,13 @@ def test_mapping_violation_is_dead_lettered_while_the_rest_index(isolated_topics
     assert letter.reason == "es_rejected" and letter.stage == "indexer"
     assert "immense term" in letter.error or "article_id" in letter.error
     assert orjson.loads(letter.value)["event_id"] == bad["event_id"]
-    assert letter.origin_topic == topic("events")
+    assert letter.origin_topic == topic("events_storied")
 
 
 @pytest.fixture
 def second_es_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """A dedicated Elasticsearch node that this test may stop and start (never the shared one)."""
+    """A dedicated Elasticsearch node that this test may stop and start (never the shared one),
+    on free ports: fixed ones may belong to someone else's services on a shared machine."""
     http_port, transport_port = free_port(), free_port()
     env = {
         **os.environ,

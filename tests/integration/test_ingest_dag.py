@@ -109,14 +109,14 @@ def test_demo_run_sends_each_article_once_and_flags_the_syndicated_copy(
         first = run_dag_once(Path(ingest_env["airflow_home"]))
         assert first["state"] == "success"
         summary = first["summary"]
-        assert set(summary["sources"]) == {"demo", "demo-sitemap", "demo-world"} and summary["failed_sources"] == []
+        assert set(summary["sources"]) == {"demo", "demo-sitemap", "demo-world", "demo-courier"} and summary["failed_sources"] == []
         totals = summary["totals"]
-        assert (totals["sent"], totals["new"], totals["near_duplicate"]) == (12, 11, 1)
+        assert (totals["sent"], totals["new"], totals["near_duplicate"]) == (13, 12, 1)
         assert totals["failed_by_reason"] == {"robots_disallowed": 1}
 
         records = articles.new_records()
         messages = _messages(records)
-        assert len(messages) == 12
+        assert len(messages) == 13
         for record, message in zip(records, messages, strict=True):
             schemas.validate("article", message)
             assert record.key.decode() == message["id"]

@@ -47,9 +47,11 @@ def test_bootstrap_creates_every_declared_topic_with_its_partitions(kafka_availa
         assert described[spec.name] >= spec.partitions
 
 
-def test_write_aliases_point_at_one_write_index(es_prefix: str) -> None:
-    es = Elasticsearch(es_url())
-    for kind in ("events", "articles"):
+def test_read_aliases_cover_this_months_partition(es_prefix: str) -> None:
+    from common.es import make_es
+    from common.es_setup import KINDS, current_month
+
+    es = make_es()
+    for kind in KINDS:
         aliases = es.indices.get_alias(name=f"{es_prefix}-{kind}")
-        writers = [index for index, body in aliases.items() if body["aliases"][f"{es_prefix}-{kind}"].get("is_write_index")]
-        assert len(writers) == 1, aliases
+        assert list(aliases) == [f"{es_prefix}-{kind}-v1-{current_month()}.01"], aliases

@@ -26,6 +26,10 @@ def test_the_example_rules_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
         "strikes-in-ukraine",
         "sanctions-involving-iran",
         "syria-diplomacy",
+        "new-violent-story",
+        "attack-confirmed-by-two-outlets",
+        "attacks-in-ukraine-hourly",
+        "conflict-spike",
     ]
     civilians = loaded[0]
     assert civilians.event_types == {"ASSAULT"}

@@ -11,7 +11,7 @@ from consumers.indexing.bulk import Outcome, classify_status, describe_error, su
         (200, Outcome.INDEXED),
         (201, Outcome.INDEXED),
         (400, Outcome.REJECTED),  # mapping / parsing errors
-        (409, Outcome.REJECTED),
+        (409, Outcome.SUPERSEDED),  # a newer story revision is already there
         (413, Outcome.REJECTED),
         (404, Outcome.RETRY),  # alias missing: a setup problem, not the document's
         (403, Outcome.RETRY),  # write block

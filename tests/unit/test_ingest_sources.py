@@ -10,7 +10,7 @@ def test_default_config_is_the_local_demo_site(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("NEWS_DEMO_SITE_URL", "http://127.0.0.1:9999")
     config = load_config()
     names = [s.name for s in config.enabled_sources()]
-    assert names == ["demo", "demo-sitemap", "demo-world"]
+    assert names == ["demo", "demo-sitemap", "demo-world", "demo-courier"]
     demo = config.get("demo")
     assert demo.url == "http://127.0.0.1:9999/feed.xml"
     assert demo.local and demo.kind == "rss" and demo.message_kind == "rss"

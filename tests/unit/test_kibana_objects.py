@@ -39,7 +39,7 @@ def objects() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def fields_by_view() -> dict[str, set[str]]:
-    return {f"{PREFIX}-{kind}": set(mapped_fields(merged_mappings(kind, PREFIX))) for kind in ("events", "articles")}
+    return {f"{PREFIX}-{kind}": set(mapped_fields(merged_mappings(kind, PREFIX))) for kind in ("events", "articles", "stories")}
 
 
 def test_ndjson_is_generated_from_the_builder() -> None:
@@ -52,9 +52,9 @@ def test_the_expected_objects_are_there(objects: list[dict[str, Any]]) -> None:
     for obj in objects:
         by_type.setdefault(obj["type"], []).append(obj["id"])
         assert obj["coreMigrationVersion"] and obj["typeMigrationVersion"]
-    assert sorted(by_type["index-pattern"]) == ["news-articles", "news-events"]
-    assert len(by_type["search"]) >= 2
-    assert len(by_type["lens"]) == 3
+    assert sorted(by_type["index-pattern"]) == ["news-articles", "news-events", "news-stories"]
+    assert "news-top-stories" in by_type["search"]
+    assert len(by_type["lens"]) == 5
     assert by_type["map"] == ["news-event-map"]
     assert by_type["dashboard"] == ["news-overview"]
     assert len({(o["type"], o["id"]) for o in objects}) == len(objects), "duplicate ids"
@@ -81,7 +81,7 @@ def test_dashboard_panels_match_references(objects: list[dict[str, Any]]) -> Non
     board = next(o for o in objects if o["type"] == "dashboard")
     panels = json.loads(board["attributes"]["panelsJSON"])
     refs = {r["name"]: r for r in board["references"]}
-    assert len(panels) == 6
+    assert len(panels) == 9
     for panel in panels:
         ref = refs[f"{panel['panelIndex']}:{panel['panelRefName']}"]
         assert ref["type"] == panel["type"]
@@ -147,19 +147,29 @@ def test_every_named_field_is_mapped(objects: list[dict[str, Any]], fields_by_vi
 
 
 def test_field_types_fit_their_use(objects: list[dict[str, Any]]) -> None:
-    events = mapped_fields(merged_mappings("events", PREFIX))
+    types = {f"{PREFIX}-{kind}": mapped_fields(merged_mappings(kind, PREFIX)) for kind in ("events", "articles", "stories")}
+    numeric = {"integer", "long", "float", "double", "short"}
     for obj in objects:
         if obj["type"] == "map":
             for layer in json.loads(obj["attributes"]["layerListJSON"]):
                 if "geoField" in layer["sourceDescriptor"]:
-                    assert events[layer["sourceDescriptor"]["geoField"]] == "geo_point"
+                    view = _view_of(obj, layer["sourceDescriptor"]["indexPatternRefName"])
+                    assert types[view][layer["sourceDescriptor"]["geoField"]] == "geo_point"
         if obj["type"] == "lens":
-            for layer in obj["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].values():
+            for layer_id, layer in obj["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].items():
+                fields = types[_view_of(obj, f"indexpattern-datasource-layer-{layer_id}")]
                 for column in layer["columns"].values():
-                    if column["operationType"] == "terms":
-                        assert events[column["sourceField"]] == "keyword"
-                    if column["operationType"] == "date_histogram":
-                        assert events[column["sourceField"]] == "date"
+                    operation, field = column["operationType"], column["sourceField"]
+                    if operation in ("terms", "unique_count"):
+                        assert fields[field] == "keyword", (obj["id"], field)
+                    if operation == "date_histogram":
+                        assert fields[field] == "date", (obj["id"], field)
+                    if operation in ("sum", "average", "max", "min"):
+                        assert fields[field] in numeric, (obj["id"], field)
+        if obj["type"] == "search":
+            fields = types[_view_of(obj, "kibanaSavedObjectMeta.searchSourceJSON.index")]
+            for field, _ in obj["attributes"]["sort"]:
+                assert fields[field] in numeric | {"date", "keyword"}, (obj["id"], field)  # sortable
 
 
 def test_render_fills_the_prefix() -> None:

@@ -12,8 +12,14 @@ from consumers.search_cli import (
     HL_END,
     HL_START,
     SearchRequest,
+    bar,
+    build_count_query,
     build_parser,
     build_query,
+    format_counts,
+    format_story_hits,
+    operator_hint,
+    translate_operators,
     format_article_hits,
     format_event_hits,
     format_total,
@@ -205,3 +211,82 @@ def test_highlight_style_follows_the_terminal(monkeypatch: pytest.MonkeyPatch) -
     assert highlight_style("always", io.StringIO()) == "ansi"
     monkeypatch.setenv("NO_COLOR", "1")
     assert highlight_style("auto", Tty()) == "markdown"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Russia AND NOT Turkey", "Russia + -Turkey"),
+        ("Russia OR Iran", "Russia | Iran"),
+        ("NOT (Russia OR Iran) strike", "-(Russia | Iran) strike"),
+        ('"NOT a phrase" AND de-escalation', '"NOT a phrase" + de-escalation'),
+        ("NOT NOT Russia", "Russia"),
+        ("Russia and not Turkey", "Russia and not Turkey"),  # lower case: words (and a hint)
+    ],
+)
+def test_boolean_words_become_operators(given: str, expected: str) -> None:
+    assert translate_operators(given) == expected
+
+
+def test_lower_case_or_and_not_get_a_hint() -> None:
+    assert "'not'" in (operator_hint("Russia and not Turkey") or "")
+    assert "'or' and 'not'" in (operator_hint("Iran or Iraq not Syria") or "")
+    assert operator_hint("Russia and Turkey") is None  # that is what the default does anyway
+    assert operator_hint('"war or peace" de-escalation') is None  # inside quotes, and within a word
+    assert operator_hint("Russia AND NOT Turkey") is None
+
+
+def test_readme_boolean_query_reaches_elasticsearch_as_operators() -> None:
+    body = build_query(SearchRequest(text="Russia AND NOT Turkey"))
+    assert body["query"]["bool"]["must"][0]["simple_query_string"]["query"] == "Russia + -Turkey"
+
+
+def test_story_queries_sort_top_stories_first() -> None:
+    body = build_query(SearchRequest(stories=True, types=("ASSAULT",)))
+    assert body["sort"][:3] == [{"num_sources": "desc"}, {"num_articles": "desc"}, {"num_mentions": "desc"}]
+    assert body["query"]["bool"]["filter"] == [{"terms": {"event_type": ["ASSAULT"]}}]
+    body = build_query(SearchRequest(stories=True, text="drone strike"))
+    assert body["sort"][0] == "_score"
+    assert body["query"]["bool"]["must"][0]["simple_query_string"]["fields"][0] == "representative.sentence^3"
+    assert "collapse" not in body
+
+
+def test_count_queries_count_events_and_their_distinct_stories() -> None:
+    body = build_count_query(SearchRequest(countries=("UKR",)), "type")
+    assert body["aggs"]["by"]["terms"]["field"] == "event_type"
+    assert body["aggs"]["by"]["aggs"]["stories"]["cardinality"]["field"] == "story_id"
+    day = build_count_query(SearchRequest(stories=True), "day")
+    assert day["aggs"]["by"]["date_histogram"]["calendar_interval"] == "day"
+    assert day["aggs"]["by"]["aggs"]["mentions"]["sum"]["field"] == "num_mentions"
+    assert build_count_query(SearchRequest(stories=True), "source")["aggs"]["by"]["terms"]["field"] == "outlets"
+    assert build_count_query(SearchRequest(), "source")["aggs"]["by"]["terms"]["field"] == "article_source"
+
+
+def test_format_counts_draws_proportional_bars() -> None:
+    response = {
+        "hits": {"total": {"value": 30}},
+        "aggregations": {
+            "stories": {"value": 12},
+            "by": {"buckets": [{"key": "ASSAULT", "doc_count": 20, "stories": {"value": 8}}, {"key": "AGREE", "doc_count": 10, "stories": {"value": 4}}]},
+        },
+    }
+    text = format_counts(response, SearchRequest(), "type", width=40)
+    lines = text.splitlines()
+    assert lines[0] == "30 events in 12 stories by type (events, [stories])"
+    assert lines[1].startswith("ASSAULT  ") and lines[1].endswith("20  [8]")
+    assert lines[1].count("█") == 2 * lines[2].count("█")
+    assert bar(1, 8, 1) == "▏" and bar(8, 8, 1) == "█" and bar(0, 8, 10) == ""
+
+
+def test_format_story_hits_shows_the_counts() -> None:
+    from consumers.stories.grouping import Group
+
+    group = Group("ASSAULT")
+    sid = group.assign(make_event(), 1.0).story_id
+    group.assign(make_event(event_id="9" * 32, article_id="8" * 32, article_source="daily"), 2.0)
+    hit = {"_id": sid, "_source": group.stories[sid].message()}
+    text = format_story_hits([hit], "markdown", 120)
+    header, row, sentence, outlets = text.splitlines()
+    assert header.split() == ["DATE", "TYPE", "SOURCE", "->", "TARGET", "WHERE", "SRC", "ART", "MEN"]
+    assert row.split()[:2] == ["2024-05-02", "ASSAULT"] and row.split()[-3:] == ["2", "2", "2"]
+    assert "shelled residential districts" in sentence and outlets.strip().startswith("outlets: daily, example-wire")

@@ -8,6 +8,7 @@ import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.PluginsLoader;
 import org.elasticsearch.plugins.PluginsService;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
+import local.newsevents.es.EnglishAnalysisPlugin;
 import local.newsevents.es.RootInfoPlugin;
 
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a single Elasticsearch node from Maven Central jars: the server plus the transport-netty4
- * plugin loaded from the classpath, as Elasticsearch's own test framework does.
+ * plugin loaded from the classpath, as Elasticsearch's own test framework does, and two small
+ * plugins of ours standing in for distribution modules: the root endpoint and the english analyzer.
  *
  * Usage: java -Des.path.home=HOME -cp CLASSPATH org.elasticsearch.node.LocalNode
  * HOME/config holds elasticsearch.yml and log4j2.properties; HOME/data and HOME/logs are used.
@@ -41,7 +43,11 @@ public final class LocalNode {
         LogConfigurator.setNodeName(Node.NODE_NAME_SETTING.get(environment.settings()));
         LogConfigurator.configure(environment, true);
 
-        Map<String, Class<? extends Plugin>> plugins = Map.of("transport-netty4", Netty4Plugin.class, "root-info", RootInfoPlugin.class);
+        Map<String, Class<? extends Plugin>> plugins = Map.of(
+            "transport-netty4", Netty4Plugin.class,
+            "root-info", RootInfoPlugin.class,
+            "english-analysis", EnglishAnalysisPlugin.class
+        );
         NodeServiceProvider services = new NodeServiceProvider() {
             @Override
             PluginsService newPluginService(Environment env, PluginsLoader loader) {

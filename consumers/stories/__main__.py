@@ -1,0 +1,5 @@
+import sys
+
+from consumers.stories.consumer import main
+
+sys.exit(main())
