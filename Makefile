@@ -47,11 +47,13 @@ test: setup  ## Unit + integration tests against real services (starts and stops
 test-unit: setup  ## Only the tests that need no services
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
-eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (development and held-out)
+eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (development and held-out) and of the magnitudes
 	@echo "== development set (tests/eval/annotated.jsonl: the lexicon was written with it in view)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/annotated.jsonl
 	@echo; echo "== held-out set (tests/eval/heldout.jsonl: written after the lexicon, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
+	@echo; echo "== magnitudes (tests/eval/magnitudes.jsonl: dead, injured, size, amount; with distractors)"
+	@$(PY) -m consumers.extract.magnitudes_eval
 
 bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
 	@$(PY) -m bench.run

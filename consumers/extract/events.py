@@ -19,6 +19,7 @@ from .actors import PROPER_KINDS, Actor, ActorResolver
 from .dates import is_date_expression, normalise_date
 from .geocode import Gazetteer, Place
 from .lexicon import Lexicon, Sense, VerbEntry
+from .magnitudes import compact, magnitudes
 
 LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "off", "throughout", "through"})
 EXTRA_LOCATION_PREPS = {"RETREAT": frozenset({"from", "of"}), "MOBILIZE": frozenset({"to"}),
@@ -431,6 +432,7 @@ class EventExtractor:
             "sentence_index": sent.index,
             "sentence_start": sent.start,
             "sentence_end": sent.end,
+            "magnitudes": compact(magnitudes(sent.span, trigger, ev_type)),
         }
 
     def _resolve(self, tok: Token | None, *, poss_country: str | None = None, descend: bool = False) -> list[Actor]:
@@ -895,7 +897,7 @@ class EventExtractor:
                 continue
             names = {a["name"] for a in first["target"]}
             first["target"].extend(a for a in ev["target"] if a["name"] not in names)
-            for field_name in ("location", "mode", "speaker"):
+            for field_name in ("location", "mode", "speaker", "magnitudes"):
                 if first[field_name] is None:
                     first[field_name] = ev[field_name]
             if first["event_date_text"] is None and ev["event_date_text"] is not None:

@@ -165,6 +165,8 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "confidence": core["confidence"],
             "extractor": info,
         }
+        if core.get("magnitudes"):
+            event["magnitudes"] = core["magnitudes"]
         if extracted_at:
             event["extracted_at"] = extracted_at
         events.append(event)
