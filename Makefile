@@ -11,7 +11,7 @@ SERVICES := $(PY) infra/local/services.py
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup up down status bootstrap demo test test-unit eval bench airflow kibana-import lock clean
+.PHONY: help setup up down status bootstrap demo test test-unit eval bench export codebook airflow kibana-import lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,12 @@ eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (de
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
 	@echo; echo "== magnitudes (tests/eval/magnitudes.jsonl: dead, injured, size, amount; with distractors)"
 	@$(PY) -m consumers.extract.magnitudes_eval
+
+export: up  ## Run the events_export DAG (dag.test()) for every day with events: Parquet + TSV partitions in var/exports/ (NEWS_EXPORT_URL)
+	@$(PY) -m dags.export.run_local
+
+codebook: setup  ## Regenerate docs/codebook.md from the schemas and export tables
+	@$(PY) -m dags.export.codebook
 
 bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
 	@$(PY) -m bench.run
