@@ -61,7 +61,7 @@ export: up  ## Run the events_export DAG (dag.test()) for every day with events:
 codebook: setup  ## Regenerate docs/codebook.md from the schemas and export tables
 	@$(PY) -m dags.export.codebook
 
-bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
+bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end, export of a 100k-event day)
 	@$(PY) -m bench.run
 
 airflow: up  ## Airflow standalone (scheduler, API server, UI on :8080) with our DAGs
