@@ -52,8 +52,10 @@ eval: setup  ## Precision/recall/F1 of the event coder on our annotated sets (de
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/annotated.jsonl
 	@echo; echo "== held-out set (tests/eval/heldout.jsonl: written after the lexicon, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --file tests/eval/heldout.jsonl
-	@echo; echo "== magnitudes (tests/eval/magnitudes.jsonl: dead, injured, size, amount; with distractors)"
-	@$(PY) -m consumers.extract.magnitudes_eval
+	@echo; echo "== magnitudes, development set (tests/eval/magnitudes.jsonl: the rules were refined on its errors)"
+	@$(PY) -m consumers.extract.magnitudes_eval --file tests/eval/magnitudes.jsonl
+	@echo; echo "== magnitudes, held-out set (tests/eval/magnitudes_heldout.jsonl: written after the rules, never tuned on)"
+	@$(PY) -m consumers.extract.magnitudes_eval --file tests/eval/magnitudes_heldout.jsonl
 
 export: up  ## Run the events_export DAG (dag.test()) for every day with events: Parquet + TSV partitions in var/exports/ (NEWS_EXPORT_URL)
 	@$(PY) -m dags.export.run_local

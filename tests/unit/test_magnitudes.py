@@ -74,10 +74,16 @@ def test_events_carry_magnitudes_only_when_stated(extract: Callable[..., list[di
     assert compact({"dead": None, "amount": None}) is None
 
 
-def test_quality_floor_on_the_annotated_sentences(nlp: Any) -> None:
-    # achieved when set: P 0.987, R 0.974 over 169 sentences (56 distractors); see make eval
-    items = load_items(EVAL_FILE)
-    assert len(items) >= 150
+@pytest.mark.parametrize(
+    ("name", "size", "precision", "recall"),
+    [
+        ("magnitudes.jsonl", 150, 0.95, 0.92),  # development set; achieved P 0.987, R 0.974 (169 sentences)
+        ("magnitudes_heldout.jsonl", 40, 0.92, 0.86),  # written after the rules; achieved P 0.974, R 0.925 (45)
+    ],
+)
+def test_quality_floor_on_the_annotated_sentences(nlp: Any, name: str, size: int, precision: float, recall: float) -> None:
+    items = load_items(EVAL_FILE.with_name(name))
+    assert len(items) >= size
     result = score(items, predict_given_trigger(nlp, items))
-    assert result["all"]["precision"] >= 0.95, result["errors"]
-    assert result["all"]["recall"] >= 0.92, result["errors"]
+    assert result["all"]["precision"] >= precision, result["errors"]
+    assert result["all"]["recall"] >= recall, result["errors"]
