@@ -4,7 +4,7 @@ Runs once a day (the data interval's day, plus every day touched by events coded
 NEWS_EXPORT_LOOKBACK_HOURS, default 26, so late news about earlier days is re-exported), and
 whenever the events asset is updated (the same look-back). Params for manual runs: `days`
 (list of YYYY-MM-DD), `start`/`end` (a range: its days with events), `all_days`.
-`airflow dags backfill events_export --from-date D1 --to-date D2` exports each day of the range.
+`airflow backfill create --dag-id events_export --from-date D1 --to-date D2` exports each day of the range.
 
 Target: NEWS_EXPORT_URL, a folder (default var/exports) or any URL Airflow's ObjectStoragePath /
 fsspec knows (s3://bucket/events, gs://...; credentials from NEWS_EXPORT_CONN_ID when set).
@@ -61,7 +61,10 @@ def _target() -> Any:
     if url and "://" in url and not url.startswith("file://"):
         from airflow.sdk import ObjectStoragePath
 
-        path = ObjectStoragePath(url, conn_id=conn_id) if conn_id else ObjectStoragePath(url)
+        try:  # Airflow's object storage: schemes its providers register, credentials from the connection
+            path = ObjectStoragePath(url, conn_id=conn_id) if conn_id else ObjectStoragePath(url)
+        except ValueError:  # a scheme only fsspec knows (memory://, a third-party fsspec package)
+            return Target(url)
         return Target(url=url, fs=path.fs, root=path.path)
     return Target(url)
 

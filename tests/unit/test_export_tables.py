@@ -75,3 +75,14 @@ def test_schema_types_map_to_reader_types() -> None:
         for col in cols:
             assert codebook.duckdb_type(col.type)
     assert pa.types.is_timestamp(columns.TIMESTAMP)
+
+
+def test_dag_target_follows_the_configuration(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dags import events_export
+
+    monkeypatch.setenv("NEWS_EXPORT_URL", str(tmp_path / "out"))
+    local = events_export._target()
+    assert local.local and local.root.endswith("/out")
+    monkeypatch.setenv("NEWS_EXPORT_URL", "memory://bucket/exports")
+    remote = events_export._target()
+    assert not remote.local and remote.partition(date(2024, 1, 2)).endswith("bucket/exports/date=2024-01-02")
