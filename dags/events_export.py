@@ -63,9 +63,9 @@ def _target() -> Any:
 
         try:  # Airflow's object storage: schemes its providers register, credentials from the connection
             path = ObjectStoragePath(url, conn_id=conn_id) if conn_id else ObjectStoragePath(url)
+            return Target(url=url, fs=path.fs, root=path.path)
         except ValueError:  # a scheme only fsspec knows (memory://, a third-party fsspec package)
             return Target(url)
-        return Target(url=url, fs=path.fs, root=path.path)
     return Target(url)
 
 
