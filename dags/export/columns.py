@@ -11,7 +11,6 @@ unit tests check the order by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,9 +118,21 @@ STORY_COLUMNS: list[Column] = [
 
 TABLES: dict[str, list[Column]] = {"events": EVENT_COLUMNS, "mentions": MENTION_COLUMNS, "stories": STORY_COLUMNS}
 
+# One pass builds both tables: the event columns plus what only mentions need ("wide" rows);
+# mentions are then a selection of the wide table (mention column -> wide column).
+_BY_NAME = {c.name: c for c in EVENT_COLUMNS + MENTION_COLUMNS}
+WIDE_COLUMNS: list[Column] = EVENT_COLUMNS + [_BY_NAME[n] for n in ("title", "sentence", "sentence_start", "sentence_end", "near_duplicate_of")]
+MENTION_FROM_WIDE: dict[str, str] = {
+    "event_id": "event_id", "article_id": "article_id", "event_date": "event_date", "mention_time": "published_at",
+    "outlet": "article_source", "url": "article_url", "title": "title", "sentence": "sentence",
+    "sentence_start": "sentence_start", "sentence_end": "sentence_end", "confidence": "confidence",
+    "near_duplicate_of": "near_duplicate_of", "extractor_version": "extractor_version",
+}
+
 
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, c.type, metadata={"meaning": c.meaning}) for c in TABLES[table]],
+    cols = WIDE_COLUMNS if table == "wide" else TABLES[table]
+    return pa.schema([pa.field(c.name, c.type, metadata={"meaning": c.meaning}) for c in cols],
                      metadata={"export_schema_version": str(EXPORT_SCHEMA_VERSION), "table": table})
 
 
@@ -173,6 +184,20 @@ def mention_row(doc: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def wide_row(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """An event row followed by the mention-only values (see WIDE_COLUMNS)."""
+    offsets = doc.get("sentence_offsets") or {}
+    return (*event_row(doc), doc.get("article_title"), doc.get("sentence"), offsets.get("start"), offsets.get("end"),
+            doc.get("near_duplicate_of"))
+
+
+def split_wide(wide: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """(events, mentions) tables out of a wide table, with their own schemas."""
+    events = wide.select([c.name for c in EVENT_COLUMNS]).cast(arrow_schema("events"))
+    mentions = pa.Table.from_arrays([wide.column(MENTION_FROM_WIDE[c.name]) for c in MENTION_COLUMNS], schema=arrow_schema("mentions"))
+    return events, mentions
+
+
 def _join(values: Any) -> str | None:
     if not values:
         return None
@@ -191,8 +216,6 @@ def story_row(doc: dict[str, Any]) -> tuple[Any, ...]:
         doc.get("confidence"),
     )
 
-
-ROWS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {"events": event_row, "mentions": mention_row, "stories": story_row}
 
 # What the exporter asks Elasticsearch for (derived search fields such as `actors` are left out).
 EVENT_SOURCE_FIELDS: list[str] = [

@@ -8,19 +8,19 @@ filesystem can be passed in instead. A partition is one folder per event day:
                              stories.parquet stories.tsv.gz  gdelt.export.tsv.gz  manifest.json
 
 Replacing a day is atomic per file and the manifest is written last: every file is first
-written completely (locally under a hidden temporary name in the same folder, then renamed
-over the old one with os.replace; on object stores an object only appears once its upload has
-completed), so a reader never sees a partial file. Files of the previous export that the new
-one does not produce are removed after the manifest.
+written completely under a hidden temporary name in the same folder, then moved over the old
+one (os.replace locally; a server-side copy on object stores), so a reader never sees a partial
+file. Files of the previous export that the new one does not produce are removed after the
+manifest. Tables are written batch by batch while the next pages are read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
 import os
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from common.config import load_settings
 
 MANIFEST = "manifest.json"
 PARQUET_COMPRESSION = "zstd"
+GZIP_LEVEL = 3
 
 
 def default_url() -> str:
@@ -63,77 +64,123 @@ class Target:
         with self.fs.open(path, "rb") as fh:
             return json.loads(fh.read())
 
-    def replace_partition(self, day: date, writers: dict[str, Callable[[Any], None]], manifest: dict[str, Any]) -> None:
-        """Write every file with its writer (called with a pyarrow output stream), then the manifest;
-        finally drop files of an earlier export that this one no longer writes."""
+    def stage(self, day: date) -> Staging:
+        """A new version of a day's partition, written file by file, published by `commit`."""
         folder = self.partition(day)
         self.fs.makedirs(folder, exist_ok=True)
-        token = uuid.uuid4().hex[:12]
-        try:
-            with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's writers release the GIL
-                staged = list(pool.map(lambda item: self._write(folder, item[0], item[1], token), writers.items()))
-        except BaseException:
-            for path in self.fs.ls(folder, detail=False):
-                if path.endswith(f".{token}.tmp"):
-                    self.fs.rm(path)
-            raise
-        try:
-            for tmp, final in staged:
-                if tmp != final:
-                    os.replace(tmp, final)
-        except BaseException:
-            for tmp, final in staged:
-                if tmp != final and os.path.exists(tmp):
-                    os.remove(tmp)
-            raise
-        body = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        self._write(folder, MANIFEST, lambda out: out.write(body), token, commit=True)
-        keep = set(writers) | {MANIFEST}
-        for path in self.fs.ls(folder, detail=False):
+        return Staging(self, folder)
+
+
+class Staging:
+    """Files of one partition being written. Local files go to hidden temporary names and are renamed
+    over the old ones on commit (each rename is atomic); on object stores each object appears whole
+    when its upload completes. The manifest goes last, then files the new version no longer has are
+    removed. `abort` (or an exception inside `with`) leaves the previous version untouched."""
+
+    def __init__(self, target: Target, folder: str) -> None:
+        self.target, self.folder = target, folder
+        self.token = uuid.uuid4().hex[:12]
+        self.files: dict[str, tuple[str, Any]] = {}  # name -> (path written, open stream)
+        self.sinks: list[TableSink] = []
+
+    def open(self, name: str) -> Any:
+        path = f"{self.folder}/.{name}.{self.token}.tmp"
+        if self.target.local:
+            stream: Any = pa.OSFile(path, "wb")
+        else:
+            stream = pa.PythonFile(self.target.fs.open(path, "wb"), mode="w")
+        self.files[name] = (path, stream)
+        return stream
+
+    def _publish(self, name: str) -> None:
+        path, stream = self.files[name]
+        if not stream.closed:
+            stream.close()
+        final = f"{self.folder}/{name}"
+        if self.target.local:
+            os.replace(path, final)
+        else:
+            self.target.fs.mv(path, final)  # object stores: a server-side copy, whole or not at all
+
+    def commit(self, manifest: dict[str, Any]) -> None:
+        for _path, stream in self.files.values():
+            if not stream.closed:
+                stream.close()
+        for name in list(self.files):
+            self._publish(name)
+        out = self.open(MANIFEST)
+        out.write(json.dumps(manifest, indent=2, sort_keys=True).encode())
+        self._publish(MANIFEST)
+        keep = set(self.files)
+        for path in self.target.fs.ls(self.folder, detail=False):
             name = path.rstrip("/").rsplit("/", 1)[-1]
             if name not in keep:
-                self.fs.rm(path)
+                self.target.fs.rm(path)
 
-    def _write(self, folder: str, name: str, writer: Callable[[Any], None], token: str, commit: bool = False) -> tuple[str, str]:
-        final = f"{folder}/{name}"
-        if self.local:
-            tmp = f"{folder}/.{name}.{token}.tmp"
-            try:
-                with pa.OSFile(tmp, "wb") as out:
-                    writer(out)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
-                raise
-            if commit:
-                os.replace(tmp, final)
-                return final, final
-            return tmp, final
-        with self.fs.open(final, "wb") as fh:
-            writer(pa.PythonFile(fh, mode="w"))
-        return final, final
+    def abort(self) -> None:
+        for sink in self.sinks:  # finish the writers first, so none writes into a closed stream later
+            with contextlib.suppress(Exception):
+                sink.close()
+        for path, stream in self.files.values():
+            with contextlib.suppress(Exception):
+                stream.close()
+            with contextlib.suppress(FileNotFoundError):
+                self.target.fs.rm(path)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.abort()
 
 
-def parquet_writer(table: pa.Table) -> Callable[[Any], None]:
-    return lambda out: pq.write_table(table, out, compression=PARQUET_COMPRESSION)
+class TableSink:
+    """Record batches of one table into a Parquet file and/or a gzipped TSV file, as they come."""
+
+    def __init__(self, staging: Staging, name: str, schema: pa.Schema, parquet: bool, tsv: bool,
+                 header: bool = True, quoting: str = "needed", tsv_name: str | None = None) -> None:
+        self.rows = 0
+        self.files: list[str] = []
+        self._parquet = self._gz = self._csv = None
+        self._closed = False
+        staging.sinks.append(self)
+        if parquet:
+            self._parquet = pq.ParquetWriter(staging.open(f"{name}.parquet"), schema, compression=PARQUET_COMPRESSION)
+            self.files.append(f"{name}.parquet")
+        if tsv:
+            tsv_file = tsv_name or f"{name}.tsv.gz"
+            # zlib level 3: twice as fast as Arrow's gzip default for ~25 % more bytes; mtime 0: no timestamp inside
+            self._gz = gzip.GzipFile(fileobj=staging.open(tsv_file), mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
+            options = pacsv.WriteOptions(include_header=header, delimiter="\t", quoting_style=quoting)
+            self._csv = pacsv.CSVWriter(self._gz, schema, write_options=options)
+            self.files.append(tsv_file)
+
+    def write(self, table: pa.Table) -> None:
+        self.rows += table.num_rows
+        if self._parquet is not None:
+            self._parquet.write_table(table)
+        if self._csv is not None:
+            self._csv.write_table(clean_strings(table))
+
+    def write_all(self, table: pa.Table) -> None:
+        self.write(table)
+        self.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._parquet is not None:
+            self._parquet.close()
+        if self._csv is not None:
+            self._csv.close()
+            self._gz.close()  # type: ignore[union-attr]
 
 
-def _clean_strings(table: pa.Table, pattern: str = r"[\t\r\n]") -> pa.Table:
+def clean_strings(table: pa.Table, pattern: str = r"[\t\r\n]") -> pa.Table:
     """No tabs or line breaks inside values: one record per line for awk, spreadsheets and GDELT tools."""
     for k, field in enumerate(table.schema):
-        if pa.types.is_string(field.type):
+        if pa.types.is_string(field.type) and pc.any(pc.match_substring_regex(table.column(k), pattern)).as_py():
             table = table.set_column(k, field, pc.replace_substring_regex(table.column(k), pattern, " "))
     return table
-
-
-def tsv_writer(table: pa.Table, header: bool = True, quoting: str = "needed") -> Callable[[Any], None]:
-    """Gzipped TSV: header row, null as an empty field, strings quoted as RFC 4180 does (with tabs)."""
-    clean = _clean_strings(table)
-    options = pacsv.WriteOptions(include_header=header, delimiter="\t", quoting_style=quoting)
-
-    def write(out: Any) -> None:
-        with pa.CompressedOutputStream(out, "gzip") as gz:
-            pacsv.write_csv(clean, gz, options)
-
-    return write
-

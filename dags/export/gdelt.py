@@ -10,6 +10,7 @@ action geography type 1-5, DATEADDED as YYYYMMDDHHMMSS.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -71,6 +72,7 @@ UNMAPPED: dict[str, str] = {
        for n in (1, 2) for col in ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")},
     "ActionGeo_ADM2Code": "no counterpart: the gazetteer stops at ADM1",
 }
+FILE = "gdelt.export.tsv.gz"
 QUAD_NUMBER = {"verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3, "material_conflict": 4}
 
 
@@ -86,75 +88,95 @@ def _country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return iso3_fips, iso2_fips, names
 
 
-def _geo_type(feature: str | None, country: str | None) -> int | None:
-    if feature is None:
-        return None
-    us = country == "USA"
-    return {"country": 1, "adm1": 2 if us else 5, "region": 5, "city": 3 if us else 4}.get(feature)
+def _lookup(values: pa.ChunkedArray, mapping: dict[str, str]) -> pa.Array:
+    """Map string values through a dict, vectorised (unknown values and nulls give null)."""
+    keys = pa.array(list(mapping), pa.string())
+    return pc.take(pa.array(list(mapping.values()), pa.string()), pc.index_in(values, value_set=keys))
 
 
-def gdelt_table(events: pa.Table, mention_starts: dict[str, int] | None = None) -> pa.Table:
-    """The events table (dags.export.columns.EVENT_COLUMNS) as GDELT 2.0's event table."""
+def _code(country: pa.ChunkedArray, sector: pa.ChunkedArray) -> pa.ChunkedArray:
+    """CAMEO-style actor code: country + sector ("RUSMIL"), either alone, null when both are."""
+    sector = pc.if_else(pc.equal(sector, country), pa.scalar(None, pa.string()), sector)
+    joined = pc.binary_join_element_wise(pc.fill_null(country, ""), pc.fill_null(sector, ""), "")
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
+
+
+def gdelt_table(events: pa.Table, mention_starts: pa.ChunkedArray | None = None) -> pa.Table:
+    """The events table (dags.export.columns.EVENT_COLUMNS) as GDELT 2.0's event table.
+
+    `mention_starts`: the sentence start offset of each event's mention, aligned with `events`.
+    """
     iso3_fips, iso2_fips, names = _country_tables()
-    d = events.to_pydict()
     n = events.num_rows
-    starts = mention_starts or {}
-    out: dict[str, list[object]] = {c: [None] * n for c in COLUMNS}
-    for i in range(n):
-        day = d["event_date"][i]
-        if day is not None:
-            out["SQLDATE"][i] = day.year * 10000 + day.month * 100 + day.day
-            out["MonthYear"][i] = day.year * 100 + day.month
-            out["Year"][i] = day.year
-            out["FractionDate"][i] = round(day.year + day.timetuple().tm_yday / 365, 4)
-        out["GLOBALEVENTID"][i] = int(d["event_id"][i][:15], 16)
-        for n_, role in ((1, "source"), (2, "target")):
-            country, sector = d[f"{role}_country"][i], d[f"{role}_sector"][i]
-            code = (country or "") + (sector if sector and sector != country else "")
-            out[f"Actor{n_}Code"][i] = code or None
-            out[f"Actor{n_}Name"][i] = d[f"{role}_name"][i]
-            out[f"Actor{n_}CountryCode"][i] = country
-            out[f"Actor{n_}Type1Code"][i] = sector
-        out["IsRootEvent"][i] = int(starts.get(d["event_id"][i], 1) == 0)
-        root = d["cameo_root"][i]
-        if root:
-            out["EventCode"][i] = out["EventBaseCode"][i] = f"{root}0"
-            out["EventRootCode"][i] = root
-        out["QuadClass"][i] = QUAD_NUMBER.get(d["quad_class"][i] or "")
-        out["GoldsteinScale"][i] = d["intensity"][i]
-        out["NumMentions"][i] = out["NumSources"][i] = out["NumArticles"][i] = 1
-        loc_country = d["location_country"][i]
-        if d["location_name"][i] is not None:
-            out["ActionGeo_Type"][i] = _geo_type(d["location_feature_type"][i], loc_country)
-            full = d["location_name"][i]
-            country_name = names.get(loc_country or "")
-            if country_name and country_name != full:
-                full = f"{full}, {country_name}"
-            out["ActionGeo_FullName"][i] = full
-            out["ActionGeo_CountryCode"][i] = iso3_fips.get(loc_country or "") or None
-            adm1 = d["location_adm1"][i]
-            if adm1:
-                iso2, _, code = adm1.partition(".")
-                out["ActionGeo_ADM1Code"][i] = f"{iso2_fips.get(iso2, iso2)}{code}"
-            elif out["ActionGeo_CountryCode"][i]:
-                out["ActionGeo_ADM1Code"][i] = out["ActionGeo_CountryCode"][i]  # GDELT repeats the country here
-            out["ActionGeo_Lat"][i] = d["location_lat"][i]
-            out["ActionGeo_Long"][i] = d["location_lon"][i]
-            geonameid = d["location_geonameid"][i]
-            out["ActionGeo_FeatureID"][i] = str(geonameid) if geonameid is not None else None
-        added = d["extracted_at"][i]
-        out["DATEADDED"][i] = int(added.strftime("%Y%m%d%H%M%S")) if added is not None else None
-        out["SOURCEURL"][i] = d["article_url"][i]
-    types = {"GLOBALEVENTID": pa.int64(), "SQLDATE": pa.int32(), "MonthYear": pa.int32(), "Year": pa.int16(),
-             "FractionDate": pa.float64(), "IsRootEvent": pa.int8(), "QuadClass": pa.int8(), "GoldsteinScale": pa.float64(),
-             "NumMentions": pa.int32(), "NumSources": pa.int32(), "NumArticles": pa.int32(), "AvgTone": pa.float64(),
-             "ActionGeo_Type": pa.int8(), "ActionGeo_Lat": pa.float64(), "ActionGeo_Long": pa.float64(), "DATEADDED": pa.int64(),
-             "Actor1Geo_Type": pa.int8(), "Actor2Geo_Type": pa.int8(), "Actor1Geo_Lat": pa.float64(),
-             "Actor1Geo_Long": pa.float64(), "Actor2Geo_Lat": pa.float64(), "Actor2Geo_Long": pa.float64()}
-    arrays = [pa.array(out[c], types.get(c, pa.string())) for c in COLUMNS]
-    table = pa.Table.from_arrays(arrays, names=list(COLUMNS))
+    col = events.column
+    day = col("event_date")
+    year, month, dom = pc.year(day), pc.month(day), pc.day(day)
+    cols: dict[str, Any] = {c: pa.nulls(n, pa.string()) for c in COLUMNS}
+    cols["GLOBALEVENTID"] = pa.array([int(e[:15], 16) for e in col("event_id").to_pylist()], pa.int64())
+    cols["SQLDATE"] = pc.add(pc.add(pc.multiply(year, 10000), pc.multiply(month, 100)), dom).cast(pa.int32())
+    cols["MonthYear"] = pc.add(pc.multiply(year, 100), month).cast(pa.int32())
+    cols["Year"] = year.cast(pa.int16())
+    cols["FractionDate"] = pc.round(pc.add(year.cast(pa.float64()), pc.divide(pc.day_of_year(day).cast(pa.float64()), 365.0)), 4)
+    for k, role in ((1, "source"), (2, "target")):
+        cols[f"Actor{k}Code"] = _code(col(f"{role}_country"), col(f"{role}_sector"))
+        cols[f"Actor{k}Name"] = col(f"{role}_name")
+        cols[f"Actor{k}CountryCode"] = col(f"{role}_country")
+        cols[f"Actor{k}Type1Code"] = col(f"{role}_sector")
+    starts = mention_starts if mention_starts is not None else pa.nulls(n, pa.int32())
+    cols["IsRootEvent"] = pc.if_else(pc.equal(pc.fill_null(starts, 0), 0), 1, 0).cast(pa.int8())
+    root = col("cameo_root")
+    cols["EventCode"] = cols["EventBaseCode"] = pc.binary_join_element_wise(root, pa.scalar("0"), "")
+    cols["EventRootCode"] = root
+    cols["QuadClass"] = _lookup(col("quad_class"), {k: str(v) for k, v in QUAD_NUMBER.items()}).cast(pa.int8())
+    cols["GoldsteinScale"] = col("intensity").cast(pa.float64())
+    one = pa.array([1] * n, pa.int32())
+    cols["NumMentions"] = cols["NumSources"] = cols["NumArticles"] = one
+    has_place = pc.is_valid(col("location_name"))
+    country = col("location_country")
+    us = pc.equal(pc.fill_null(country, ""), "USA")
+    feature = pc.fill_null(col("location_feature_type"), "")
+    geo_type = pc.case_when(
+        pc.make_struct(pc.equal(feature, "country"), pc.and_(pc.equal(feature, "adm1"), us),
+                       pc.and_(pc.equal(feature, "city"), us), pc.equal(feature, "city"),
+                       pc.or_(pc.equal(feature, "adm1"), pc.equal(feature, "region"))),
+        1, 2, 3, 4, 5)
+    cols["ActionGeo_Type"] = pc.if_else(has_place, geo_type, pa.scalar(None, pa.int64())).cast(pa.int8())
+    country_name = _lookup(country, names)
+    with_country = pc.binary_join_element_wise(col("location_name"), country_name, ", ")
+    same = pc.equal(pc.fill_null(country_name, ""), pc.fill_null(col("location_name"), ""))
+    cols["ActionGeo_FullName"] = pc.if_else(pc.or_(pc.is_null(country_name), same), col("location_name"), with_country)
+    fips = _lookup(country, {k: v for k, v in iso3_fips.items() if v})
+    cols["ActionGeo_CountryCode"] = fips
+    adm1 = col("location_adm1")
+    adm1_parts = pc.split_pattern(adm1, ".", max_splits=1)
+    adm1_country = _lookup(pc.list_element(adm1_parts, 0), {k: v for k, v in iso2_fips.items() if v})
+    adm1_code = pc.binary_join_element_wise(adm1_country, pc.list_element(adm1_parts, 1), "")
+    cols["ActionGeo_ADM1Code"] = pc.if_else(pc.is_valid(adm1), adm1_code, fips)  # GDELT repeats the country here
+    cols["ActionGeo_Lat"] = col("location_lat")
+    cols["ActionGeo_Long"] = col("location_lon")
+    cols["ActionGeo_FeatureID"] = col("location_geonameid").cast(pa.string())
+    cols["DATEADDED"] = pc.strftime(col("extracted_at").cast(pa.timestamp("s", "UTC"), safe=False), format="%Y%m%d%H%M%S").cast(pa.int64())
+    cols["SOURCEURL"] = col("article_url")
+    table = pa.Table.from_arrays([_as_array(cols[c], TYPES.get(c, pa.string())) for c in COLUMNS], names=list(COLUMNS))
     # GDELT files are unquoted: no tabs, newlines or double quotes inside values
     for k, field in enumerate(table.schema):
         if pa.types.is_string(field.type):
             table = table.set_column(k, field.name, pc.replace_substring_regex(table.column(k), r'[\t\r\n"]', " "))
     return table
+
+
+TYPES = {"GLOBALEVENTID": pa.int64(), "SQLDATE": pa.int32(), "MonthYear": pa.int32(), "Year": pa.int16(),
+         "FractionDate": pa.float64(), "IsRootEvent": pa.int8(), "QuadClass": pa.int8(), "GoldsteinScale": pa.float64(),
+         "NumMentions": pa.int32(), "NumSources": pa.int32(), "NumArticles": pa.int32(), "AvgTone": pa.float64(),
+         "ActionGeo_Type": pa.int8(), "ActionGeo_Lat": pa.float64(), "ActionGeo_Long": pa.float64(), "DATEADDED": pa.int64(),
+         "Actor1Geo_Type": pa.int8(), "Actor2Geo_Type": pa.int8(), "Actor1Geo_Lat": pa.float64(),
+         "Actor1Geo_Long": pa.float64(), "Actor2Geo_Lat": pa.float64(), "Actor2Geo_Long": pa.float64()}
+
+
+def _as_array(values: Any, type_: pa.DataType) -> pa.ChunkedArray:
+    if isinstance(values, pa.ChunkedArray):
+        return values.cast(type_)
+    return pa.chunked_array([values.cast(type_)])
+
+
+SCHEMA = pa.schema([pa.field(c, TYPES.get(c, pa.string())) for c in COLUMNS])

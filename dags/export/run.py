@@ -18,16 +18,18 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
 from elasticsearch import Elasticsearch
 
 from common.es import index_name, make_es
 from common.logs import get_logger
 
 from . import columns, gdelt, source
-from .files import Target, parquet_writer, tsv_writer
+from .files import TableSink, Target
 
 log = get_logger(__name__)
 FORMATS = ("parquet", "tsv", "gdelt")
@@ -46,17 +48,6 @@ def lookback_from_env() -> timedelta:
     return timedelta(hours=float(os.environ.get("NEWS_EXPORT_LOOKBACK_HOURS") or 26))
 
 
-def read_day(es: Elasticsearch, index: str, day: date) -> dict[str, list[tuple[Any, ...]]]:
-    """Rows of the events and mentions tables for one event day (one pass over the documents)."""
-    events: list[tuple[Any, ...]] = []
-    mentions: list[tuple[Any, ...]] = []
-    event_row, mention_row = columns.event_row, columns.mention_row
-    for page in source.read_pages(es, index, source.day_query(day), columns.EVENT_SOURCE_FIELDS):
-        events.extend(event_row(d) for d in page)
-        mentions.extend(mention_row(d) for d in page)
-    return {"events": events, "mentions": mentions}
-
-
 def read_stories(es: Elasticsearch, day: date) -> list[tuple[Any, ...]] | None:
     """Rows of the stories table, or None when there is no stories index (yet)."""
     index = index_name("stories")
@@ -72,44 +63,59 @@ def read_stories(es: Elasticsearch, day: date) -> list[tuple[Any, ...]] | None:
 
 def export_day(day: date, target: Target | None = None, es: Elasticsearch | None = None,
                formats: Iterable[str] | None = None) -> dict[str, Any]:
-    """Export one event day; returns its manifest."""
+    """Export one event day; returns its manifest.
+
+    One pass over the day's documents (two parallel slices of a point in time), each page turned
+    into Arrow arrays while the next ones are read; then the tables, sorted by event_id, are
+    written two files at a time; the new files replace the day's old ones when all are complete.
+    """
     started = time.perf_counter()
     es = es or make_es()
     target = target or Target()
     formats = tuple(formats or formats_from_env())
+    parquet, tsv = "parquet" in formats, "tsv" in formats
     index = index_name("events")
-    rows = read_day(es, index, day)
-    tables = {name: columns.to_table(name, rows[name]).sort_by([("event_id", "ascending")]) for name in ("events", "mentions")}
-    stories = read_stories(es, day)
-    if stories is not None:
-        tables["stories"] = columns.to_table("stories", stories).sort_by([("story_id", "ascending")])
-    writers: dict[str, Any] = {}
-    for name, table in tables.items():
-        if "parquet" in formats:
-            writers[f"{name}.parquet"] = parquet_writer(table)
-        if "tsv" in formats:
-            writers[f"{name}.tsv.gz"] = tsv_writer(table)
-    if "gdelt" in formats:
-        m = tables["mentions"]
-        starts = dict(zip(m.column("event_id").to_pylist(), m.column("sentence_start").to_pylist(), strict=True))
-        writers["gdelt.export.tsv.gz"] = tsv_writer(gdelt.gdelt_table(tables["events"], starts), header=False, quoting="none")
-    events = tables["events"]
-    manifest = {
-        "day": day.isoformat(),
-        "time_window": source.time_window(day),
-        "schema_version": columns.EXPORT_SCHEMA_VERSION,
-        "event_schema": "event.v1",
-        "codebook": "docs/codebook.md",
-        "tables": {name: {"rows": t.num_rows, "files": sorted(f for f in writers if f.startswith(f"{name}."))}
-                   for name, t in tables.items()},
-        "gdelt": {"file": "gdelt.export.tsv.gz", "rows": events.num_rows, "columns": len(gdelt.COLUMNS)} if "gdelt" in formats else None,
-        "extractor_versions": sorted({v for v in events.column("extractor_version").to_pylist() if v}),
-        "models": sorted({v for v in events.column("model").to_pylist() if v}),
-        "source": {"elasticsearch_index": index, "stories_index": index_name("stories") if stories is not None else None},
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    target.replace_partition(day, writers, manifest)
-    log.info("export.day", day=day.isoformat(), events=events.num_rows, target=target.url,
+    versions: set[str] = set()
+    models: set[str] = set()
+    with target.stage(day) as staging:
+        sinks = {
+            "events": TableSink(staging, "events", columns.arrow_schema("events"), parquet, tsv),
+            "mentions": TableSink(staging, "mentions", columns.arrow_schema("mentions"), parquet, tsv),
+        }
+        gdelt_sink = (TableSink(staging, "gdelt", gdelt.SCHEMA, parquet=False, tsv=True, header=False, quoting="none",
+                                tsv_name=gdelt.FILE) if "gdelt" in formats else None)
+        wide_row = columns.wide_row
+        # each page becomes Arrow arrays while the readers fetch the next ones
+        parts = [columns.to_table("wide", [wide_row(d) for d in page])
+                 for page in source.read_pages(es, index, source.day_query(day), columns.EVENT_SOURCE_FIELDS, slices=source.SLICES)]
+        wide = pa.concat_tables(parts) if parts else columns.to_table("wide", [])
+        events, mentions = columns.split_wide(wide.sort_by([("event_id", "ascending")]))
+        versions.update(v for v in events.column("extractor_version").unique().to_pylist() if v)
+        models.update(v for v in events.column("model").unique().to_pylist() if v)
+        work: list[tuple[TableSink, pa.Table]] = [(sinks["events"], events), (sinks["mentions"], mentions)]
+        if gdelt_sink is not None:
+            work.append((gdelt_sink, gdelt.gdelt_table(events, mentions.column("sentence_start"))))
+        stories = read_stories(es, day)
+        if stories is not None:
+            sinks["stories"] = TableSink(staging, "stories", columns.arrow_schema("stories"), parquet, tsv)
+            work.append((sinks["stories"], columns.to_table("stories", stories).sort_by([("story_id", "ascending")])))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's writers and zlib release the GIL
+            list(pool.map(lambda item: item[0].write_all(item[1]), work))
+        manifest = {
+            "day": day.isoformat(),
+            "time_window": source.time_window(day),
+            "schema_version": columns.EXPORT_SCHEMA_VERSION,
+            "event_schema": "event.v1",
+            "codebook": "docs/codebook.md",
+            "tables": {name: {"rows": sink.rows, "files": sink.files} for name, sink in sinks.items()},
+            "gdelt": {"file": gdelt.FILE, "rows": gdelt_sink.rows, "columns": len(gdelt.COLUMNS)} if gdelt_sink else None,
+            "extractor_versions": sorted(versions),
+            "models": sorted(models),
+            "source": {"elasticsearch_index": index, "stories_index": index_name("stories") if stories is not None else None},
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        staging.commit(manifest)
+    log.info("export.day", day=day.isoformat(), events=sinks["events"].rows, target=target.url,
              seconds=round(time.perf_counter() - started, 2))
     return manifest
 

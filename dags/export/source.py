@@ -19,6 +19,7 @@ from elasticsearch import Elasticsearch
 
 PAGE_SIZE = 5000
 KEEP_ALIVE = "2m"
+SLICES = 2  # parallel slices of the point in time when exporting a day
 
 
 def day_query(day: date) -> dict[str, Any]:
@@ -79,14 +80,15 @@ def days_touched_since(es: Elasticsearch, index: str, since: datetime) -> list[d
 
 
 def read_pages(es: Elasticsearch, index: str, query: dict[str, Any], fields: list[str] | None,
-               page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-    """Pages of `_source` documents matching `query`, through a point in time, prefetching one page."""
+               page_size: int = PAGE_SIZE, slices: int = 1) -> Iterator[list[dict[str, Any]]]:
+    """Pages of `_source` documents matching `query`, through one point in time. With `slices` > 1
+    the point in time is read as that many slices in parallel threads (Elasticsearch serves them
+    concurrently); pages arrive in no particular order. Readers stay one page ahead of the caller."""
     pit = es.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)["id"]
-    pages: queue.Queue[Any] = queue.Queue(maxsize=2)
+    pages: queue.Queue[Any] = queue.Queue(maxsize=2 * slices)
     stop = threading.Event()
 
-    def fetch() -> None:
-        nonlocal pit
+    def fetch(slice_id: int) -> None:
         after: list[Any] | None = None
         try:
             while not stop.is_set():
@@ -94,12 +96,13 @@ def read_pages(es: Elasticsearch, index: str, query: dict[str, Any], fields: lis
                     "size": page_size, "query": query, "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
                     "sort": [{"_shard_doc": "asc"}], "track_total_hits": False,
                 }
+                if slices > 1:
+                    body["slice"] = {"id": slice_id, "max": slices}
                 if fields is not None:
                     body["_source"] = fields
                 if after is not None:
                     body["search_after"] = after
-                resp = es.search(**body, filter_path=["pit_id", "hits.hits._source", "hits.hits.sort"])
-                pit = resp.get("pit_id", pit)
+                resp = es.search(**body, filter_path=["hits.hits._source", "hits.hits.sort"])
                 hits = (resp.get("hits") or {}).get("hits") or []
                 if not hits:
                     break
@@ -112,21 +115,25 @@ def read_pages(es: Elasticsearch, index: str, query: dict[str, Any], fields: lis
         finally:
             pages.put(None)
 
-    worker = threading.Thread(target=fetch, name="export-reader", daemon=True)
-    worker.start()
+    workers = [threading.Thread(target=fetch, args=(k,), name=f"export-reader-{k}", daemon=True) for k in range(slices)]
+    for worker in workers:
+        worker.start()
     try:
-        while True:
+        running = len(workers)
+        while running:
             page = pages.get()
             if page is None:
-                break
+                running -= 1
+                continue
             if isinstance(page, Exception):
                 raise page
             yield page
     finally:
         stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
+        while any(w.is_alive() for w in workers):  # unblock producers waiting on a full queue
             try:
                 pages.get_nowait()
             except queue.Empty:
-                worker.join(timeout=0.1)
+                for w in workers:
+                    w.join(timeout=0.05)
         es.options(ignore_status=404).close_point_in_time(id=pit)

@@ -118,14 +118,21 @@ def test_rerun_replaces_the_day_and_drops_what_it_no_longer_writes(indexed: list
     manifest = export_day(DAY2, target, es)
     assert manifest["tables"]["events"]["rows"] == 5 == source.count_day(es, index_name("events"), DAY2)
     assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet"]
-    # a failing writer leaves the previous partition whole and no temporary files behind
+    # a failure half-way (the events file written, the mentions file not) leaves the previous
+    # partition whole and no temporary files behind
     before = (folder / "events.parquet").read_bytes()
+    from dags.export.files import TableSink
 
-    def broken(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise OSError("disk full")
+    original, calls = TableSink.write, []
 
-    monkeypatch.setattr("dags.export.files.pq.write_table", broken)
-    with pytest.raises(OSError):
+    def fails_second(self: TableSink, table: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        original(self, table)
+
+    monkeypatch.setattr(TableSink, "write", fails_second)
+    with pytest.raises(OSError, match="disk full"):
         export_day(DAY2, target, es)
     assert (folder / "events.parquet").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet"]
