@@ -99,20 +99,25 @@ MENTION_COLUMNS: list[Column] = [
     _c("extractor_version", pa.string(), "version of the extractor that coded the mention", "extractor.version"),
 ]
 
-STORY_COLUMNS: list[Column] = [
-    _c("story_id", pa.string(), "stable id of the story"),
-    _c("event_date", pa.date32(), "the day the story's event happened"),
+STORY_COLUMNS: list[Column] = [  # the stories index (schemas/story.v1.json, the stories consumer)
+    _c("story_id", pa.string(), "stable id of the story; events.story_id points here"),
+    _c("event_date", pa.date32(), "the event date of the story's first mention (its partition day)"),
     _c("event_type", pa.string(), "PLOVER category of the story's events"),
+    _c("quad_class", pa.string(), "PLOVER quad category"),
+    _c("intensity", pa.float32(), "Goldstein-like score of the category and mode"),
+    _c("cameo_root", pa.string(), "two-digit CAMEO root code"),
     _c("source_countries", pa.string(), f"countries of the source actors, '{LIST_SEPARATOR}'-separated"),
     _c("target_countries", pa.string(), f"countries of the target actors, '{LIST_SEPARATOR}'-separated"),
-    _c("location_country", pa.string(), "country of the place"),
-    _c("first_seen", TIMESTAMP, "first mention (UTC)"),
-    _c("last_seen", TIMESTAMP, "latest mention (UTC)"),
-    _c("num_mentions", pa.int32(), "event mentions grouped into the story"),
-    _c("num_articles", pa.int32(), "distinct articles"),
-    _c("num_sources", pa.int32(), "distinct outlets"),
-    _c("outlets", pa.string(), f"the outlets, '{LIST_SEPARATOR}'-separated"),
-    _c("sentence", pa.string(), "a representative sentence"),
+    _c("location_name", pa.string(), "where it happened"),
+    _c("location_country", pa.string(), "ISO 3166-1 alpha-3 of the place"),
+    _c("first_seen", TIMESTAMP, "earliest publication among the mentions (UTC)"),
+    _c("last_seen", TIMESTAMP, "latest publication among the mentions (UTC)"),
+    _c("num_mentions", pa.int32(), "events grouped into the story, syndicated copies included (GDELT NumMentions)"),
+    _c("num_articles", pa.int32(), "distinct articles (GDELT NumArticles)"),
+    _c("num_sources", pa.int32(), "distinct outlets that reported it independently (GDELT NumSources)"),
+    _c("outlets", pa.string(), f"every outlet with a mention, '{LIST_SEPARATOR}'-separated"),
+    _c("sentence", pa.string(), "the most confident independent mention's sentence"),
+    _c("url", pa.string(), "that mention's article URL"),
     _c("confidence", pa.float32(), "confidence that the story happened; grows with independent sources"),
 ]
 
@@ -205,15 +210,16 @@ def _join(values: Any) -> str | None:
 
 
 def story_row(doc: dict[str, Any]) -> tuple[Any, ...]:
-    """A stories-index document -> a row of STORY_COLUMNS (fields it lacks stay empty)."""
+    """A stories-index document (story.v1) -> a row of STORY_COLUMNS (fields it lacks stay empty)."""
     loc = doc.get("location") or {}
+    rep = doc.get("representative") or {}
+    event_date = doc.get("event_date") or (doc.get("first_seen") or "")[:10] or None
     return (
-        doc.get("story_id") or doc.get("_id"), doc.get("event_date"), doc.get("event_type"),
-        _join(doc.get("source_countries")), _join(doc.get("target_countries")),
-        loc.get("country") if isinstance(loc, dict) else doc.get("location_country"),
-        doc.get("first_seen"), doc.get("last_seen"), doc.get("num_mentions"), doc.get("num_articles"),
-        doc.get("num_sources"), _join(doc.get("outlets")), doc.get("sentence") or doc.get("representative_sentence"),
-        doc.get("confidence"),
+        doc.get("story_id"), event_date, doc.get("event_type"), doc.get("quad_class"), doc.get("intensity"),
+        doc.get("cameo_root"), _join(doc.get("source_countries")), _join(doc.get("target_countries")),
+        loc.get("name"), loc.get("country"), doc.get("first_seen"), doc.get("last_seen"), doc.get("num_mentions"),
+        doc.get("num_articles"), doc.get("num_sources"), _join(doc.get("outlets")), rep.get("sentence"),
+        rep.get("article_url"), doc.get("confidence"),
     )
 
 

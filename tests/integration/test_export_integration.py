@@ -148,3 +148,21 @@ def test_any_fsspec_target(indexed: list[dict[str, Any]]) -> None:
     assert names == ["events.parquet", "events.tsv.gz", "gdelt.export.tsv.gz", "manifest.json", "mentions.parquet", "mentions.tsv.gz"]
     assert manifest["tables"]["events"]["rows"] == 7
     fs.rm("/exports-test", recursive=True)
+
+
+def test_stories_are_exported_when_a_stories_index_exists(indexed: list[dict[str, Any]], tmp_path: Path) -> None:
+    es = make_es()
+    stories = index_name("stories")  # a bare index with dynamic mappings stands in for the stories consumer's
+    story = {"story_id": "a" * 32, "event_type": "ASSAULT", "event_date": "2024-05-02", "first_seen": "2024-05-02T08:00:00Z",
+             "last_seen": "2024-05-02T11:00:00Z", "num_mentions": 7, "num_articles": 7, "num_sources": 1,
+             "outlets": ["example-wire"], "representative": {"event_id": "b" * 32, "article_id": "c", "sentence": "Shelled."},
+             "confidence": 0.8}
+    es.index(index=stories, id=story["story_id"], document=story, refresh=True)
+    try:
+        manifest = export_day(DAY1, Target(str(tmp_path)), es)
+    finally:
+        es.indices.delete(index=stories)
+    assert manifest["tables"]["stories"] == {"rows": 1, "files": ["stories.parquet", "stories.tsv.gz"]}
+    row = duckdb.sql(f"SELECT num_mentions, outlets, sentence FROM read_parquet('{tmp_path}/date=2024-05-02/stories.parquet', "
+                     "hive_partitioning=false)").fetchall()[0]
+    assert row == (7, "example-wire", "Shelled.")

@@ -93,3 +93,17 @@ def test_dag_target_follows_the_configuration(monkeypatch, tmp_path) -> None:  #
     monkeypatch.setenv("NEWS_EXPORT_URL", "memory://bucket/exports")
     remote = events_export._target()
     assert not remote.local and remote.partition(date(2024, 1, 2)).endswith("bucket/exports/date=2024-01-02")
+
+
+def test_story_rows_follow_the_story_contract() -> None:
+    story = {"story_id": "a" * 32, "revision": 3, "event_type": "ASSAULT", "quad_class": "material_conflict", "intensity": -9.0,
+             "cameo_root": "18", "occurred_at": "2024-05-02", "event_date": "2024-05-02", "first_seen": "2024-05-02T08:00:00Z",
+             "last_seen": "2024-05-02T11:00:00Z", "num_mentions": 3, "num_articles": 3, "num_sources": 2,
+             "outlets": ["wire-b", "wire-a"], "source_countries": ["RUS"], "target_countries": ["UKR"],
+             "location": {"name": "Kharkiv", "country": "UKR", "lat": 49.98, "lon": 36.25, "geonameid": 706483},
+             "representative": {"event_id": "b" * 32, "article_id": "c", "sentence": "Russian forces shelled Kharkiv.",
+                                "article_url": "https://news.example.org/a"}, "confidence": 0.9}
+    table = columns.to_table("stories", [columns.story_row(story)])
+    row = table.to_pylist()[0]
+    assert (row["event_date"], row["outlets"], row["num_sources"], row["location_name"]) == (date(2024, 5, 2), "wire-a;wire-b", 2, "Kharkiv")
+    assert row["sentence"] == "Russian forces shelled Kharkiv." and row["url"] == "https://news.example.org/a"
