@@ -14,7 +14,7 @@ CLUSTER_ENV = eval "$$($(SERVICES) $(CLUSTER_FLAG) env)"
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv setup up down status bootstrap demo test test-unit eval eval-ingest bench bench-cluster airflow kibana-import lock clean
+.PHONY: help venv setup up down status bootstrap demo test test-unit eval eval-ingest bench bench-cluster export codebook airflow kibana-import lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,7 +53,7 @@ test: setup  ## Unit + integration tests against real services (starts and stops
 test-unit: venv  ## Only the tests that need no services (no Java or Maven needed)
 	@$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
-eval: setup  ## Event coder on the frozen test set and the dev split; story grouping on its annotated pairs
+eval: setup  ## Event coder on the frozen test set and the dev split; story grouping and magnitudes on their annotated sets
 	@echo "== frozen test set (tests/eval/frozen: written by other hands, never tuned on)"
 	@$(PY) -m consumers.extract.evaluate --by-construction
 	@echo; echo "== dev split of the training corpus (where the coder is tuned)"
@@ -62,11 +62,21 @@ eval: setup  ## Event coder on the frozen test set and the dev split; story grou
 	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs.jsonl --window-days 0 1 2 3
 	@echo; echo "== story grouping, held-out pairs (tests/eval/story_pairs_heldout.jsonl: written afterwards, never tuned on)"
 	@$(PY) -m consumers.stories.evaluate --file tests/eval/story_pairs_heldout.jsonl
+	@echo; echo "== magnitudes, development set (tests/eval/magnitudes.jsonl: the rules were refined on its errors)"
+	@$(PY) -m consumers.extract.magnitudes_eval --file tests/eval/magnitudes.jsonl
+	@echo; echo "== magnitudes, held-out set (tests/eval/magnitudes_heldout.jsonl: written after the rules, never tuned on)"
+	@$(PY) -m consumers.extract.magnitudes_eval --file tests/eval/magnitudes_heldout.jsonl
 
 eval-ingest: setup  ## Text F1, title, publication day (vs htmldate) and language of ingestion on 179 saved news pages
 	@$(PY) -W ignore -m dags.ingest.evaluate
 
-bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end)
+export: up  ## Run the events_export DAG (dag.test()) for every day with events: Parquet + TSV partitions in var/exports/ (NEWS_EXPORT_URL)
+	@$(PY) -m dags.export.run_local
+
+codebook: setup  ## Regenerate docs/codebook.md from the schemas and export tables
+	@$(PY) -m dags.export.codebook
+
+bench: up  ## Throughput and latency benchmarks (ingest, extractor, indexer, end to end, export of a 100k-event day)
 	@$(PY) -m bench.run
 
 bench-cluster: setup  ## Extractor and indexer throughput with 1 and 2 consumer processes on a local 3-broker / 3-node cluster

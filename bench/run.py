@@ -35,13 +35,14 @@ def run_plan(tag: str, plan: list[tuple[str, Callable[[], dict[str, Any]]]], res
 def main() -> int:
     configure_logging("WARNING")
     scale = float(os.environ.get("BENCH_SCALE", "1"))
-    from bench import extractor_bench, indexer_bench, ingest_bench, latency_bench
+    from bench import export_bench, extractor_bench, indexer_bench, ingest_bench, latency_bench
 
     plan = [
         ("ingest", lambda: ingest_bench.run(n_articles=max(20, int(200 * scale)))),
         ("extractor", lambda: extractor_bench.run(n_articles=max(30, int(300 * scale)))),
         ("indexer", lambda: indexer_bench.run(n_docs=max(2000, int(20_000 * scale)))),
         ("latency", lambda: latency_bench.run(rate_per_s=50, seconds=max(10.0, 30 * scale))),
+        ("export", lambda: export_bench.run(n_docs=max(10_000, int(100_000 * scale)))),
     ]
     run_plan("bench", plan, {}, "results.json")
     return 0

@@ -43,6 +43,12 @@ class Place:
     geonameid: int | None
     kind: str  # "country", "city", "region"
     population: int = 0
+    adm1: str | None = None  # GeoNames first-level division, "RU.48", "US.NY"
+
+    @property
+    def feature_type(self) -> str:
+        """country, adm1 (a first-level division: the US states), city, or region (another named area)."""
+        return "adm1" if self.kind == "region" and self.adm1 else self.kind
 
     def as_location(self) -> dict[str, Any]:
         return {
@@ -51,7 +57,14 @@ class Place:
             "lat": round(self.lat, 5),
             "lon": round(self.lon, 5),
             "geonameid": self.geonameid,
+            "feature_type": self.feature_type,
+            "adm1": self.adm1,
         }
+
+
+def adm1_code(iso2: str, admin1: str | None) -> str | None:
+    """"RU" + "48" -> "RU.48"; None where GeoNames has no division ("00" or empty)."""
+    return f"{iso2}.{admin1}" if admin1 and admin1 != "00" else None
 
 
 def normalise(text: str) -> str:
@@ -98,7 +111,8 @@ class Gazetteer:
                 state_coords.setdefault(city.get("admin1code") or "", []).append((lat, lon))
             row = len(self._cities)
             pop = int(city.get("population") or 0)
-            self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city", pop))
+            adm1 = adm1_code(city["countrycode"], city.get("admin1code"))
+            self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city", pop, adm1))
             keys = {normalise(city["name"]): 1}
             if pop >= MIN_ALTNAME_POPULATION:
                 for alt in city.get("alternatenames", ()):
@@ -143,7 +157,7 @@ class Gazetteer:
             if pts:
                 self._regions[normalise(state["name"])] = Place(
                     state["name"], "USA", statistics.median(p[0] for p in pts),
-                    statistics.median(p[1] for p in pts), int(state["geonameid"]), "region",
+                    statistics.median(p[1] for p in pts), int(state["geonameid"]), "region", adm1=adm1_code("US", state["code"]),
                 )
         self._supplement: dict[str, Place] = {}
         for name, (iso3, lat, lon) in load_yaml(PLACES_PATH).items():

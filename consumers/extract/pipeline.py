@@ -171,6 +171,8 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "near_duplicate_of": article.get("near_duplicate_of"),
             **derived_fields(core),
         }
+        if core.get("magnitudes"):
+            event["magnitudes"] = core["magnitudes"]
         if extracted_at:
             event["extracted_at"] = extracted_at
         events.append(event)

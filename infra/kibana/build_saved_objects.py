@@ -213,6 +213,56 @@ def events_over_time() -> dict[str, Any]:
     )
 
 
+def _sum_column(field: str, label: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "customLabel": True,
+        "dataType": "number",
+        "operationType": "sum",
+        "isBucketed": False,
+        "scale": "ratio",
+        "sourceField": field,
+        "params": {"emptyAsNull": False},
+    }
+
+
+def magnitudes_over_time() -> dict[str, Any]:
+    """Sums of the figures events state (magnitudes.*) per interval: dead, injured, people taking part."""
+    columns = {
+        "date": _date_column("@timestamp"),
+        "dead": _sum_column("magnitudes.dead", "Dead"),
+        "injured": _sum_column("magnitudes.injured", "Injured"),
+        "size": _sum_column("magnitudes.size", "Taking part (crowds, forces)"),
+    }
+    visualization = _xy_visualization("magnitudes-layer", "line", "date", "dead", None, legend=True)
+    visualization["layers"][0]["accessors"] = ["dead", "injured", "size"]
+    return lens_xy(
+        "{prefix}-magnitudes-over-time",
+        "Dead, injured and people taking part over time",
+        "Sums of the figures the sentences state (magnitudes.dead, .injured, .size); a story told by several outlets counts once per article.",
+        EVENTS_VIEW,
+        columns,
+        visualization,
+    )
+
+
+def amounts_over_time() -> dict[str, Any]:
+    """Money stated in AID and SANCTION events per interval, by currency (amounts are never converted)."""
+    columns = {
+        "currency": _terms_column("magnitudes.currency", "Currency", 5, "amount"),
+        "date": _date_column("@timestamp"),
+        "amount": _sum_column("magnitudes.amount", "Amount"),
+    }
+    return lens_xy(
+        "{prefix}-amounts-over-time",
+        "Aid and sanction amounts over time",
+        "Sum of magnitudes.amount per currency (AID and SANCTION events that state a sum).",
+        EVENTS_VIEW,
+        columns,
+        _xy_visualization("amounts-layer", "bar_stacked", "date", "amount", "currency", legend=True),
+    )
+
+
 def top_countries(role: str) -> dict[str, Any]:
     field = f"{role}_countries"
     columns = {"country": _terms_column(field, f"{role.capitalize()} country", 10, "count"), "count": _count_column("Events")}
@@ -413,6 +463,7 @@ def build() -> list[dict[str, Any]]:
     )
     over_time, top_source, top_target, locations = events_over_time(), top_countries("source"), top_countries("target"), event_map()
     stories_time, by_type = stories_and_mentions_over_time(), events_and_stories_by_type()
+    figures, amounts = magnitudes_over_time(), amounts_over_time()
     board = dashboard(
         [
             (over_time, {"x": 0, "y": 0, "w": 24, "h": 12}),
@@ -424,6 +475,8 @@ def build() -> list[dict[str, Any]]:
             (top_target, {"x": 24, "y": 45, "w": 24, "h": 15}),
             (latest_articles, {"x": 0, "y": 60, "w": 48, "h": 15}),
             (events_table, {"x": 0, "y": 75, "w": 48, "h": 15}),
+            (figures, {"x": 0, "y": 90, "w": 24, "h": 12}),
+            (amounts, {"x": 24, "y": 90, "w": 24, "h": 12}),
         ]
     )
     return [
@@ -441,6 +494,8 @@ def build() -> list[dict[str, Any]]:
         top_source,
         top_target,
         locations,
+        figures,
+        amounts,
         board,
     ]
 

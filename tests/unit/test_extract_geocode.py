@@ -61,3 +61,21 @@ def test_place_of_a_topic_is_not_the_event_location(extract: Extract) -> None:
 def test_dateline_is_the_fallback_location(extract: Extract) -> None:
     ev = extract("KABUL (Reuters) - The Taliban ordered the closure of all beauty salons.")[0]
     assert ev["location"]["country"] == "AFG"
+
+
+def test_feature_type_and_adm1_below_country_level() -> None:
+    gaz = get_gazetteer()
+    moscow = gaz.lookup("Moscow").as_location()
+    assert (moscow["feature_type"], moscow["adm1"]) == ("city", "RU.48")  # GeoNames admin1 of Moscow city
+    assert gaz.lookup("Kharkiv").as_location()["adm1"].startswith("UA.")
+    alaska = gaz.lookup("Alaska").as_location()
+    assert (alaska["feature_type"], alaska["adm1"]) == ("adm1", "US.AK")
+    syria = gaz.lookup("Syria").as_location()
+    assert (syria["feature_type"], syria["adm1"]) == ("country", None)
+    strait = gaz.lookup("Strait of Hormuz").as_location()
+    assert (strait["feature_type"], strait["adm1"]) == ("region", None)  # a named area, not a division
+
+
+def test_event_location_carries_feature_type(extract: Extract) -> None:
+    loc = extract("Lavrov held talks with Tillerson in Washington.")[0]["location"]
+    assert loc["feature_type"] == "city" and loc["adm1"] == "US.DC"

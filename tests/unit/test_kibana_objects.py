@@ -54,7 +54,8 @@ def test_the_expected_objects_are_there(objects: list[dict[str, Any]]) -> None:
         assert obj["coreMigrationVersion"] and obj["typeMigrationVersion"]
     assert sorted(by_type["index-pattern"]) == ["news-articles", "news-events", "news-stories"]
     assert "news-top-stories" in by_type["search"]
-    assert len(by_type["lens"]) == 5
+    assert len(by_type["lens"]) == 7
+    assert {"news-magnitudes-over-time", "news-amounts-over-time"} <= set(by_type["lens"])  # sums of magnitudes.*
     assert by_type["map"] == ["news-event-map"]
     assert by_type["dashboard"] == ["news-overview"]
     assert len({(o["type"], o["id"]) for o in objects}) == len(objects), "duplicate ids"
@@ -81,7 +82,8 @@ def test_dashboard_panels_match_references(objects: list[dict[str, Any]]) -> Non
     board = next(o for o in objects if o["type"] == "dashboard")
     panels = json.loads(board["attributes"]["panelsJSON"])
     refs = {r["name"]: r for r in board["references"]}
-    assert len(panels) == 9
+    assert len(panels) == len(board["references"]) == 11
+    assert {"news-magnitudes-over-time", "news-amounts-over-time"} <= {r["id"] for r in board["references"]}
     for panel in panels:
         ref = refs[f"{panel['panelIndex']}:{panel['panelRefName']}"]
         assert ref["type"] == panel["type"]

@@ -132,7 +132,7 @@ def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         names = {a["name"] for a in first["target"]}
         first["target"].extend(a for a in ev["target"] if a["name"] not in names)
-        for field_name in ("location", "mode", "speaker"):
+        for field_name in ("location", "mode", "speaker", "magnitudes"):
             if first[field_name] is None:
                 first[field_name] = ev[field_name]
         if first["event_date_text"] is None and ev["event_date_text"] is not None:

@@ -11,6 +11,7 @@ from ..actors import Actor, ActorResolver
 from ..geocode import Gazetteer
 from ..layout import in_ranges
 from ..lexicon import Lexicon
+from ..magnitudes import compact, magnitudes
 from ..typer import TyperModel
 from . import constructions
 from .attributes import Attributes, merge
@@ -158,4 +159,5 @@ class EventExtractor:
             "sentence_index": sent.index,
             "sentence_start": sent.start,
             "sentence_end": sent.end,
+            "magnitudes": compact(magnitudes(sent.span, cand.trigger, ev_type)),
         }
