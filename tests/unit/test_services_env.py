@@ -3,7 +3,7 @@ port block (KAFKA_PORT, ES_HTTP_PORT) needs no second set of variables."""
 
 from __future__ import annotations
 
-from tests.unit.test_local_services import _services_module
+from tests.local_cluster import services_module as _services_module
 
 
 def test_client_addresses_follow_the_ports_when_not_set() -> None:
