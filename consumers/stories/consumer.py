@@ -42,8 +42,9 @@ from kafka.structs import TopicPartition
 
 from common.config import KafkaSettings, dead_letter_topic, load_settings, topic
 from common.kafka import make_producer
-from common.logs import configure_logging, get_logger
+from common.logs import get_logger
 from consumers.base import BatchConsumer
+from consumers.runner import add_run_arguments, run_members
 from consumers.stories.grouping import DEFAULT_WINDOW_DAYS, Story
 from consumers.stories.state import GroupPartitioner, StoryState, parked_key, parked_record, story_key, story_record
 from schemas import validate
@@ -318,25 +319,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group-id", default="stories", help="the aggregator's consumer group; the router's is <group-id>-router")
     parser.add_argument("--window-days", type=int, help=f"event dates of one story are at most this far apart (default NEWS_STORIES_WINDOW_DAYS or {DEFAULT_WINDOW_DAYS})")
     parser.add_argument("--state-days", type=float, help="forget stories untouched for this long (default NEWS_STORIES_STATE_DAYS or 30)")
-    parser.add_argument("--max-seconds", type=float)
-    parser.add_argument("--stop-when-idle", type=float, help="exit after this many idle seconds")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
-    configure_logging()
-    router_group = f"{args.group_id}-router"
     if args.role == "router":
-        StoriesRouter(group_id=router_group).run(max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle)
-    elif args.role == "aggregator":
-        StoriesAggregator(group_id=args.group_id, window_days=args.window_days, state_days=args.state_days).run(
-            max_seconds=args.max_seconds, stop_when_idle_s=args.stop_when_idle
-        )
-    else:
-        run_both(
-            router=StoriesRouter(group_id=router_group),
-            aggregator=StoriesAggregator(group_id=args.group_id, window_days=args.window_days, state_days=args.state_days),
-            max_seconds=args.max_seconds,
-            stop_when_idle_s=args.stop_when_idle,
-        )
-    return 0
+        return run_members(_router, args)
+    if args.role == "aggregator":
+        return run_members(_aggregator, args)
+    return run_members(_both, args)
+
+
+def _router(args: argparse.Namespace) -> StoriesRouter:
+    return StoriesRouter(group_id=f"{args.group_id}-router")
+
+
+def _aggregator(args: argparse.Namespace) -> StoriesAggregator:
+    return StoriesAggregator(group_id=args.group_id, window_days=args.window_days, state_days=args.state_days)
+
+
+class _Both:
+    """Both stages as one run_members member: threads side by side, or, to drain, one after the other
+    (the aggregator's input is complete only once the router has drained)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.router, self.aggregator = _router(args), _aggregator(args)
+        self.metrics_port: int | None = None
+
+    def run(self, *, max_seconds: float | None = None, stop_when_idle_s: float | None = None, drain: bool = False) -> dict[str, dict[str, int]]:
+        self.router.metrics_port = self.metrics_port
+        if drain:
+            return {
+                "router": self.router.run(max_seconds=max_seconds, stop_when_idle_s=stop_when_idle_s, drain=True),
+                "aggregator": self.aggregator.run(max_seconds=max_seconds, stop_when_idle_s=stop_when_idle_s, drain=True),
+            }
+        return run_both(router=self.router, aggregator=self.aggregator, max_seconds=max_seconds, stop_when_idle_s=stop_when_idle_s)
+
+
+def _both(args: argparse.Namespace) -> _Both:
+    return _Both(args)
 
 
 if __name__ == "__main__":
