@@ -14,9 +14,11 @@ import pytest
 from elasticsearch.helpers import bulk
 
 from common.es import index_name, make_es
-from consumers.indexing.documents import event_action
+from consumers.indexing.documents import event_action, story_action
+from consumers.stories.grouping import new_story
 from dags.export import gdelt, source
 from dags.export.codebook import codebook_types
+from dags.export.columns import LIST_SEPARATOR
 from dags.export.files import Target
 from dags.export.run import export_day, plan_days
 from tests.event_factories import _hex32, actor, make_event
@@ -117,7 +119,7 @@ def test_rerun_replaces_the_day_and_drops_what_it_no_longer_writes(indexed: list
     monkeypatch.setenv("NEWS_EXPORT_FORMATS", "parquet")
     manifest = export_day(DAY2, target, es)
     assert manifest["tables"]["events"]["rows"] == 5 == source.count_day(es, index_name("events"), DAY2)
-    assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet", "stories.parquet"]
     # a failure half-way (the events file written, the mentions file not) leaves the previous
     # partition whole and no temporary files behind
     before = (folder / "events.parquet").read_bytes()
@@ -135,7 +137,7 @@ def test_rerun_replaces_the_day_and_drops_what_it_no_longer_writes(indexed: list
     with pytest.raises(OSError, match="disk full"):
         export_day(DAY2, target, es)
     assert (folder / "events.parquet").read_bytes() == before
-    assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == ["events.parquet", "manifest.json", "mentions.parquet", "stories.parquet"]
 
 
 def test_any_fsspec_target(indexed: list[dict[str, Any]]) -> None:
@@ -145,24 +147,20 @@ def test_any_fsspec_target(indexed: list[dict[str, Any]]) -> None:
     manifest = export_day(DAY1, target)
     fs = fsspec.filesystem("memory")
     names = sorted(p.rsplit("/", 1)[-1] for p in fs.ls("/exports-test/date=2024-05-02", detail=False))
-    assert names == ["events.parquet", "events.tsv.gz", "gdelt.export.tsv.gz", "manifest.json", "mentions.parquet", "mentions.tsv.gz"]
+    assert names == ["events.parquet", "events.tsv.gz", "gdelt.export.tsv.gz", "manifest.json", "mentions.parquet", "mentions.tsv.gz",
+                     "stories.parquet", "stories.tsv.gz"]
     assert manifest["tables"]["events"]["rows"] == 7
     fs.rm("/exports-test", recursive=True)
 
 
-def test_stories_are_exported_when_a_stories_index_exists(indexed: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_stories_are_exported_from_the_stories_index(indexed: list[dict[str, Any]], tmp_path: Path) -> None:
     es = make_es()
-    stories = index_name("stories")  # a bare index with dynamic mappings stands in for the stories consumer's
-    story = {"story_id": "a" * 32, "event_type": "ASSAULT", "event_date": "2024-05-02", "first_seen": "2024-05-02T08:00:00Z",
-             "last_seen": "2024-05-02T11:00:00Z", "num_mentions": 7, "num_articles": 7, "num_sources": 1,
-             "outlets": ["example-wire"], "representative": {"event_id": "b" * 32, "article_id": "c", "sentence": "Shelled."},
-             "confidence": 0.8}
-    es.index(index=stories, id=story["story_id"], document=story, refresh=True)
-    try:
-        manifest = export_day(DAY1, Target(str(tmp_path)), es)
-    finally:
-        es.indices.delete(index=stories)
+    event = make_event(event_id=_hex32("story"), event_date=DAY1.isoformat(), published_at=f"{DAY1.isoformat()}T08:00:00Z")
+    story = new_story(event, now=0.0).message()  # what the stories consumer publishes for a first mention
+    bulk(es, [story_action(story)], refresh=True)
+    manifest = export_day(DAY1, Target(str(tmp_path)), es)
     assert manifest["tables"]["stories"] == {"rows": 1, "files": ["stories.parquet", "stories.tsv.gz"]}
     row = duckdb.sql(f"SELECT num_mentions, outlets, sentence FROM read_parquet('{tmp_path}/date=2024-05-02/stories.parquet', "
                      "hive_partitioning=false)").fetchall()[0]
-    assert row == (7, "example-wire", "Shelled.")
+    assert row == (1, LIST_SEPARATOR.join(story["outlets"]), event["sentence"])
+    assert story["outlets"] and story["num_mentions"] == 1

@@ -59,10 +59,10 @@ def test_indexer_indexes_dead_letters_and_commits(isolated_topics: dict[str, str
     reasons = sorted(d.reason for d in dead)
     assert reasons == ["es_rejected", "malformed_json"]
     rejected = next(d for d in dead if d.reason == "es_rejected")
-    assert rejected.stage == group and rejected.origin_topic == topic("events")
+    assert rejected.stage == group and rejected.origin_topic == topic("events_storied")
     assert rejected.error.startswith("400 document_parsing_exception")
     assert json.loads(rejected.value)["event_id"] == "e" * 32
-    assert {d.origin_topic for d in dead} == {topic("events")}  # nothing from articles.enriched
+    assert {d.origin_topic for d in dead} == {topic("events_storied")}  # nothing from articles.enriched
 
     assert _committed_everything(group, [topic("events_storied"), topic("articles_enriched")])
     # Each landed in the partition of its own time, created on the first write with its aliases.

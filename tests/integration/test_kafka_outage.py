@@ -1,5 +1,5 @@
-"""Outages are weather: Kafka is stopped three times for 30 s while the extractor, the indexer
-and the alerter run as real processes under a steady load of articles. All three stay
+"""Outages are weather: Kafka is stopped three times for 30 s while the extractor, the stories
+consumer, the indexer and the alerter run as real processes under a steady load of articles. All three stay
 alive, their metrics endpoints answer throughout, their logs say what happened in a few
 lines, and Elasticsearch ends with every unique event.
 
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUTAGES = 3
 OUTAGE_S = 30
 ARTICLES_PER_S = 3.0
-STAGES = ("extractor", "indexer", "alerter")
+STAGES = ("extractor", "stories", "indexer", "alerter")
 
 
 class OwnKafka:
@@ -218,8 +218,11 @@ def test_consumers_ride_out_three_kafka_outages(own_kafka: OwnKafka, tmp_path: P
         assert len(load.sent) > 60, f"only {len(load.sent)} articles sent: {timeline}"
 
         wait_for(lambda: _group_caught_up("extractor", [topic("articles_raw")]), 300, "the extractor to catch up")
-        wait_for(lambda: _group_caught_up("indexer", [topic("events"), topic("articles_enriched")]), 180, "the indexer to catch up")
-        wait_for(lambda: _group_caught_up("alerter", [topic("events")]), 120, "the alerter to catch up")
+        wait_for(lambda: _group_caught_up("stories-router", [topic("events")]), 180, "the stories router to catch up")
+        wait_for(lambda: _group_caught_up("stories", [topic("stories_mentions")]), 180, "the stories aggregator to catch up")
+        storied = [topic("events_storied"), topic("stories")]
+        wait_for(lambda: _group_caught_up("indexer", [*storied, topic("articles_enriched")]), 180, "the indexer to catch up")
+        wait_for(lambda: _group_caught_up("alerter", storied), 120, "the alerter to catch up")
         _assert_alive(processes, "at the end")
     finally:
         scraper.stop.set()
@@ -240,6 +243,7 @@ def test_consumers_ride_out_three_kafka_outages(own_kafka: OwnKafka, tmp_path: P
     es.indices.refresh(index=f"{index_name('events')},{index_name('articles')}")
     unique_events = _ids_on_topic(topic("events"), "event_id")
     assert unique_events
+    assert _ids_on_topic(topic("events_storied"), "event_id") == unique_events  # none lost on the way through stories
     assert es.count(index=index_name("events"))["count"] == len(unique_events)
     found = es.search(index=index_name("events"), query={"ids": {"values": sorted(unique_events)}}, size=0, track_total_hits=True)
     assert found["hits"]["total"]["value"] == len(unique_events)
@@ -254,7 +258,8 @@ def test_consumers_ride_out_three_kafka_outages(own_kafka: OwnKafka, tmp_path: P
         assert "Traceback" not in text, f"{stage} logged a traceback"
         # A few lines per outage (unreachable, back, a partition or two recovering), not one per retry.
         warnings = [r for r in records if r.get("level") in ("warning", "error")]
-        assert len(warnings) <= 12 * OUTAGES, f"{stage}: {len(warnings)} warnings, e.g. {[r['event'] for r in warnings[:20]]}"
+        consumers = 2 if stage == "stories" else 1  # the stories process runs the router and the aggregator
+        assert len(warnings) <= 12 * OUTAGES * consumers, f"{stage}: {len(warnings)} warnings, e.g. {[r['event'] for r in warnings[:20]]}"
         assert sum(r["event"] == "kafka unreachable; clients keep retrying quietly" for r in records) >= OUTAGES
 
 
