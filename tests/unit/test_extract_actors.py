@@ -84,3 +84,18 @@ def test_city_as_target_stands_for_its_country(extract: Extract) -> None:
     ev = extract("Russian forces shelled Kharkiv overnight.")[0]
     assert ev["target"][0]["country"] == "UKR"
     assert extract("Paris Hilton visited Moscow.")[0]["source"][0]["country"] is None
+
+
+def test_role_noun_takes_the_one_country_the_sentence_names(extract: Extract) -> None:
+    """C38: with no place for the event, "police" and "the army" are of the country the sentence is about."""
+    ev = next(e for e in extract("Turkish prosecutors opened an inquiry, and police detained dozens of people.")
+              if e["event_type"] == "COERCE")
+    assert ev["source"][0]["country"] == "TUR"
+    ev = next(e for e in extract("Kenya halted its mediation in Sudan after the army rejected President Ruto.")
+              if e["event_type"] == "REJECT")
+    assert ev["source"][0]["country"] is None  # two countries named: no guess
+
+
+def test_unknown_attackers_keep_no_country_in_a_one_country_sentence(extract: Extract) -> None:
+    ev = next(e for e in extract("Gunmen killed three Nigerian soldiers.") if e["event_type"] == "ASSAULT")
+    assert all(a["country"] is None for a in ev["source"])

@@ -139,7 +139,8 @@ class EventExtractor:
             return None
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
-        sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t)
+        sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
+                                              lambda: self.places.sentence_country(sent))
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality != REFUSED
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)

@@ -162,6 +162,29 @@ class Locator:
                     return place
         return self._sentence_place(cand, ev_type, sent, actors) or dateline
 
+    def sentence_country(self, sent: Sentence) -> str | None:
+        """The one country a sentence is about, if it names only one (guidelines C38: "police detained
+        dozens" in a sentence about Turkey are Turkish police): countries of the actors it names
+        (countries, capitals, demonyms, people, national bodies) and of the places it names. None when
+        it names several or none."""
+        if sent.country is None:
+            named: set[str] = set()
+            span = sent.span
+            for _s, _e, info in self.resolver.mentions(span.doc, span.start, span.end):
+                if info.country and info.country != "IGO":
+                    named.add(info.country)
+            places: set[str] = set()
+            for ent in sent.ents:
+                if ent.label_ in PLACE_ENTITY_LABELS:
+                    place = self.place(ent.root)
+                    if place is not None and place.country:
+                        places.add(place.country)
+            found = named | places
+            if len(found) > 1 and len(places) == 1:
+                found = places  # "... flew to Khartoum ... after security forces killed ...": where it happens
+            sent.country = next(iter(found)) if len(found) == 1 else ""
+        return sent.country or None
+
     def _sentence_place(self, cand: Candidate, ev_type: str, sent: Sentence, actors: list[Actor]) -> Place | None:
         """A place named elsewhere in the sentence ("in/at/near X") that is not an actor, not what a
         threat/request/accusation is about, not inside an "if/until" clause, and not the place of

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
 from .. import triples as tr
@@ -242,11 +244,12 @@ def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
 
 def implied_countries(
     sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
+    sentence_country: Callable[[], str | None] = lambda: None,
 ) -> tuple[list[Actor], list[Actor]]:
     """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
     ("police", "students") or an unknown named person takes the country where the event happened;
-    without a place, a domestic role noun takes the country of the authority acting on it. Unknown
-    attackers ("gunmen") keep no country."""
+    without a place, a domestic role noun takes the country of the authority acting on it, else the
+    one country the sentence names. Unknown attackers ("gunmen") keep no country."""
     if location_country == "IGO":
         location_country = None
 
@@ -264,7 +267,8 @@ def implied_countries(
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
-        return actor
+        home = sentence_country()
+        return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
