@@ -79,3 +79,22 @@ def test_publication_offset_is_kept(extract: Any) -> None:
     events = extract("Japan and China held talks on Monday.", published_at="2020-07-13T01:10:00+09:00")
     assert events and events[0]["published_at"] == "2020-07-13T01:10:00+09:00"
     assert events[0]["event_date"] == "2020-07-13"  # Monday in Tokyo, though still Sunday in UTC
+
+
+def test_weapon_as_subject_keeps_the_attack_with_no_source(extract: Any) -> None:
+    """C37: "a car bomb killed" names no agent; the attack is coded with an empty source."""
+    events = extract("A car bomb killed nine Iraqi policemen outside a police station on Monday.")
+    assault = find(events, "ASSAULT", target={"IRQ"})
+    assert assault and assault[0]["source"] == []
+
+
+def test_unknown_attackers_alone_are_an_assault(extract: Any) -> None:
+    events = extract("Suicide bombers blew themselves up outside a stadium.")
+    assert [e["event_type"] for e in events] == ["ASSAULT"]
+    assert [a["country"] for a in events[0]["source"]] == [None]
+
+
+def test_rioters_and_truckers_are_civilian_actors(extract: Any) -> None:
+    events = extract("Rioters looted shops and torched cars in Port-au-Prince.")
+    assert events and events[0]["source"][0]["sector"] == "CVL"
+    assert events[0]["source"][0]["country"] == "HTI"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import Actor, ActorResolver
@@ -79,6 +79,7 @@ class EventExtractor:
         speaker = roles.resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
         inferred = False
         passive = False
+        subj: Token | None = None
         if cand.source_tokens is not None or cand.target_tokens is not None:
             # a construction rule fixed the roles ("A said B shelled C": A accuses B)
             reciprocal = []
@@ -135,7 +136,8 @@ class EventExtractor:
         if ev_type == "SANCTION":  # "withdrew its ambassador from Kyiv": the target is Kyiv, not Russia's envoy
             own = {a.country for a in sources if a.country}
             targets = [a for a in targets if not (a.country in own and a.text.lower().startswith(("its ", "their ")))]
-        if not roles.enough(cand, sources, targets, passive):
+        agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
+        if not roles.enough(cand, sources, targets, passive, agentless):
             return None
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)

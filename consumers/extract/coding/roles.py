@@ -20,6 +20,8 @@ RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "
                             "extradite", "deliver", "surrender", "evacuate"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+# Events coded even when their agent is unknown (guidelines C37).
+UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
 class RoleFiller:
@@ -58,8 +60,15 @@ class RoleFiller:
                 return pobjs[0]
         return None
 
-    def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
-        """Only code events with a known actor; nominal events need enough participants to stand alone."""
+    def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool, agentless: bool = False) -> bool:
+        """Only code events with a known actor; nominal events need enough participants to stand alone.
+        Violence and repression by an unknown agent ("gunmen killed", "a car bomb killed nine
+        policemen") are kept with an unknown or empty source (guidelines C37)."""
+        if cand.event_type in UNKNOWN_AGENT_TYPES and cand.kind != "noun":
+            if any(a.kind == "unaffiliated" for a in sources):
+                return True
+            if agentless and targets:
+                return True
         if not any(a.country or a.sector for a in sources + targets):
             return False
         if cand.kind == "noun":
@@ -67,6 +76,17 @@ class RoleFiller:
                 return False
             return bool(targets) or len(sources) >= 2 or cand.event_type in SOURCE_ONLY_NOMINALS
         return bool(sources) or (passive and bool(targets))
+
+    def agentless(self, subj: Token | None) -> bool:
+        """A clause whose subject names no agent: none at all, a weapon ("a car bomb killed"), or an
+        attack ("an air strike hit", "the blast wounded") (C37)."""
+        if subj is None:
+            return True
+        instruments = self.lex.word_list("agentless_instruments")
+        if subj.lemma_.lower() in instruments or subj.lower_ in instruments:
+            return True
+        sense = self.triggers.noun_sense(subj)
+        return sense is not None and sense.type == "ASSAULT"
 
     def noun_sources(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
         """Sources of a nominal event: possessor, actor modifiers ("US air strikes"), "by X";
