@@ -302,11 +302,50 @@ def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("REJECT", "refusal", REFUSED)
 
 
+def _forceful_content(verb: Token, cands: list[Candidate], tools: Tools) -> bool:
+    """Whether what a verb's object or complement names is the use of force ("military action",
+    "a new military operation", "using military force")."""
+    force_words = tools.lex.word_list("force_nouns")
+    hostile = {c.trigger.i for c in cands if c.event_type in HOSTILE_ACTS}
+    for child in verb.children:
+        if child.dep_ not in {"dobj", "xcomp", "ccomp", "attr"}:
+            continue
+        for tok in child.subtree:
+            if tok.i in hostile or tok.lemma_.lower() in force_words:
+                return True
+            sense = tools.triggers.noun_sense(tok)
+            if sense is not None and sense.type in HOSTILE_ACTS:
+                return True
+    return False
+
+
+@construction("ruling_out")
+def ruling_out(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Ruling force in or out is about one's own force: "did not rule out military action" and
+    "refused to rule out the use of force" are THREATEN; "ruled out military action against B" is
+    AGREE to de-escalate (C16). Ruling out talks or a compromise stays REJECT (C13)."""
+    refusing = tools.lex.word_list("refusal_verbs")
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "REJECT" or verb.lemma_.lower() != "rule":
+            continue
+        if not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+            continue
+        if not _forceful_content(verb, cands, tools):
+            continue
+        gov = _governor(verb)
+        refused = gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing | {"decline"}
+        if _negated(verb) or refused:
+            cand.recode("THREATEN", "ruling_out", THREATENED)
+        else:
+            cand.recode("AGREE", "ruling_out", INTENDED)
+
+
 @construction("negation")
 def negation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """A negated act did not happen: "Iraq did not attack Kuwait" is no event (C16)."""
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.modality == REFUSED:
+        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED}:
             continue
         verb = cand.trigger
         gov = _governor(verb)

@@ -15,7 +15,7 @@ from ..magnitudes import compact, magnitudes
 from ..typer import TyperModel
 from . import constructions
 from .attributes import Attributes, merge
-from .model import REFUSED, Candidate, Context, Sentence, unique
+from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
 from .roles import RoleFiller, implied_countries
 from .triggers import CONTENT_OWNERS, TriggerFinder
@@ -144,7 +144,7 @@ class EventExtractor:
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
                                               lambda: self.places.sentence_country(sent))
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
-        negated = roles.negated(cand) and cand.modality != REFUSED
+        negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)
         return {
             "event_type": ev_type,
