@@ -297,6 +297,10 @@ class ActorResolver:
             return [Actor(text, city.name, city.country, None, start, end, "entity")]
         if head.ent_type_ in ACTOR_ENTITY_LABELS and head.pos_ == "PROPN":
             return [self._entity_actor(head, cues, text, start, end)]
+        if head.pos_ == "PROPN" and not head.ent_type_:
+            region = self.t.gazetteer.region(head.text)  # an untagged territory: "troops entered Tigray"
+            if region is not None and region.country:
+                return [Actor(text, region.name, region.country, None, start, end, "entity")]
         if modifier_actors:
             found = self._modifier_actors(head, cues, text, start, end)
             if found:
@@ -407,6 +411,10 @@ class ActorResolver:
         ent_text = ent.text if ent is not None else head.doc[start:end].text
         if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
             place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"
+            if place is not None:
+                country = place.country
+        elif country is None and ent is not None and ent.label_ != "PERSON":
+            place = self.t.gazetteer.region(ent_text)  # a known territory the tagger took for an ORG: "annexed Crimea"
             if place is not None:
                 country = place.country
         if ent_text.lower().startswith("the "):

@@ -98,3 +98,15 @@ def test_rioters_and_truckers_are_civilian_actors(extract: Any) -> None:
     events = extract("Rioters looted shops and torched cars in Port-au-Prince.")
     assert events and events[0]["source"][0]["sector"] == "CVL"
     assert events[0]["source"][0]["country"] == "HTI"
+
+
+def test_lifting_sanctions_or_a_curfew_is_retreat_lifting_a_ban_concede(extract: Any) -> None:
+    """Guidelines 4.4/4.7: easing economic sanctions, blockades, curfews, emergencies is RETREAT."""
+    assert find(extract("Washington lifted economic sanctions on Sudan."), "RETREAT", source={"USA"})
+    assert find(extract("Mali's junta lifted its ban on political parties."), "CONCEDE", source={"MLI"})
+
+
+def test_senses_beyond_the_first_lexicon(extract: Any) -> None:
+    assert find(extract("Russia annexed Crimea in 2014."), "ASSAULT", source={"RUS"}, target={"UKR"})
+    assert find(extract("Armenia ceded the Kalbajar district to Azerbaijan."), "RETREAT", source={"ARM"})
+    assert find(extract("Washington revoked India's preferential trade status."), "SANCTION", source={"USA"})
