@@ -110,3 +110,13 @@ def test_senses_beyond_the_first_lexicon(extract: Any) -> None:
     assert find(extract("Russia annexed Crimea in 2014."), "ASSAULT", source={"RUS"}, target={"UKR"})
     assert find(extract("Armenia ceded the Kalbajar district to Azerbaijan."), "RETREAT", source={"ARM"})
     assert find(extract("Washington revoked India's preferential trade status."), "SANCTION", source={"USA"})
+
+
+def test_the_visitor_is_the_source_of_a_consult(extract: Any) -> None:
+    """C26: "A hosted B" and "A met B in A's capital" are B -> A; "A visited B" stays A -> B."""
+    assert find(extract("The Chinese premier hosted the Pakistani army chief in Beijing."), "CONSULT",
+                source={"PAK"}, target={"CHN"})
+    assert find(extract("The Turkish president met his Azerbaijani counterpart in Ankara."), "CONSULT",
+                source={"AZE"}, target={"TUR"})
+    assert find(extract("The Turkish president met his Azerbaijani counterpart in Baku."), "CONSULT",
+                source={"TUR"}, target={"AZE"})

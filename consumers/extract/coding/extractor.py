@@ -17,7 +17,7 @@ from . import constructions
 from .attributes import Attributes, merge
 from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
-from .roles import RoleFiller, implied_countries
+from .roles import RoleFiller, implied_countries, visit_roles
 from .triggers import CONTENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
@@ -141,6 +141,7 @@ class EventExtractor:
             return None
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
+        sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
                                               lambda: self.places.sentence_country(sent))
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)

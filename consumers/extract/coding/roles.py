@@ -295,6 +295,22 @@ def implied_countries(
             [fill(a, src_countries, target_sectors) for a in targets])
 
 
+def visit_roles(
+    cand: Candidate, sources: list[Actor], targets: list[Actor], location_country: str | None,
+) -> tuple[list[Actor], list[Actor]]:
+    """The visitor is the source of a CONSULT and the host its target (guidelines C26): "A hosted /
+    received B" is B -> A, and so is "A met B in A's country" when B is foreign."""
+    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources or not targets:
+        return sources, targets
+    if cand.entry is not None and cand.entry.hosts:
+        return targets, sources
+    src = {a.country for a in sources if a.country}
+    tgt = {a.country for a in targets if a.country}
+    if location_country and src == {location_country} and tgt and location_country not in tgt and "IGO" not in tgt:
+        return targets, sources
+    return sources, targets
+
+
 def trailing_speaker(verb: Token) -> Token | None:
     """The speaker of a trailing attribution the parser left without a subject ("..., the leader of the
     opposition said.", where the leader ends up attached to the clause before): the head of the
