@@ -99,3 +99,9 @@ def test_role_noun_takes_the_one_country_the_sentence_names(extract: Extract) ->
 def test_unknown_attackers_keep_no_country_in_a_one_country_sentence(extract: Extract) -> None:
     ev = next(e for e in extract("Gunmen killed three Nigerian soldiers.") if e["event_type"] == "ASSAULT")
     assert all(a["country"] is None for a in ev["source"])
+
+
+def test_facilities_stand_for_their_users(extract: Extract) -> None:
+    """Guidelines 7.1: a police station is POL, homes and shops CVL, in the country where they are."""
+    ev = next(e for e in extract("Haitian gangs torched a police station in Port-au-Prince.") if e["event_type"] == "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [("HTI", "POL")]
