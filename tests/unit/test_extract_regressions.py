@@ -120,3 +120,11 @@ def test_the_visitor_is_the_source_of_a_consult(extract: Any) -> None:
                 source={"AZE"}, target={"TUR"})
     assert find(extract("The Turkish president met his Azerbaijani counterpart in Baku."), "CONSULT",
                 source={"TUR"}, target={"AZE"})
+
+
+def test_the_owner_of_a_rejected_thing_is_the_target(extract: Any) -> None:
+    """7.1: the target of a reaction is who made or is party to what is rejected or accepted."""
+    assert find(extract("Colombian voters rejected the peace deal with the FARC."), "REJECT", target={"COL"})
+    assert find(extract("Samoa's prime minister refused to sign a security pact proposed by Beijing."), "REJECT",
+                source={"WSM"}, target={"CHN"})
+    assert find(extract("Kigali balked at a UN proposal to deploy observers."), "REJECT", source={"RWA"}, target={"IGO"})

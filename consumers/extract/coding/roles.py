@@ -116,6 +116,27 @@ class RoleFiller:
                 reciprocal.extend(self.resolve(pobj))
         return unique(sources), unique(reciprocal)
 
+    def owners(self, thing: Token) -> list[Actor]:
+        """Who a rejected, welcomed or accepted thing belongs to: its possessor or actor modifier ("the
+        bloc's peace deal", "a UN proposal"), its author ("a pact proposed by Beijing") or its other
+        party ("the peace deal with the FARC", "an invitation to an ECOWAS summit")."""
+        found = self.noun_sources(thing)[0]
+        if found:
+            return found
+        for child in thing.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                ag = tr.agent(child)
+                if ag is not None:
+                    found.extend(self.resolve(ag))
+        for _prep, pobj in tr.prep_objects(thing, {"with", "by", "from"}):
+            found.extend(self.resolve(pobj))
+        if not found:
+            for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
+                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind != "sector")
+                if not found and pobj.pos_ in {"NOUN", "PROPN"}:
+                    found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
+        return unique(found)
+
     def irrealis(self, noun: Token) -> bool:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
         cur = noun
@@ -149,9 +170,11 @@ class RoleFiller:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
                     if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
+                    elif not actors and ev_type in REACTION_TYPES:
+                        actors = self.owners(obj)  # "repudiated the tribunal's ruling"
                 elif event_object and ev_type in REACTION_TYPES:
-                    # "denounced Russia's crackdown", "rejected the UN ultimatum": whoever acted is the target
-                    actors = self.noun_sources(obj)[0]
+                    # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
+                    actors = self.owners(obj)
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
@@ -173,8 +196,8 @@ class RoleFiller:
         out: list[Actor] = list(heads_actors)
         for head in heads:
             found = self.resolve(head, poss_country=source_country, descend=True)
-            if not found and ev_type in REACTION_TYPES and self.triggers.noun_sense(head) is not None:
-                found = self.noun_sources(head)[0]  # "acceded to the opposition's demand"
+            if not found and ev_type in REACTION_TYPES:
+                found = self.owners(head)  # "acceded to the opposition's demand", "balked at a UN proposal"
             out.extend(found)
         return out
 
@@ -196,6 +219,8 @@ class RoleFiller:
                             out.extend(self.resolve(p, poss_country=source_country, descend=True))
                     else:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
+                    if not out and ev_type in REACTION_TYPES:
+                        out.extend(self.owners(obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
                 for child in comp.children:
