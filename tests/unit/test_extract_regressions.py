@@ -128,3 +128,10 @@ def test_the_owner_of_a_rejected_thing_is_the_target(extract: Any) -> None:
     assert find(extract("Samoa's prime minister refused to sign a security pact proposed by Beijing."), "REJECT",
                 source={"WSM"}, target={"CHN"})
     assert find(extract("Kigali balked at a UN proposal to deploy observers."), "REJECT", source={"RWA"}, target={"IGO"})
+
+
+def test_threat_targets_from_the_threatened_act(extract: Any) -> None:
+    assert find(extract("North Korea threatened to sever all communication lines with Seoul."), "THREATEN",
+                source={"PRK"}, target={"KOR"})
+    assert find(extract("Turkey will launch a new incursion into northern Syria, its defence minister said."), "THREATEN",
+                source={"TUR"}, target={"SYR"})

@@ -152,7 +152,8 @@ class RoleFiller:
         return False
 
     def targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
-        preps = self.lex.target_preps.get(ev_type, frozenset())
+        # a recoded act keeps the prepositions of what it was: "will launch an incursion into Syria" threatens Syria
+        preps = self.lex.target_preps.get(ev_type, frozenset()) | self.lex.target_preps.get(cand.sense.type, frozenset())
         heads: list[Token] = []
         heads_actors: list[Actor] = []
         verb = cand.trigger
@@ -214,11 +215,11 @@ class RoleFiller:
             if not out:
                 obj = tr.direct_object(comp)
                 if obj is not None:
-                    if self.triggers.noun_sense(obj) is not None:
-                        for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
-                            out.extend(self.resolve(p, poss_country=source_country, descend=True))
-                    else:
+                    if self.triggers.noun_sense(obj) is None:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
+                    if not out:  # an act on a thing with a party: "sever communication lines with Seoul"
+                        for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | {"with"} | self.lex.target_preps.get(ev_type, frozenset())):
+                            out.extend(self.resolve(p, poss_country=source_country, descend=True))
                     if not out and ev_type in REACTION_TYPES:
                         out.extend(self.owners(obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
