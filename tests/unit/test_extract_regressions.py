@@ -135,3 +135,14 @@ def test_threat_targets_from_the_threatened_act(extract: Any) -> None:
                 source={"PRK"}, target={"KOR"})
     assert find(extract("Turkey will launch a new incursion into northern Syria, its defence minister said."), "THREATEN",
                 source={"TUR"}, target={"SYR"})
+
+
+def test_subject_pronoun_of_a_relative_clause_is_the_main_subject(extract: Any) -> None:
+    events = extract("Israel deported 415 Palestinians it accused of belonging to Hamas.")
+    assert find(events, "COERCE", source={"ISR"})
+    assert find(events, "ACCUSE", source={"ISR"})
+
+
+def test_seizing_territory_is_an_assault(extract: Any) -> None:
+    assert find(extract("Mexico's Zapatista rebels seized four towns in Chiapas."), "ASSAULT", source={"MEX"})
+    assert find(extract("Police seized weapons in Lagos."), "COERCE")

@@ -105,6 +105,9 @@ class EventExtractor:
                     if subj.lower_ in tr.FIRST_PERSON | tr.THIRD_PERSON and speaker and subj.dep_ == "nsubj":
                         sources = list(speaker)
                         inferred = True
+                    elif (antecedent := roles.subject_antecedent(subj)) is not None:
+                        sources = roles.resolve(antecedent)
+                        inferred = True
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True)
                 else:
