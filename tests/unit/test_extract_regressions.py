@@ -146,3 +146,13 @@ def test_subject_pronoun_of_a_relative_clause_is_the_main_subject(extract: Any) 
 def test_seizing_territory_is_an_assault(extract: Any) -> None:
     assert find(extract("Mexico's Zapatista rebels seized four towns in Chiapas."), "ASSAULT", source={"MEX"})
     assert find(extract("Police seized weapons in Lagos."), "COERCE")
+
+
+def test_a_word_of_a_longer_place_name_is_no_small_town_elsewhere(extract: Any) -> None:
+    """"North Waziristan" is not North Salt Lake, "Baghdad's Green Zone" not Green, Ohio."""
+    events = extract("Armed militiamen took up positions in Baghdad's Green Zone.")
+    assert events and all((e["location"] or {}).get("country") in {None, "IRQ"} for e in events)
+    events = extract("Militants beheaded a policeman in Cabo Delgado province.")
+    assert events and events[0]["location"]["country"] == "MOZ"
+    events = extract("Soldiers killed 12 militants in an operation in North Waziristan.")
+    assert events and all((e["location"] or {}).get("country") != "USA" for e in events)
