@@ -165,3 +165,10 @@ def test_ruling_force_in_or_out(extract: Extract) -> None:
 def test_negated_conditional_threat_is_not_a_negated_event(extract: Extract) -> None:
     events = extract("The rebels will not release the hostages unless the government pays a ransom.")
     assert [(e["event_type"], e["negated"]) for e in events] == [("THREATEN", False)]
+
+
+def test_reported_claim_between_kinds_of_actor(extract: Extract) -> None:
+    """C11 when the speaker's country is unknown: police reporting a civilian's act accuse him."""
+    events = extract("Police said the man shot his wife and two children.")
+    assert [e["event_type"] for e in events] == ["ACCUSE"]
+    assert events[0]["source"][0]["sector"] == "POL"

@@ -246,8 +246,7 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         if speaker is None or tr.is_pronoun(speaker) or not agent:
             continue
         own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
-        speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
-        if own_side or not speaker_countries or speaker_countries & agent_countries:
+        if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
@@ -276,6 +275,19 @@ def self_report(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         for act in inner:
             act.suppressed = False
             act.rules.append("self_report")
+
+
+def _other_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
+    """Whether a speaker reports someone else's act: another country, or, when the speaker's country
+    is not given, another kind of actor ("Police said the man shot his wife", "witnesses said soldiers
+    fired")."""
+    speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
+    if speaker_countries:
+        return not speaker_countries & agent_countries
+    resolver = tools.triggers.resolver
+    speaker_sectors = {a.sector for a in resolver.resolve(speaker) if a.sector}
+    agent_sectors = {a.sector for t in agent for a in resolver.resolve(t) if a.sector}
+    return bool(speaker_sectors and agent_sectors and not speaker_sectors & agent_sectors)
 
 
 def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
