@@ -156,3 +156,8 @@ def test_a_word_of_a_longer_place_name_is_no_small_town_elsewhere(extract: Any) 
     assert events and events[0]["location"]["country"] == "MOZ"
     events = extract("Soldiers killed 12 militants in an operation in North Waziristan.")
     assert events and all((e["location"] or {}).get("country") != "USA" for e in events)
+
+
+def test_nominal_event_source_from_a_participle_agent(extract: Any) -> None:
+    events = extract("A general strike called by Nepal's Maoist rebels shut down Kathmandu for a third day.")
+    assert find(events, "PROTEST", source={"NPL"})

@@ -132,6 +132,10 @@ class RoleFiller:
                 sources.extend(self.resolve(pobj))
             else:
                 reciprocal.extend(self.resolve(pobj))
+        if not sources:  # "a general strike called by the unions", "raids carried out by the army"
+            for child in noun.children:
+                if child.dep_ == "acl" and child.tag_ == "VBN" and (ag := tr.agent(child)) is not None:
+                    sources.extend(self.resolve(ag))
         return unique(sources), unique(reciprocal)
 
     def owners(self, thing: Token) -> list[Actor]:
