@@ -369,6 +369,11 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
+        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "REB"), None)
+        if stateless is not None:
+            # "an Islamic State suicide bomber": a member of a transnational group, of the country where
+            # it acts (7.4k, filled from the event's place later)
+            return [Actor(text, stateless.name, None, stateless.sector, start, end, "sector")]
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]

@@ -105,3 +105,10 @@ def test_facilities_stand_for_their_users(extract: Extract) -> None:
     """Guidelines 7.1: a police station is POL, homes and shops CVL, in the country where they are."""
     ev = next(e for e in extract("Haitian gangs torched a police station in Port-au-Prince.") if e["event_type"] == "ASSAULT")
     assert [(a["country"], a["sector"]) for a in ev["target"]] == [("HTI", "POL")]
+
+
+def test_member_of_a_transnational_group_is_of_the_country_where_it_acts(extract: Extract) -> None:
+    """7.4k: "an Islamic State suicide bomber" outside Kabul airport is an Afghan rebel; 7.4c: Tigrayans are ETH."""
+    ev = extract("An Islamic State suicide bomber struck crowds outside Kabul airport.")[0]
+    assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("AFG", "REB")
+    assert source_of(extract, "Tigrayan forces recruited thousands of fighters.")["country"] == "ETH"
