@@ -297,6 +297,10 @@ class ActorResolver:
             return [Actor(text, city.name, city.country, None, start, end, "entity")]
         if head.ent_type_ in ACTOR_ENTITY_LABELS and head.pos_ == "PROPN":
             return [self._entity_actor(head, cues, text, start, end)]
+        if head.pos_ == "PROPN" and not head.ent_type_:
+            region = self.t.gazetteer.region(head.text)  # an untagged territory: "troops entered Tigray"
+            if region is not None and region.country:
+                return [Actor(text, region.name, region.country, None, start, end, "entity")]
         if modifier_actors:
             found = self._modifier_actors(head, cues, text, start, end)
             if found:
@@ -365,6 +369,11 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
+        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "REB"), None)
+        if stateless is not None:
+            # "an Islamic State suicide bomber": a member of a transnational group, of the country where
+            # it acts (7.4k, filled from the event's place later)
+            return [Actor(text, stateless.name, None, stateless.sector, start, end, "sector")]
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
@@ -407,6 +416,10 @@ class ActorResolver:
         ent_text = ent.text if ent is not None else head.doc[start:end].text
         if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
             place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"
+            if place is not None:
+                country = place.country
+        elif country is None and ent is not None and ent.label_ != "PERSON":
+            place = self.t.gazetteer.region(ent_text)  # a known territory the tagger took for an ORG: "annexed Crimea"
             if place is not None:
                 country = place.country
         if ent_text.lower().startswith("the "):

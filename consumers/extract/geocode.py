@@ -170,6 +170,10 @@ class Gazetteer:
             return self._cities[rows[0]]
         return None
 
+    def region(self, name: str) -> Place | None:
+        """A region or territory of the curated list (places.yaml) by its exact name ("Crimea", "Tigray")."""
+        return self._supplement.get(normalise(name))
+
     def country(self, iso3: str | None) -> Place | None:
         """The representative point of a country (None for IGO or unknown codes)."""
         return self._countries.get(iso3) if iso3 else None

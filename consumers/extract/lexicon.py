@@ -41,6 +41,7 @@ class VerbEntry:
     needs_actor_object: bool = False
     object_is_target: bool = True
     protest_if_civilian: bool = False
+    hosts: bool = False  # "A hosted / received B": B visits, so B is the source and A the target (C26)
 
 
 @dataclass(slots=True)
@@ -130,6 +131,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             needs_actor_object=bool(spec.get("needs_actor_object", False)),
             object_is_target=bool(spec.get("object_is_target", True)),
             protest_if_civilian=bool(spec.get("protest_if_civilian", False)),
+            hosts=bool(spec.get("hosts", False)),
         )
         verbs[lemma.lower()] = entry
     nouns: dict[str, NounEntry] = {}

@@ -101,6 +101,16 @@ def is_verbal(tok: Token) -> bool:
     return tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB")
 
 
+def misparsed_main_verb(verb: Token) -> bool:
+    """"The UN's human rights chief called on the Taliban to ...": a full sentence whose root the
+    parser made the subject noun, with the real main verb hanging off it as a participle."""
+    head = verb.head
+    sent = verb.sent
+    return (verb.dep_ == "acl" and verb.tag_ in {"VBN", "VBD"} and head.dep_ == "ROOT" and head.i < verb.i
+            and head.pos_ in {"NOUN", "PROPN"} and verb.i == head.i + 1 and sent[-1].text in {".", "!"}
+            and not any(t.pos_ in {"VERB", "AUX"} and t.dep_ == "ROOT" for t in sent))
+
+
 def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
     """(subject token, passive) for a verb, following control and coordination when it has none.
 
@@ -133,6 +143,8 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         return (obj, False) if obj is not None else clause_subject(head.head, depth + 1)
     if verb.dep_ == "relcl":
         return head, is_passive(verb)
+    if misparsed_main_verb(verb):
+        return head, False
     if verb.dep_ in {"acomp", "attr", "oprd"} and is_verbal(head):  # "Iran is ready to talk"
         return clause_subject(head, depth + 1)
     if (verb.dep_ == "acl" and verb.tag_ == "VBG" and head.dep_ in OBJECT_DEPS

@@ -84,3 +84,31 @@ def test_city_as_target_stands_for_its_country(extract: Extract) -> None:
     ev = extract("Russian forces shelled Kharkiv overnight.")[0]
     assert ev["target"][0]["country"] == "UKR"
     assert extract("Paris Hilton visited Moscow.")[0]["source"][0]["country"] is None
+
+
+def test_role_noun_takes_the_one_country_the_sentence_names(extract: Extract) -> None:
+    """C38: with no place for the event, "police" and "the army" are of the country the sentence is about."""
+    ev = next(e for e in extract("Turkish prosecutors opened an inquiry, and police detained dozens of people.")
+              if e["event_type"] == "COERCE")
+    assert ev["source"][0]["country"] == "TUR"
+    ev = next(e for e in extract("Kenya halted its mediation in Sudan after the army rejected President Ruto.")
+              if e["event_type"] == "REJECT")
+    assert ev["source"][0]["country"] is None  # two countries named: no guess
+
+
+def test_unknown_attackers_keep_no_country_in_a_one_country_sentence(extract: Extract) -> None:
+    ev = next(e for e in extract("Gunmen killed three Nigerian soldiers.") if e["event_type"] == "ASSAULT")
+    assert all(a["country"] is None for a in ev["source"])
+
+
+def test_facilities_stand_for_their_users(extract: Extract) -> None:
+    """Guidelines 7.1: a police station is POL, homes and shops CVL, in the country where they are."""
+    ev = next(e for e in extract("Haitian gangs torched a police station in Port-au-Prince.") if e["event_type"] == "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [("HTI", "POL")]
+
+
+def test_member_of_a_transnational_group_is_of_the_country_where_it_acts(extract: Extract) -> None:
+    """7.4k: "an Islamic State suicide bomber" outside Kabul airport is an Afghan rebel; 7.4c: Tigrayans are ETH."""
+    ev = extract("An Islamic State suicide bomber struck crowds outside Kabul airport.")[0]
+    assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("AFG", "REB")
+    assert source_of(extract, "Tigrayan forces recruited thousands of fighters.")["country"] == "ETH"

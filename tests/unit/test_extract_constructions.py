@@ -142,3 +142,33 @@ def test_conditional_clause_is_a_hypothesis(candidates: Any) -> None:
     cands, sent, tools = candidates("Russia would retaliate if Finland deployed NATO troops.")
     constructions.run("conditional", cands, sent, tools)
     assert by_word(cands, "deployed").suppressed
+
+
+def test_ruling_out_alone(candidates: Any) -> None:
+    cands, sent, tools = candidates("Turkey did not rule out a new military operation in northern Iraq.")
+    constructions.run("ruling_out", cands, sent, tools)
+    rule = by_word(cands, "rule")
+    assert (rule.event_type, rule.modality) == ("THREATEN", "threatened")
+    cands, sent, tools = candidates("Iran ruled out direct negotiations with Washington.")
+    constructions.run("ruling_out", cands, sent, tools)
+    assert by_word(cands, "ruled").event_type == "REJECT"
+
+
+def test_ruling_force_in_or_out(extract: Extract) -> None:
+    """C16: not ruling out force threatens; ruling out one's own force is an intent to de-escalate."""
+    events = extract("Turkey did not rule out a new military operation in northern Iraq.")
+    assert [(e["event_type"], e["negated"]) for e in events] == [("THREATEN", False)]
+    assert find(extract("Athens ruled out military action against Ankara."), "AGREE", source={"GRC"})
+    assert find(extract("Iran ruled out direct negotiations with Washington."), "REJECT", source={"IRN"})
+
+
+def test_negated_conditional_threat_is_not_a_negated_event(extract: Extract) -> None:
+    events = extract("The rebels will not release the hostages unless the government pays a ransom.")
+    assert [(e["event_type"], e["negated"]) for e in events] == [("THREATEN", False)]
+
+
+def test_reported_claim_between_kinds_of_actor(extract: Extract) -> None:
+    """C11 when the speaker's country is unknown: police reporting a civilian's act accuse him."""
+    events = extract("Police said the man shot his wife and two children.")
+    assert [e["event_type"] for e in events] == ["ACCUSE"]
+    assert events[0]["source"][0]["sector"] == "POL"

@@ -100,3 +100,10 @@ def test_civilians_storming_is_a_protest(extract: Extract) -> None:
 def test_no_event_without_actors(extract: Extract) -> None:
     assert extract("Several ceasefires have been agreed on since 2011.") == []
     assert extract("The central bank kept interest rates unchanged on Thursday.") == []
+
+
+def test_misparsed_main_verb_takes_the_root_noun_as_subject(extract: Any) -> None:
+    """The parser makes "chief" the root and "called" a participle; the sentence still has a speaker."""
+    events = extract("The UN's human rights chief called on the Taliban to reverse the ban.")
+    assert [(e["event_type"], e["source"][0]["country"], e["target"][0]["country"]) for e in events] == [
+        ("REQUEST", "IGO", "AFG")]

@@ -246,8 +246,7 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         if speaker is None or tr.is_pronoun(speaker) or not agent:
             continue
         own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
-        speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
-        if own_side or not speaker_countries or speaker_countries & agent_countries:
+        if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
@@ -278,6 +277,19 @@ def self_report(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             act.rules.append("self_report")
 
 
+def _other_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
+    """Whether a speaker reports someone else's act: another country, or, when the speaker's country
+    is not given, another kind of actor ("Police said the man shot his wife", "witnesses said soldiers
+    fired")."""
+    speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
+    if speaker_countries:
+        return not speaker_countries & agent_countries
+    resolver = tools.triggers.resolver
+    speaker_sectors = {a.sector for a in resolver.resolve(speaker) if a.sector}
+    agent_sectors = {a.sector for t in agent for a in resolver.resolve(t) if a.sector}
+    return bool(speaker_sectors and agent_sectors and not speaker_sectors & agent_sectors)
+
+
 def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
     if any(t.lower_ in {"it", "they", "we", "i"} for t in agent):
         return True
@@ -302,11 +314,50 @@ def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("REJECT", "refusal", REFUSED)
 
 
+def _forceful_content(verb: Token, cands: list[Candidate], tools: Tools) -> bool:
+    """Whether what a verb's object or complement names is the use of force ("military action",
+    "a new military operation", "using military force")."""
+    force_words = tools.lex.word_list("force_nouns")
+    hostile = {c.trigger.i for c in cands if c.event_type in HOSTILE_ACTS}
+    for child in verb.children:
+        if child.dep_ not in {"dobj", "xcomp", "ccomp", "attr"}:
+            continue
+        for tok in child.subtree:
+            if tok.i in hostile or tok.lemma_.lower() in force_words:
+                return True
+            sense = tools.triggers.noun_sense(tok)
+            if sense is not None and sense.type in HOSTILE_ACTS:
+                return True
+    return False
+
+
+@construction("ruling_out")
+def ruling_out(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Ruling force in or out is about one's own force: "did not rule out military action" and
+    "refused to rule out the use of force" are THREATEN; "ruled out military action against B" is
+    AGREE to de-escalate (C16). Ruling out talks or a compromise stays REJECT (C13)."""
+    refusing = tools.lex.word_list("refusal_verbs")
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "REJECT" or verb.lemma_.lower() != "rule":
+            continue
+        if not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+            continue
+        if not _forceful_content(verb, cands, tools):
+            continue
+        gov = _governor(verb)
+        refused = gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing | {"decline"}
+        if _negated(verb) or refused:
+            cand.recode("THREATEN", "ruling_out", THREATENED)
+        else:
+            cand.recode("AGREE", "ruling_out", INTENDED)
+
+
 @construction("negation")
 def negation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """A negated act did not happen: "Iraq did not attack Kuwait" is no event (C16)."""
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.modality == REFUSED:
+        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED}:
             continue
         verb = cand.trigger
         gov = _governor(verb)

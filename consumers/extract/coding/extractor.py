@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import Actor, ActorResolver
@@ -15,9 +15,9 @@ from ..magnitudes import compact, magnitudes
 from ..typer import TyperModel
 from . import constructions
 from .attributes import Attributes, merge
-from .model import REFUSED, Candidate, Context, Sentence, unique
+from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
-from .roles import RoleFiller, implied_countries
+from .roles import RoleFiller, implied_countries, visit_roles
 from .triggers import CONTENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
@@ -79,6 +79,7 @@ class EventExtractor:
         speaker = roles.resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
         inferred = False
         passive = False
+        subj: Token | None = None
         if cand.source_tokens is not None or cand.target_tokens is not None:
             # a construction rule fixed the roles ("A said B shelled C": A accuses B)
             reciprocal = []
@@ -103,6 +104,9 @@ class EventExtractor:
                     # "We had a good meeting", Trump said / Russia said it would retaliate: the speaker.
                     if subj.lower_ in tr.FIRST_PERSON | tr.THIRD_PERSON and speaker and subj.dep_ == "nsubj":
                         sources = list(speaker)
+                        inferred = True
+                    elif (antecedent := roles.subject_antecedent(subj)) is not None:
+                        sources = roles.resolve(antecedent)
                         inferred = True
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True)
@@ -135,13 +139,16 @@ class EventExtractor:
         if ev_type == "SANCTION":  # "withdrew its ambassador from Kyiv": the target is Kyiv, not Russia's envoy
             own = {a.country for a in sources if a.country}
             targets = [a for a in targets if not (a.country in own and a.text.lower().startswith(("its ", "their ")))]
-        if not roles.enough(cand, sources, targets, passive):
+        agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
+        if not roles.enough(cand, sources, targets, passive, agentless):
             return None
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
-        sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t)
+        sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
+        sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
+                                              lambda: self.places.sentence_country(sent))
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
-        negated = roles.negated(cand) and cand.modality != REFUSED
+        negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)
         return {
             "event_type": ev_type,

@@ -73,6 +73,7 @@ class Sentence:
     _speaker: list[Token | None] | None = None
     _conditional: set[int] | None = None
     triggers: set[int] = field(default_factory=set)  # verbs that trigger an event in this sentence
+    country: str | None = None  # the one country the sentence names ("" when several or none); set by Locator
 
     @classmethod
     def of(cls, span: Span, index: int, doc_ents: list[Span], first_ent: int = 0) -> Sentence:

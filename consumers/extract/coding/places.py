@@ -26,6 +26,7 @@ TOPIC_NOUNS = frozenset({"war", "fighting", "conflict", "crisis", "coup", "abuse
 VERBAL_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 NON_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 PLACE_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PART_CITY = 100_000  # a word of a longer name ("Idlib province") is a city only if it has this many people
 VISIT_LEMMAS = frozenset({"visit", "travel", "arrive", "tour"})
 
 
@@ -60,25 +61,35 @@ class Locator:
                 hint = gaz.country_code(child.text) or hint
             if child.dep_ in {"poss", "amod", "compound"} and place_noun:
                 code = gaz.country_code(child.text) or self._demonym_country(child)
+                if code is None and child.dep_ == "poss" and (owner := gaz.lookup(child.text)) is not None:
+                    code = owner.country  # "Baghdad's Green Zone" is in Iraq
                 if code:
                     fallback = fallback or code
         names: list[str] = []
+        parts: list[str] = []  # single words of a longer name: places only if well known
         ent = tr.entity_span(tok)
         if ent is not None and (ent.label_ not in NON_PLACE_LABELS or named_place):
             names.append(ent.text)
         compounds = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"]
         if compounds:
-            names.append(doc[compounds[0].i : tok.i + 1].text)
-            if tok.lemma_.lower() in self.place_nouns:  # "Cabo Delgado province"
-                names.append(doc[compounds[0].i : tok.i].text)
+            first = compounds[0].left_edge.i
+            names.append(doc[first : tok.i + 1].text)
+            if tok.lemma_.lower() in self.place_nouns:  # "Cabo Delgado province" (but "the Green Zone" is no town Green)
+                stripped = doc[first : tok.i]
+                (names if len(stripped) > 1 else parts).append(stripped.text)
             # a single word of a longer name is a place only if NER says so ("Bogazici University" is no
             # town called University)
-            names.extend(c.text for c in compounds if c.ent_type_ in PLACE_ENTITY_LABELS)
+            parts.extend(c.text for c in compounds if c.ent_type_ in PLACE_ENTITY_LABELS)
         single = tok.ent_type_ in PLACE_ENTITY_LABELS or (tok.pos_ == "PROPN" and not compounds and tok.ent_type_ not in NON_PLACE_LABELS | {"ORG"})
         if single or (known is not None and known.kind in {"capital", "country"}):
-            names.append(tok.text)  # NER sometimes calls "Kyiv" a PERSON; the dictionary knows better
+            # NER sometimes calls "Kyiv" a PERSON; the dictionary knows better
+            (names if ent is None or len(ent) == 1 or known is not None else parts).append(tok.text)
         for name in names:
             place = gaz.lookup(name, hint or fallback)
+            if place is not None:
+                return place
+        for name in parts:
+            place = self._part_place(name, hint or fallback)
             if place is not None:
                 return place
         if depth < 2:
@@ -94,6 +105,16 @@ class Locator:
                     return place
         code = hint or fallback
         return gaz.country(code) if code else None
+
+    def _part_place(self, name: str, hint: str | None) -> Place | None:
+        """A single word of a longer name is that place only if it is well known: a country, a curated
+        region or a big city ("North Waziristan" is not North Salt Lake, "Causeway Bay" not a town Bay)."""
+        place = self.gaz.lookup(name, hint)
+        if place is None or place.kind in {"country", "region"}:
+            return place
+        if hint is not None and place.country == hint:
+            return place
+        return self.gaz.big_city(name, PART_CITY)
 
     def _placelike(self, tok: Token) -> bool:
         return tok.ent_type_ in PLACE_ENTITY_LABELS or tok.lemma_.lower() in self.place_nouns or (
@@ -161,6 +182,29 @@ class Locator:
                 if place is not None:
                     return place
         return self._sentence_place(cand, ev_type, sent, actors) or dateline
+
+    def sentence_country(self, sent: Sentence) -> str | None:
+        """The one country a sentence is about, if it names only one (guidelines C38: "police detained
+        dozens" in a sentence about Turkey are Turkish police): countries of the actors it names
+        (countries, capitals, demonyms, people, national bodies) and of the places it names. None when
+        it names several or none."""
+        if sent.country is None:
+            named: set[str] = set()
+            span = sent.span
+            for _s, _e, info in self.resolver.mentions(span.doc, span.start, span.end):
+                if info.country and info.country != "IGO":
+                    named.add(info.country)
+            places: set[str] = set()
+            for ent in sent.ents:
+                if ent.label_ in PLACE_ENTITY_LABELS:
+                    place = self.place(ent.root)
+                    if place is not None and place.country:
+                        places.add(place.country)
+            found = named | places
+            if len(found) > 1 and len(places) == 1:
+                found = places  # "... flew to Khartoum ... after security forces killed ...": where it happens
+            sent.country = next(iter(found)) if len(found) == 1 else ""
+        return sent.country or None
 
     def _sentence_place(self, cand: Candidate, ev_type: str, sent: Sentence, actors: list[Actor]) -> Place | None:
         """A place named elsewhere in the sentence ("in/at/near X") that is not an actor, not what a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
 from .. import triples as tr
@@ -18,6 +20,8 @@ RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "
                             "extradite", "deliver", "surrender", "evacuate"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+# Events coded even when their agent is unknown (guidelines C37).
+UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
 class RoleFiller:
@@ -56,8 +60,33 @@ class RoleFiller:
                 return pobjs[0]
         return None
 
-    def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool) -> bool:
-        """Only code events with a known actor; nominal events need enough participants to stand alone."""
+    @staticmethod
+    def subject_antecedent(pron: Token) -> Token | None:
+        """A third-person subject pronoun of a relative or subordinate clause refers to the subject of
+        the clause above: "Tuareg rebels withdrew from the towns they had seized", "Israel deported
+        415 Palestinians it accused of ..."."""
+        if pron.lower_ not in {"they", "it", "he", "she"} or pron.dep_ != "nsubj" or pron.head.dep_ == "ROOT":
+            return None
+        cur = pron.head
+        for _ in range(6):
+            if cur.head.i == cur.i:
+                return None
+            cur = cur.head
+            if tr.is_verbal(cur):
+                subj, passive = tr.clause_subject(cur)
+                if subj is not None and not tr.is_pronoun(subj) and not passive:
+                    return subj
+        return None
+
+    def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool, agentless: bool = False) -> bool:
+        """Only code events with a known actor; nominal events need enough participants to stand alone.
+        Violence and repression by an unknown agent ("gunmen killed", "a car bomb killed nine
+        policemen") are kept with an unknown or empty source (guidelines C37)."""
+        if cand.event_type in UNKNOWN_AGENT_TYPES and cand.kind != "noun":
+            if any(a.kind == "unaffiliated" for a in sources):
+                return True
+            if agentless and targets:
+                return True
         if not any(a.country or a.sector for a in sources + targets):
             return False
         if cand.kind == "noun":
@@ -65,6 +94,17 @@ class RoleFiller:
                 return False
             return bool(targets) or len(sources) >= 2 or cand.event_type in SOURCE_ONLY_NOMINALS
         return bool(sources) or (passive and bool(targets))
+
+    def agentless(self, subj: Token | None) -> bool:
+        """A clause whose subject names no agent: none at all, a weapon ("a car bomb killed"), or an
+        attack ("an air strike hit", "the blast wounded") (C37)."""
+        if subj is None:
+            return True
+        instruments = self.lex.word_list("agentless_instruments")
+        if subj.lemma_.lower() in instruments or subj.lower_ in instruments:
+            return True
+        sense = self.triggers.noun_sense(subj)
+        return sense is not None and sense.type == "ASSAULT"
 
     def noun_sources(self, noun: Token) -> tuple[list[Actor], list[Actor]]:
         """Sources of a nominal event: possessor, actor modifiers ("US air strikes"), "by X";
@@ -92,7 +132,32 @@ class RoleFiller:
                 sources.extend(self.resolve(pobj))
             else:
                 reciprocal.extend(self.resolve(pobj))
+        if not sources:  # "a general strike called by the unions", "raids carried out by the army"
+            for child in noun.children:
+                if child.dep_ == "acl" and child.tag_ == "VBN" and (ag := tr.agent(child)) is not None:
+                    sources.extend(self.resolve(ag))
         return unique(sources), unique(reciprocal)
+
+    def owners(self, thing: Token) -> list[Actor]:
+        """Who a rejected, welcomed or accepted thing belongs to: its possessor or actor modifier ("the
+        bloc's peace deal", "a UN proposal"), its author ("a pact proposed by Beijing") or its other
+        party ("the peace deal with the FARC", "an invitation to an ECOWAS summit")."""
+        found = self.noun_sources(thing)[0]
+        if found:
+            return found
+        for child in thing.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                ag = tr.agent(child)
+                if ag is not None:
+                    found.extend(self.resolve(ag))
+        for _prep, pobj in tr.prep_objects(thing, {"with", "by", "from"}):
+            found.extend(self.resolve(pobj))
+        if not found:
+            for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
+                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind != "sector")
+                if not found and pobj.pos_ in {"NOUN", "PROPN"}:
+                    found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
+        return unique(found)
 
     def irrealis(self, noun: Token) -> bool:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
@@ -109,7 +174,8 @@ class RoleFiller:
         return False
 
     def targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
-        preps = self.lex.target_preps.get(ev_type, frozenset())
+        # a recoded act keeps the prepositions of what it was: "will launch an incursion into Syria" threatens Syria
+        preps = self.lex.target_preps.get(ev_type, frozenset()) | self.lex.target_preps.get(cand.sense.type, frozenset())
         heads: list[Token] = []
         heads_actors: list[Actor] = []
         verb = cand.trigger
@@ -127,9 +193,11 @@ class RoleFiller:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
                     if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
+                    elif not actors and ev_type in REACTION_TYPES:
+                        actors = self.owners(obj)  # "repudiated the tribunal's ruling"
                 elif event_object and ev_type in REACTION_TYPES:
-                    # "denounced Russia's crackdown", "rejected the UN ultimatum": whoever acted is the target
-                    actors = self.noun_sources(obj)[0]
+                    # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
+                    actors = self.owners(obj)
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
@@ -151,8 +219,8 @@ class RoleFiller:
         out: list[Actor] = list(heads_actors)
         for head in heads:
             found = self.resolve(head, poss_country=source_country, descend=True)
-            if not found and ev_type in REACTION_TYPES and self.triggers.noun_sense(head) is not None:
-                found = self.noun_sources(head)[0]  # "acceded to the opposition's demand"
+            if not found and ev_type in REACTION_TYPES:
+                found = self.owners(head)  # "acceded to the opposition's demand", "balked at a UN proposal"
             out.extend(found)
         return out
 
@@ -169,11 +237,13 @@ class RoleFiller:
             if not out:
                 obj = tr.direct_object(comp)
                 if obj is not None:
-                    if self.triggers.noun_sense(obj) is not None:
-                        for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
-                            out.extend(self.resolve(p, poss_country=source_country, descend=True))
-                    else:
+                    if self.triggers.noun_sense(obj) is None:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
+                    if not out:  # an act on a thing with a party: "sever communication lines with Seoul"
+                        for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | {"with"} | self.lex.target_preps.get(ev_type, frozenset())):
+                            out.extend(self.resolve(p, poss_country=source_country, descend=True))
+                    if not out and ev_type in REACTION_TYPES:
+                        out.extend(self.owners(obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
                 for child in comp.children:
@@ -242,11 +312,12 @@ def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
 
 def implied_countries(
     sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
+    sentence_country: Callable[[], str | None] = lambda: None,
 ) -> tuple[list[Actor], list[Actor]]:
     """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
     ("police", "students") or an unknown named person takes the country where the event happened;
-    without a place, a domestic role noun takes the country of the authority acting on it. Unknown
-    attackers ("gunmen") keep no country."""
+    without a place, a domestic role noun takes the country of the authority acting on it, else the
+    one country the sentence names. Unknown attackers ("gunmen") keep no country."""
     if location_country == "IGO":
         location_country = None
 
@@ -264,11 +335,28 @@ def implied_countries(
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
-        return actor
+        home = sentence_country()
+        return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
+
+
+def visit_roles(
+    cand: Candidate, sources: list[Actor], targets: list[Actor], location_country: str | None,
+) -> tuple[list[Actor], list[Actor]]:
+    """The visitor is the source of a CONSULT and the host its target (guidelines C26): "A hosted /
+    received B" is B -> A, and so is "A met B in A's country" when B is foreign."""
+    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources or not targets:
+        return sources, targets
+    if cand.entry is not None and cand.entry.hosts:
+        return targets, sources
+    src = {a.country for a in sources if a.country}
+    tgt = {a.country for a in targets if a.country}
+    if location_country and src == {location_country} and tgt and location_country not in tgt and "IGO" not in tgt:
+        return targets, sources
+    return sources, targets
 
 
 def trailing_speaker(verb: Token) -> Token | None:
