@@ -38,7 +38,7 @@ for _ in range(10):
         raise ConnectionRefusedError("[Errno 111] Connection refused")
     except ConnectionRefusedError as exc:
         logging.getLogger("elastic_transport.transport").warning("Retrying request after failure (attempt 1 of 3)", exc_info=exc)
-logging.getLogger("elastic_transport.transport").info("POST http://127.0.0.1:9200/_bulk [status:200 duration:0.010s]")
+logging.getLogger("elastic_transport.transport").info("POST https://es.example.org/_bulk [status:200 duration:0.010s]")
 logging.getLogger("kafka.coordinator").warning("Unknown error fetching offsets for group x: UnknownServerError")
 logging.getLogger("elasticsearch").error("login with es-pass-secret failed")
 warnings.warn("a library warning")
