@@ -15,10 +15,10 @@ import sys
 from kafka.admin import NewPartitions, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from common.config import ConfigError, TopicSpec, load_settings, print_config, topic_specs
+from common.config import TopicSpec, topic_specs
 from common.kafka import make_admin
 from common.logs import configure_logging, get_logger
-from common.preflight import elasticsearch_problem, fail, kafka_problem, register_secrets
+from common.preflight import elasticsearch_problem, fail, kafka_problem, prepared_settings
 
 log = get_logger(__name__)
 
@@ -63,14 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--es", action="store_true", help="only apply Elasticsearch templates and aliases")
     parser.add_argument("--print-config", action="store_true", help="print the effective settings (secrets redacted) and exit")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        return fail(str(exc))
-    if args.print_config:
-        print_config()
-        return 0
-    register_secrets(settings)
+    settings = prepared_settings(args.print_config)
+    if isinstance(settings, int):
+        return settings
     both = not (args.kafka or args.es)
     if args.kafka or both:
         problem = kafka_problem(settings)

@@ -46,6 +46,11 @@ _ES_ANSWERED = re.compile(r"\[status:[1-4]\d\d |marked alive")
 _KAFKA_HARMLESS = re.compile(r"Failed to build connection log_prefix|It is blocking the event loop|No broker metadata found in MetadataResponse")
 
 
+def _with_exception(record: logging.LogRecord, message: str) -> str:
+    """The message and the exception it carries: client libraries often put the cause only there."""
+    return message + (f" {record.exc_info[1]!r}" if record.exc_info else "")
+
+
 class _StderrLogger:
     """Writes to whatever sys.stderr is at call time (pytest and redirects swap it)."""
 
@@ -126,7 +131,7 @@ class _LibraryNoise(logging.Filter):
         if _KAFKA_HARMLESS.search(message):
             return self.level <= logging.DEBUG
         if record.levelno >= logging.WARNING:
-            text = message + (f" {record.exc_info[1]!r}" if record.exc_info else "")
+            text = _with_exception(record, message)
             if _KAFKA_UNREACHABLE.search(text):
                 kafka_link.lost(message)
                 return self.level <= logging.DEBUG
@@ -140,7 +145,7 @@ class _LibraryNoise(logging.Filter):
     def _elasticsearch(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if record.levelno >= logging.WARNING:
-            text = message + (f" {record.exc_info[1]!r}" if record.exc_info else "")
+            text = _with_exception(record, message)
             if _ES_UNREACHABLE.search(text):
                 es_link.lost(text)
                 return self.level <= logging.DEBUG

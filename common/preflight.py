@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from common.config import Settings
+from common.config import ConfigError, Settings, load_settings, print_config
 from common.logs import get_logger, json_wanted
 from common.redact import mask_url_password, register_secret
 
@@ -94,6 +94,20 @@ def register_secrets(settings: Settings) -> None:
         password = urlsplit(url).password if url else None
         if password:
             register_secret(password)
+
+
+def prepared_settings(print_only: bool = False) -> Settings | int:
+    """The validated settings, their secrets registered for redaction; or the exit status when the
+    program has nothing more to do: 2 for a bad setting (reported), 0 once printed (`--print-config`)."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return fail(str(exc))
+    if print_only:
+        print_config()
+        return 0
+    register_secrets(settings)
+    return settings
 
 
 def fail(message: str, **fields: Any) -> int:

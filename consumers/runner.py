@@ -16,9 +16,9 @@ import multiprocessing
 from collections.abc import Callable
 from typing import Any
 
-from common.config import ConfigError, load_settings, print_config
+from common.config import load_settings
 from common.logs import configure_logging, get_logger
-from common.preflight import elasticsearch_problem, fail, kafka_problem, register_secrets
+from common.preflight import elasticsearch_problem, fail, kafka_problem, prepared_settings, register_secrets
 
 log = get_logger(__name__)
 
@@ -50,14 +50,9 @@ def run_members(
 ) -> int:
     """Validate the settings, check the services, then run `processes` members built by `factory`."""
     configure_logging()
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        return fail(str(exc))
-    if args.print_config:
-        print_config()
-        return 0
-    register_secrets(settings)
+    settings = prepared_settings(args.print_config)
+    if isinstance(settings, int):
+        return settings
     problem = kafka_problem(settings) or (elasticsearch_problem(settings) if needs_elasticsearch else None)
     if problem:
         return fail(problem)
