@@ -144,6 +144,10 @@ class ActorTables:
         self.unaffiliated = frozenset(_key(n) for n in data.get("unaffiliated_nouns", []))
         self.sector_modifiers: dict[str, str] = {k.lower(): v for k, v in data.get("sector_modifiers", {}).items()}
         self.max_units = MAX_PHRASE_UNITS
+        # first words of the multi-word phrases: only there can a match be longer than one word
+        self.phrase_starts = frozenset(
+            key.split(" ", 1)[0] for table in (self.proper, self.sector_nouns, self.unaffiliated) for key in table if " " in key
+        )
 
     def country_label(self, iso3: str | None, sector: str | None) -> str:
         """Canonical name of a country-level group: "Russia government", "Syria rebels"."""
@@ -173,7 +177,8 @@ class ActorTables:
         while i < n:
             found: _Match | None = None
             prev = units[i - 1].text.lower() if i else ""
-            for length in range(min(self.max_units, n - i), 0, -1):
+            longest = min(self.max_units, n - i) if _key(units[i].text).split(" ", 1)[0] in self.phrase_starts else 1
+            for length in range(longest, 0, -1):
                 span = units[i : i + length]
                 info = self._lookup(span, doc)
                 if info is not None:
