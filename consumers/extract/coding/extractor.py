@@ -38,13 +38,15 @@ class EventExtractor:
         seen: set[tuple[Any, ...]] = set()
         doc_ents = list(doc.ents)
         first_ent = 0
+        sents: list[Sentence] = []
         for index, span in enumerate(doc.sents):
             while first_ent < len(doc_ents) and doc_ents[first_ent].start < span.start:
                 first_ent += 1  # entities are sorted: one sweep instead of a scan per sentence
             sent = Sentence.of(span, index, doc_ents, first_ent)
-            if in_ranges(sent.start, ctx.skip_ranges):
-                continue
-            for ev in self.sentence_events(sent, ctx):
+            if not in_ranges(sent.start, ctx.skip_ranges):
+                sents.append(sent)
+        for sent, candidates in zip(sents, self.triggers.candidates_of(sents), strict=True):
+            for ev in self.sentence_events(sent, ctx, candidates):
                 key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),
                        tuple(a["name"] for a in ev["target"]), ev["negated"])
                 if key in seen:  # the same event told twice in one article: keep the first
@@ -53,8 +55,7 @@ class EventExtractor:
                 events.append(ev)
         return events
 
-    def sentence_events(self, sent: Sentence, ctx: Context) -> list[dict[str, Any]]:
-        candidates = self.triggers.candidates(sent)
+    def sentence_events(self, sent: Sentence, ctx: Context, candidates: list[Candidate]) -> list[dict[str, Any]]:
         if not candidates:
             return []
         constructions.apply_all(candidates, sent, self.tools)

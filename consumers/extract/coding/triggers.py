@@ -8,6 +8,7 @@ sentence says about each one.
 
 from __future__ import annotations
 
+import numpy as np
 from spacy.tokens import Token
 
 from .. import triples as tr
@@ -44,9 +45,34 @@ class TriggerFinder:
 
 
     def candidates(self, sent: Sentence) -> list[Candidate]:
+        return self.candidates_of([sent])[0]
+
+    def candidates_of(self, sents: list[Sentence]) -> list[list[Candidate]]:
+        """The candidates of sentences of one doc; the typer scores the words of all of them in one
+        batch (a call per sentence costs more in numpy overhead than in arithmetic)."""
+        lexical = [self._lexical(sent) for sent in sents]
+        typer = self.typer
+        if typer is None or not sents:
+            return [cands for cands, _ in lexical]
+        words = [self._words(sent, cands, consumed) for sent, (cands, consumed) in zip(sents, lexical, strict=True)]
+        flat = [w for ws in words for w in ws]
+        if not flat:
+            return [[] for _ in sents]
+        doc = sents[0].span.doc
+        tensor = doc.tensor if doc.tensor is not None and len(doc.tensor) == len(doc) else None
+        feats = [token_features(tok, cand.event_type if cand is not None else None) for tok, cand in flat]
+        probs = typer.batch_probabilities(feats, tensor[[tok.i for tok, _ in flat]] if tensor is not None else None)
+        out, at = [], 0
+        for ws in words:
+            out.append(self._decide(ws, probs[at : at + len(ws)]))
+            at += len(ws)
+        return out
+
+    def _lexical(self, sent: Sentence) -> tuple[list[Candidate], set[int]]:
+        """The lexicon's candidates, and the words they consume (objects, owned clauses)."""
         lex = self.lex
         if self.event_words.isdisjoint(sent.lemmas):
-            return []  # no word of the sentence ever expressed an event: most sentences of a story
+            return [], set()  # no word of the sentence ever expressed an event: most sentences of a story
         out: list[Candidate] = []
         consumed: set[int] = set()
         nouns: list[Token] = []
@@ -83,18 +109,15 @@ class TriggerFinder:
             sense = self.noun_sense(tok)
             if sense is not None:
                 out.append(Candidate(tok, sense, "noun", noun=tok))
-        if self.typer is not None:
-            out = self._typed(sent, out, consumed)
-        return out
+        return out, consumed
 
-    def _typed(self, sent: Sentence, lexical: list[Candidate], consumed: set[int]) -> list[Candidate]:
-        """Let the trained typer confirm, recode or veto the lexicon's candidates and add the words
-        the lexicon does not know ("opened a probe into", "tendered his resignation")."""
+    def _words(self, sent: Sentence, lexical: list[Candidate], consumed: set[int]) -> list[tuple[Token, Candidate | None]]:
+        """The words the typer scores: the lexicon's candidates and the other content words."""
         typer = self.typer
         assert typer is not None
+        if not lexical and self.event_words.isdisjoint(sent.lemmas):
+            return []
         by_token = {c.trigger.i: c for c in lexical}
-        tensor = sent.span.doc.tensor
-        has_vectors = tensor is not None and len(tensor) == len(sent.span.doc)
         words: list[tuple[Token, Candidate | None]] = []
         for tok in sent.tokens:
             cand = by_token.get(tok.i)
@@ -104,10 +127,11 @@ class TriggerFinder:
                 if tok.pos_ != "VERB" and tok.lemma_.lower() not in typer.event_lemmas:
                     continue  # a noun that never expressed an event in training is not worth scoring
             words.append((tok, cand))
-        if not words:
-            return []
-        feats = [token_features(tok, cand.event_type if cand is not None else None) for tok, cand in words]
-        probs = typer.batch_probabilities(feats, tensor[[tok.i for tok, _ in words]] if has_vectors else None)
+        return words
+
+    def _decide(self, words: list[tuple[Token, Candidate | None]], probs: np.ndarray) -> list[Candidate]:
+        """Let the trained typer confirm, recode or veto the lexicon's candidates and add the words
+        the lexicon does not know ("opened a probe into", "tendered his resignation")."""
         out: list[Candidate] = []
         for (tok, cand), p in zip(words, probs, strict=True):
             best = int(p[1:].argmax()) + 1
