@@ -30,7 +30,8 @@ _HANDLER_NAME = "newsevents"
 _KAFKA_UNREACHABLE = re.compile(
     r"KafkaConnectionError|ECONNREFUSED|ECONNRESET|socket disconnected|Connection lost|Connection failed|"
     r"No node available|not ready; waiting|Unable to bootstrap|Bootstrap failed|Bootstrap (attempt|connection)|"
-    r"NodeNotReady|Node Disconnected|Request timed out|Metadata refresh: failed|KafkaTimeoutError",
+    r"NodeNotReady|Node Disconnected|Request timed out|Metadata refresh: failed|KafkaTimeoutError|"
+    r"Error (receiving|sending) (network|request) data",
 )
 # Group coordination while a broker comes back (or a group starts): expected, not actionable.
 _KAFKA_REJOIN = re.compile(
@@ -49,6 +50,11 @@ _KAFKA_HARMLESS = re.compile(r"Failed to build connection log_prefix|It is block
 def _with_exception(record: logging.LogRecord, message: str) -> str:
     """The message and the exception it carries: client libraries often put the cause only there."""
     return message + (f" {record.exc_info[1]!r}" if record.exc_info else "")
+
+
+def _socket_error(record: logging.LogRecord) -> bool:
+    """A connection reset, refused or broken pipe: the peer went away, whatever the message says."""
+    return bool(record.exc_info) and isinstance(record.exc_info[1], OSError)
 
 
 class _StderrLogger:
@@ -132,7 +138,7 @@ class _LibraryNoise(logging.Filter):
             return self.level <= logging.DEBUG
         if record.levelno >= logging.WARNING:
             text = _with_exception(record, message)
-            if _KAFKA_UNREACHABLE.search(text):
+            if _KAFKA_UNREACHABLE.search(text) or _socket_error(record):
                 kafka_link.lost(message)
                 return self.level <= logging.DEBUG
             if _KAFKA_REJOIN.search(text):

@@ -29,6 +29,10 @@ for _ in range(25):
     logging.getLogger("kafka.net.connection").error("<KafkaConnection node_id=1>: Connection lost: KafkaConnectionError: 111 ECONNREFUSED")
     logging.getLogger("kafka.cluster").warning("No node available for metadata refresh - backoff/retry")
 try:
+    raise ConnectionResetError(104, "Connection reset by peer")
+except ConnectionResetError:
+    logging.getLogger("kafka.net.transport").exception("<KafkaConnection node_id=1>: Error receiving network data closing socket")
+try:
     None.getpeername()
 except AttributeError:
     logging.getLogger("kafka.net.connection").exception("Failed to build connection log_prefix")
@@ -91,6 +95,7 @@ def test_an_outage_is_one_line_when_it_starts_and_one_when_it_ends() -> None:
 def test_kafka_pythons_internal_tracebacks_are_not_shown() -> None:
     text = "\n".join(_run("console"))
     assert "AttributeError" not in text and "log_prefix" not in text
+    assert "ConnectionResetError" not in text and "Error receiving network data" not in text
     assert "Exception ignored" not in text and "Timeout waiting for future" not in text
 
 
