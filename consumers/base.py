@@ -150,28 +150,53 @@ class _Batch:
 
 
 class _Rebalance(ConsumerRebalanceListener):
-    """Uncommitted work on a revoked partition is dropped: its new owner re-reads it."""
+    """Uncommitted work on a revoked partition is dropped and re-read from the last commit.
+
+    kafka-python revokes every partition at a rebalance (eager protocol) but keeps the fetch
+    position, the paused flag and the pending commit of each partition the member gets back,
+    so a partition that comes back is rewound to its first dropped record; commits and pauses
+    are forgotten only for the partitions that went elsewhere.
+    """
 
     def __init__(self, owner: BatchConsumer) -> None:
         self._owner = owner
+        self._rewind: dict[TopicPartition, int] = {}
 
     def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         owner = self._owner
-        dropped = sum(len(b.messages) for tp, b in owner._batches.items() if tp in revoked)
+        dropped = 0
         for tp in revoked:
-            owner._batches.pop(tp, None)
-            owner._paused.discard(tp)
-            owner._pending.pop(tp, None)  # the new owner re-reads from the last commit that landed
-            owner._awaiting_commit.pop(tp, None)
+            batch = owner._batches.pop(tp, None)
+            if batch is not None and batch.messages:
+                dropped += len(batch.messages)
+                self._rewind[tp] = batch.messages[0].offset
         owner.stats["rebalances"] += 1
         log.info("partitions revoked", group=owner.group_id, partitions=sorted(map(str, revoked)), dropped_uncommitted=dropped)
 
+    def on_partitions_lost(self, lost: set[TopicPartition]) -> None:
+        """Evicted from the group: kafka-python clears the assignment, so positions restart from the commits."""
+        self.on_partitions_revoked(lost)
+        self._forget(self._owner, keep=set())
+        self._rewind.clear()
+
     def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         owner = self._owner
-        # A partition that comes back keeps its failure streak; one that went elsewhere is forgotten.
-        owner._health = {tp: h for tp, h in owner._health.items() if tp in assigned}
-        owner._committed = {tp: o for tp, o in owner._committed.items() if tp in assigned}
+        rewind, self._rewind = self._rewind, {}
+        if owner._consumer is not None:
+            for tp, offset in rewind.items():
+                if tp in assigned:
+                    owner._consumer.seek(tp, offset)
+        self._forget(owner, keep=assigned)
         log.info("partitions assigned", group=owner.group_id, partitions=sorted(map(str, assigned)))
+
+    @staticmethod
+    def _forget(owner: BatchConsumer, keep: set[TopicPartition]) -> None:
+        # A partition that comes back keeps its failure streak, pause and pending commit; one that went elsewhere is forgotten.
+        owner._health = {tp: h for tp, h in owner._health.items() if tp in keep}
+        owner._committed = {tp: o for tp, o in owner._committed.items() if tp in keep}
+        owner._pending = {tp: o for tp, o in owner._pending.items() if tp in keep}
+        owner._awaiting_commit = {tp: b for tp, b in owner._awaiting_commit.items() if tp in keep}
+        owner._paused &= keep
 
 
 class BatchConsumer(ABC):
@@ -615,12 +640,12 @@ class BatchConsumer(ABC):
         try:
             consumer.commit({tp: OffsetAndMetadata(o, "", -1) for tp, o in offsets.items()}, timeout_ms=COMMIT_TIMEOUT_MS)
         except CommitFailedError as exc:
-            # The partitions moved to another member during the batch; it re-reads them and our
-            # idempotent outputs make the repeat harmless.
+            # The group rebalanced during the batch. A partition this member gets back keeps its
+            # position, so nobody would re-read it: retry once rejoined (the next poll). The listener
+            # forgets the partitions that went elsewhere; their new owner re-reads them.
             self.stats["commit_failures"] += 1
-            log.warning("commit refused after a rebalance; the new owner re-reads the batch", group=self.group_id, partitions=sorted(map(str, offsets)), error=str(exc))
-            self._pending.clear()
-            self._awaiting_commit.clear()
+            self._commit_retry_at = time.monotonic() + 0.5
+            log.warning("commit refused during a rebalance; retried after the rejoin for the partitions kept", group=self.group_id, partitions=sorted(map(str, offsets)), error=str(exc))
             return
         except KafkaError as exc:
             self._commit_failures += 1
