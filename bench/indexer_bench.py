@@ -16,6 +16,7 @@ from typing import Any
 from elasticsearch import helpers
 
 from bench.corpus import synthetic_event
+from bench.drain_report import drain_report
 from bench.members import run_members
 from common.config import topic
 from common.es import index_name, make_es
@@ -61,6 +62,9 @@ def _consumer(events: list[dict[str, Any]], processes: int) -> tuple[float, int]
         es = make_es()
         es.indices.refresh(index=index_name("events"))
         count = es.count(index=index_name("events"))["count"]
+        if count != len(events):  # say where the records went while the topic and indices still exist
+            report = drain_report(es, index_name("events"), topic("events_storied"), "bench-indexer")
+            raise AssertionError(f"indexer wrote {count} documents, expected {len(events)}: {json.dumps(report)}")
         return max(lasts) - min(firsts), count
 
 
