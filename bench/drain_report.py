@@ -28,7 +28,8 @@ def _ranges(offsets: Iterable[int]) -> list[str]:
     return [f"{a}-{b}" if a != b else str(a) for a, b in spans]
 
 
-def _read_ids(consumer: KafkaConsumer, topic: str, id_field: str) -> dict[TopicPartition, dict[int, str]]:
+def _read_ids(consumer: KafkaConsumer, topic: str, id_field: str) -> tuple[dict[TopicPartition, dict[int, str]], dict[TopicPartition, int]]:
+    """The id of every record of `topic` by partition and offset, and the end offsets."""
     partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
@@ -38,19 +39,19 @@ def _read_ids(consumer: KafkaConsumer, topic: str, id_field: str) -> dict[TopicP
         for tp, records in consumer.poll(timeout_ms=1000, max_records=5000).items():
             for record in records:
                 ids[tp][record.offset] = orjson.loads(record.value)[id_field]
-    return ids
+    return ids, ends
 
 
 def drain_report(es: Elasticsearch, index: str, topic: str, group: str, id_field: str = "event_id") -> dict[str, Any]:
     """Where the records of `topic` missing from `index` sit, next to `group`'s committed offsets."""
     admin = make_admin()
     try:
-        committed = {tp: meta.offset for tp, meta in admin.list_consumer_group_offsets(group).items() if tp.topic == topic}
+        committed = {tp: meta.offset for tp, meta in admin.list_group_offsets({group: None})[group].items() if tp.topic == topic}
     finally:
         admin.close()
     consumer = make_consumer(f"{group}-report", enable_auto_commit=False)
     try:
-        ids = _read_ids(consumer, topic, id_field)
+        ids, ends = _read_ids(consumer, topic, id_field)
     finally:
         consumer.close(autocommit=False)
     es.indices.refresh(index=index)
@@ -60,7 +61,7 @@ def drain_report(es: Elasticsearch, index: str, topic: str, group: str, id_field
     for tp, by_offset in sorted(ids.items()):
         missing = [offset for offset, doc_id in by_offset.items() if doc_id not in indexed]
         partitions[tp.partition] = {
-            "end": max(by_offset, default=-1) + 1,
+            "end": ends[tp],
             "committed": committed.get(tp),
             "missing": len(missing),
             "missing_offsets": _ranges(missing)[:20],
