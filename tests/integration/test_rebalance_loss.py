@@ -17,7 +17,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import TopicPartition
 
 from common.config import topic
-from common.kafka import make_producer
+from common.kafka import make_admin, make_producer
 from consumers.base import BatchConsumer
 from tests.kafka_io import wait_for
 
@@ -75,3 +75,10 @@ def test_records_buffered_at_a_rebalance_are_handled_by_someone(isolated_topics:
     handled = first.handled | second.handled
     missing = {p: sorted(o for o in range(sent[p]) if (p, o) not in handled) for p in range(PARTITIONS)}
     assert all(not offsets for offsets in missing.values()), f"never handled: { {p: (len(o), o[:5]) for p, o in missing.items()} }"
+    # A dropped tail that is never re-read also leaves the commit behind the end: a drain would wait forever.
+    admin = make_admin()
+    try:
+        committed = admin.list_group_offsets({"rebalance-loss": None})["rebalance-loss"]
+    finally:
+        admin.close()
+    assert {tp.partition: meta.offset for tp, meta in committed.items()} == dict(enumerate(sent))
