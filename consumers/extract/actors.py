@@ -44,6 +44,12 @@ NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
+# Former office holders with no current role are civilians (guidelines 7.4l).
+FORMER_WORDS = frozenset({"former", "ex"})
+OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
+# "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
+# group modifier (7.5: opposition lawmakers are OPP, students protesting are EDU).
+GROUP_SECTORS = {"CVL": frozenset({"OPP", "EDU", "REL", "HLH", "MED", "NGO"}), "LEG": frozenset({"OPP"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +289,9 @@ class ActorResolver:
             info = head_match.info
             country, sector, name = info.country, info.sector, info.name
             if info.kind == "country":
-                sector = None
+                sector = "GOV"  # a bare country name stands for its state (7.4e)
+            elif info.kind == "person" and sector in OFFICE_SECTORS and self._former(head, start):
+                sector = "CVL"
             if info.kind == "metonym":
                 # "the Nigeria Labour Congress" is no US Congress: a country named before the building wins
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
@@ -340,13 +348,19 @@ class ActorResolver:
         info = head_match.info
         key = info.name
         sector = info.sector
-        # "opposition leader", "army chief", "military rulers": a generic head takes the modifier's sector.
+        # "opposition leader", "army chief": a generic head takes the sector of a modifier outside its own phrase.
         if key in self.t.generic or key.split()[-1] in self.t.generic:
             mod_sector = next((c.info.sector for c in reversed(cues) if c.info.kind == "sector"), None)
             if mod_sector is None:
-                mod_sector = next((self.t.sector_modifiers[t.lower_] for t in head.lefts if t.lower_ in self.t.sector_modifiers), None)
+                mod_sector = next((self.t.sector_modifiers[t.lower_] for t in head.lefts
+                                   if t.lower_ in self.t.sector_modifiers and t.i < head_match.first_token), None)
             if mod_sector:
                 sector = mod_sector
+        group = next((c.info.sector for c in cues if c.info.kind == "sector" and c.info.sector in GROUP_SECTORS.get(sector or "", ())), None)
+        if group is not None:
+            sector = group
+        if sector in OFFICE_SECTORS and self._former(head, start):
+            sector = "CVL"
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
@@ -360,7 +374,7 @@ class ActorResolver:
         if org is not None:
             country = org.country
             if country == "IGO":
-                sector = "IGO"
+                sector = "MIL" if sector == "MIL" else "IGO"  # UN peacekeepers, NATO jets are an IGO's forces (7.5)
             elif key in self.t.generic or key.split()[-1] in self.t.generic:
                 sector = org.sector or sector
             name = org.name if org.kind == "org" and country == "IGO" else self.t.country_label(country, sector)
@@ -397,6 +411,11 @@ class ActorResolver:
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         return [Actor(text, name, None, sector, start, end, info.kind)]
 
+    @staticmethod
+    def _former(head: Token, start: int) -> bool:
+        """"the former president", "ex-minister X": the phrase names a past office."""
+        return any(t.lower_ in FORMER_WORDS for t in head.doc[start : head.i])
+
     def city_misread_as_person(self, tok: Token) -> Any:
         """A one-word PERSON entity that is a big city and nobody in the people list ("Kharkiv")."""
         if tok.ent_type_ != "PERSON" or tok.ent_iob_ != "B":
@@ -418,6 +437,8 @@ class ActorResolver:
         country = country_cues[0].country if country_cues else None
         if country_cues and country_cues[0].kind == "org" and country == "IGO":
             sector = "IGO"
+        if sector in OFFICE_SECTORS and self._former(head, start):
+            sector = "CVL"
         ent_text = ent.text if ent is not None else head.doc[start:end].text
         if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
             place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"

@@ -325,7 +325,8 @@ def implied_countries(
         return {a.country for a in actors if a.country and a.country != "IGO"}
 
     src_countries, tgt_countries = one(sources), one(targets)
-    authority = [a for a in sources if a.sector in AUTHORITY_SECTORS]
+    # a bare country name is GOV too, but says nothing about whose people the targets are
+    authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
     def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:

@@ -1,0 +1,47 @@
+"""Actor sectors (guidelines 7.4, 7.5): what decides the sector when the head noun alone does not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[str, Any]:
+    events = [e for e in extract(text) if e["event_type"] == event_type]
+    assert events and events[0][role], (text, extract(text))
+    return events[0][role][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "event_type", "country", "sector"),
+    [
+        # 7.4e: a bare country name stands for its state, as a source and as a target
+        ("Norway condemned the execution.", "source", "ACCUSE", "NOR", "GOV"),
+        ("Russian troops invaded Georgia.", "target", "ASSAULT", "GEO", "GOV"),
+        # 7.5: "security forces" not described as military are police
+        ("Egyptian security forces arrested dozens of students.", "source", "COERCE", "EGY", "POL"),
+        # 7.5: a junta that governs is GOV
+        ("Mali's junta expelled the French ambassador.", "source", "SANCTION", "MLI", "GOV"),
+        ("Niger's military rulers suspended the broadcaster.", "source", "SANCTION", "NER", "GOV"),
+        # 7.4l: former office holders are civilians
+        ("The former Liberian president criticised the election commission.", "source", "ACCUSE", "LBR", "CVL"),
+        # 7.5: opposition activists and lawmakers are OPP, students protesting EDU
+        ("Dozens of Kenyan opposition activists marched in Nairobi.", "source", "PROTEST", "KEN", "OPP"),
+        ("Three Ugandan opposition lawmakers were arrested in Kampala.", "target", "COERCE", "UGA", "OPP"),
+        ("Chilean student protesters blocked roads in Santiago.", "source", "PROTEST", "CHL", "EDU"),
+        # 7.5: the armed forces of an IGO are MIL with country IGO
+        ("UN peacekeepers fired on rebels near Goma.", "source", "ASSAULT", "IGO", "MIL"),
+        # generic heads take a modifier's sector: intelligence officers, rebel commanders, police chiefs
+        ("Israel expelled a Libyan intelligence officer.", "target", "COERCE", "LBY", "SPY"),
+        ("A Kenyan police chief accused protesters of looting.", "source", "ACCUSE", "KEN", "POL"),
+        # a trade union is CVL, not the US Congress
+        ("The Nigeria Labour Congress accused the government of lying.", "source", "ACCUSE", "NGA", "CVL"),
+    ],
+)
+def test_sector(extract: Extract, text: str, role: str, event_type: str, country: str, sector: str) -> None:
+    actor = actor_in(extract, text, role, event_type)
+    assert (actor["country"], actor["sector"]) == (country, sector), actor
