@@ -44,8 +44,8 @@ NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
-# Former office holders with no current role are civilians (guidelines 7.4l).
-FORMER_WORDS = frozenset({"former", "ex"})
+# Former office holders with no current role are civilians, deposed and exiled leaders opposition (7.4l).
+PAST_OFFICE_SECTORS = {"former": "CVL", "ex": "CVL", "deposed": "OPP", "ousted": "OPP", "exiled": "OPP", "toppled": "OPP"}
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
 # group modifier (7.5: opposition lawmakers are OPP, students protesting are EDU).
@@ -290,8 +290,8 @@ class ActorResolver:
             country, sector, name = info.country, info.sector, info.name
             if info.kind == "country":
                 sector = "GOV"  # a bare country name stands for its state (7.4e)
-            elif info.kind == "person" and sector in OFFICE_SECTORS and self._former(head, start):
-                sector = "CVL"
+            elif info.kind == "person":
+                sector = self._past_office(head, start, sector)
             if info.kind == "metonym":
                 # "the Nigeria Labour Congress" is no US Congress: a country named before the building wins
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
@@ -359,8 +359,7 @@ class ActorResolver:
         group = next((c.info.sector for c in cues if c.info.kind == "sector" and c.info.sector in GROUP_SECTORS.get(sector or "", ())), None)
         if group is not None:
             sector = group
-        if sector in OFFICE_SECTORS and self._former(head, start):
-            sector = "CVL"
+        sector = self._past_office(head, start, sector)
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
@@ -412,9 +411,11 @@ class ActorResolver:
         return [Actor(text, name, None, sector, start, end, info.kind)]
 
     @staticmethod
-    def _former(head: Token, start: int) -> bool:
-        """"the former president", "ex-minister X": the phrase names a past office."""
-        return any(t.lower_ in FORMER_WORDS for t in head.doc[start : head.i])
+    def _past_office(head: Token, start: int, sector: str | None) -> str | None:
+        """"the former president", "ex-minister X" (CVL), "deposed president Y" (OPP): an office held in the past."""
+        if sector not in OFFICE_SECTORS:
+            return sector
+        return next((PAST_OFFICE_SECTORS[t.lower_] for t in head.doc[start : head.i] if t.lower_ in PAST_OFFICE_SECTORS), sector)
 
     def city_misread_as_person(self, tok: Token) -> Any:
         """A one-word PERSON entity that is a big city and nobody in the people list ("Kharkiv")."""
@@ -437,8 +438,7 @@ class ActorResolver:
         country = country_cues[0].country if country_cues else None
         if country_cues and country_cues[0].kind == "org" and country == "IGO":
             sector = "IGO"
-        if sector in OFFICE_SECTORS and self._former(head, start):
-            sector = "CVL"
+        sector = self._past_office(head, start, sector)
         ent_text = ent.text if ent is not None else head.doc[start:end].text
         if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
             place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"

