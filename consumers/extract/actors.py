@@ -457,7 +457,7 @@ class ActorResolver:
         out: list[Actor] = []
         for cue in self._cue_matches(cues):
             info = cue.info
-            sector = info.sector if info.kind in {"org", "person", "metonym"} else None
+            sector = info.sector if info.kind in {"org", "person", "metonym"} else "GOV" if info.kind == "country" else None
             name = info.name if info.kind in {"org", "person"} else self.t.country_label(info.country, sector)
             out.append(Actor(cue.text, name, info.country, sector, cue.first_token, cue.last_token + 1, "modifier"))
         return out

@@ -64,3 +64,57 @@ def test_regions_give_the_event_country(extract: Extract, text: str, country: st
     ev = extract(text)[0]
     assert ev["location"]["country"] == country
     assert country in {a["country"] for a in ev["source"] + ev["target"]}, ev
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "target"),
+    [
+        # the owner of a thing acted on: a possessor, or an actor in its of-phrase
+        ("Washington wrote off more than $2 billion of Jordan's debt.", "AID", "JOR"),
+        ("Qatar paid the salaries of Gaza's teachers for a third month.", "AID", "PSE"),
+        ("Israeli jets destroyed Hezbollah's weapons depots.", "ASSAULT", "LBN"),
+        # the of-phrase of an event noun: who undergoes the act
+        ("Saudi Arabia and its allies lifted their blockade of Qatar.", "RETREAT", "QAT"),
+        ("Russian forces launched a full-scale invasion of Ukraine.", "ASSAULT", "UKR"),
+    ],
+)
+def test_owner_of_the_object_is_the_target(extract: Extract, text: str, event_type: str, target: str) -> None:
+    events = [e for e in extract(text) if e["event_type"] == event_type]
+    assert events and target in {a["country"] for a in events[0]["target"]}, extract(text)
+
+
+def test_aid_of_a_nationality_is_what_was_given(extract: Extract) -> None:
+    """"a shipment of German missiles": the missiles are the aid, Germany is no target."""
+    ev = next(e for e in extract("Kurdish forces in Iraq received the first shipment of German anti-tank missiles.")
+              if e["event_type"] == "AID")
+    assert "DEU" not in {a["country"] for a in ev["target"]}
+
+
+def test_relational_nouns_take_no_implied_country(extract: Extract) -> None:
+    """"its allies" are neither its own nor of the place where the act applies."""
+    ev = next(e for e in extract("Saudi Arabia and its allies lifted their blockade of Qatar.") if e["event_type"] == "RETREAT")
+    assert "QAT" not in {a["country"] for a in ev["source"]}
+
+
+def test_country_possessor_is_its_government(extract: Extract) -> None:
+    ev = next(e for e in extract("Turkey criticised Sweden's decision to allow the protest.") if e["event_type"] == "ACCUSE")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [("SWE", "GOV")]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The last Vietnamese troops left Cambodia on Tuesday.", "KHM"),
+        ("The last Soviet troops pulled out of Hungary on Wednesday.", "HUN"),
+        ("The Soviet Union completed its withdrawal from Afghanistan.", "AFG"),
+    ],
+)
+def test_retreat_targets_the_country_left(extract: Extract, text: str, target: str) -> None:
+    """RETREAT: the party whose territory is left, when named, is the target."""
+    ev = next(e for e in extract(text) if e["event_type"] == "RETREAT")
+    assert [a["country"] for a in ev["target"]] == [target]
+
+
+def test_retreat_from_places_has_no_target(extract: Extract) -> None:
+    ev = next(e for e in extract("Armenian troops withdrew from three villages under the border deal.") if e["event_type"] == "RETREAT")
+    assert ev["target"] == []

@@ -124,7 +124,7 @@ class RoleFiller:
                 if info.kind == "demonym":
                     sources.append(Actor(text, info.name, info.country, None, s, e, "modifier"))
                 else:
-                    sector = None if info.kind == "country" else info.sector
+                    sector = "GOV" if info.kind == "country" else info.sector
                     name = info.name
                     sources.append(Actor(text, name, info.country, sector, s, e, "modifier"))
         for prep, pobj in tr.prep_objects(noun, {"by", "between", "among"}):
@@ -158,6 +158,31 @@ class RoleFiller:
                 if not found and pobj.pos_ in {"NOUN", "PROPN"}:
                     found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
         return unique(found)
+
+    def territory_left(self, tok: Token) -> list[Actor]:
+        """The country whose territory a withdrawal leaves is its target; villages and treaties are not."""
+        return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in self.resolve(p) if a.kind == "country"]
+
+    def thing_owners(self, obj: Token, *, of_only: bool = False, aid: bool = False) -> list[Actor]:
+        """Whose thing or act the object is: "froze the assets of Venezuela's oil company", "wrote off
+        $4 billion of Iraq's debt"; of an act only its of-phrase ("lifted their blockade of Qatar"),
+        since its possessor is who did it. Of aid only a possessor: "a shipment of German missiles"
+        is what was given."""
+        cur = obj
+        for _ in range(3):
+            if not of_only:
+                for child in cur.children:
+                    if child.dep_ == "poss" and not tr.is_pronoun(child):
+                        return self.resolve(child, descend=True)
+            of = [p for _, p in tr.prep_objects(cur, {"of"})]
+            if not of:
+                return []
+            # an actor named by the of-phrase itself, not a nationality word: "the purchase of French weapons" is no one's
+            found = [] if aid else [a for a in self.resolve(of[0]) if a.kind != "modifier"]
+            if found:
+                return found
+            cur, of_only = of[0], False
+        return []
 
     def irrealis(self, noun: Token) -> bool:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
@@ -198,6 +223,13 @@ class RoleFiller:
                 elif event_object and ev_type in REACTION_TYPES:
                     # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
                     actors = self.owners(obj)
+                if not actors and ev_type == "RETREAT" and not object_is_target:
+                    # "left Cambodia": the party whose territory is left, when a country is named (guidelines RETREAT)
+                    actors = [a for a in self.resolve(obj) if a.kind == "country"]
+                if not actors and ev_type not in REACTION_TYPES and ev_type != "MOBILIZE" and (
+                        object_is_target or event_object or ev_type == "RETREAT"):
+                    # of a lifted blockade or siege only the of-phrase: "lifted their blockade of Qatar"
+                    actors = self.thing_owners(obj, of_only=event_object or not object_is_target, aid=ev_type == "AID")
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
@@ -208,11 +240,17 @@ class RoleFiller:
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
             heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
+                heads_actors.extend(self.territory_left(verb))
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
         if cand.noun is not None:
             heads.extend(p for _, p in tr.prep_objects(cand.noun, preps))
+            # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
+            heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
+            if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
+                heads_actors.extend(self.territory_left(cand.noun))
             if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(cand.noun, {"of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
@@ -330,8 +368,8 @@ def implied_countries(
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
     def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:
-        if actor.country is not None or actor.kind != "sector":
-            return actor
+        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational:
+            return actor  # "its allies" are of no country the sentence implies
         if location_country:
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
