@@ -290,8 +290,16 @@ class ActorResolver:
             country, sector, name = info.country, info.sector, info.name
             if info.kind == "country":
                 sector = "GOV"  # a bare country name stands for its state (7.4e)
+                ngo = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "NGO"), None)
+                if ngo is not None:  # "Amnesty International Kenya": the NGO's national branch
+                    sector, name = "NGO", ngo.name
             elif info.kind == "person":
                 sector = self._past_office(head, start, sector)
+            if info.kind == "org" and country is None and sector == "NGO":
+                # "the Egyptian Red Crescent", "Amnesty International Kenya": a national branch is of its country (7.4i)
+                branch = next((c.info for c in matches if c is not head_match and c.info.kind in {"country", "demonym"}), None)
+                if branch is not None:
+                    country = branch.country
             if info.kind == "metonym":
                 # "the Nigeria Labour Congress" is no US Congress: a country named before the building wins
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)

@@ -118,3 +118,17 @@ def test_retreat_targets_the_country_left(extract: Extract, text: str, target: s
 def test_retreat_from_places_has_no_target(extract: Extract) -> None:
     ev = next(e for e in extract("Armenian troops withdrew from three villages under the border deal.") if e["event_type"] == "RETREAT")
     assert ev["target"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("The Kenyan Red Cross delivered food to flood victims in Garissa.", "KEN"),
+        ("Amnesty International Kenya accused police of killing protesters.", "KEN"),
+        ("Amnesty International accused Iran of torturing detainees.", None),
+    ],
+)
+def test_national_branch_of_an_ngo_is_of_its_country(extract: Extract, text: str, country: str | None) -> None:
+    """7.4i: an international NGO has no country, its named national branch has."""
+    actor = extract(text)[0]["source"][0]
+    assert (actor["country"], actor["sector"]) == (country, "NGO")
