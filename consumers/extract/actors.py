@@ -47,6 +47,10 @@ WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "c
 # Former office holders with no current role are civilians, deposed and exiled leaders opposition (7.4l).
 PAST_OFFICE_SECTORS = {"former": "CVL", "ex": "CVL", "deposed": "OPP", "ousted": "OPP", "exiled": "OPP", "toppled": "OPP"}
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
+# "foreign journalists", "African countries", "Western powers": of no one country, not even the one the
+# sentence implies (7.4h).
+REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
+                            "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
 # group modifier (7.5: opposition lawmakers are OPP, students protesting are EDU).
 GROUP_SECTORS = {"CVL": frozenset({"OPP", "EDU", "REL", "HLH", "MED", "NGO"}), "LEG": frozenset({"OPP"})}
@@ -309,6 +313,8 @@ class ActorResolver:
         if head_match and head_match.info.kind == "demonym":
             # "six jailed Americans", "25 Palestinians": nationals of that country.
             info = head_match.info
+            if self._ethnic(doc, head_match):  # "ethnic Kyrgyz": of the country where they live, filled in from the place (7.4c)
+                return [Actor(text, "civilians", None, "CVL", start, end, "sector")]
             if head.tag_ in {"NNPS", "NNS"} or head.lower_.endswith("s"):
                 return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
@@ -339,15 +345,22 @@ class ActorResolver:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
 
-    def _cue_matches(self, cues: list[_Match]) -> list[_Match]:
+    @staticmethod
+    def _ethnic(doc: Doc, match: _Match) -> bool:
+        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c)."""
+        return match.info.kind == "demonym" and match.first_token > 0 and doc[match.first_token - 1].lower_ == "ethnic"
+
+    def _cue_matches(self, doc: Doc, cues: list[_Match]) -> list[_Match]:
         out: list[_Match] = []
         for cue in cues:
-            if cue.info.country and cue.info.kind != "sector" and all(cue.info != m.info for m in out):
+            if not cue.info.country or cue.info.kind == "sector" or self._ethnic(doc, cue):
+                continue
+            if all(cue.info != m.info for m in out):
                 out.append(cue)
         return out
 
     def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
-        return [m.info for m in self._cue_matches(cues)]
+        return [m.info for m in self._cue_matches(head.doc, cues)]
 
     def _sector_actors(
         self, head: Token, head_match: _Match, cues: list[_Match], text: str, start: int, end: int,
@@ -416,7 +429,8 @@ class ActorResolver:
                     c = sub[0].country
                     return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
         name = head.lemma_.lower() if info.kind == "sector" else info.name
-        return [Actor(text, name, None, sector, start, end, info.kind)]
+        regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
+        return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 
     @staticmethod
     def _past_office(head: Token, start: int, sector: str | None) -> str | None:
@@ -463,7 +477,7 @@ class ActorResolver:
     def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
         """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""
         out: list[Actor] = []
-        for cue in self._cue_matches(cues):
+        for cue in self._cue_matches(head.doc, cues):
             info = cue.info
             sector = info.sector if info.kind in {"org", "person", "metonym"} else "GOV" if info.kind == "country" else None
             name = info.name if info.kind in {"org", "person"} else self.t.country_label(info.country, sector)

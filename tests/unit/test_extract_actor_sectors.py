@@ -132,3 +132,52 @@ def test_national_branch_of_an_ngo_is_of_its_country(extract: Extract, text: str
     """7.4i: an international NGO has no country, its named national branch has."""
     actor = extract(text)[0]["source"][0]
     assert (actor["country"], actor["sector"]) == (country, "NGO")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel barred foreign journalists from entering the Gaza Strip.",
+        "Venezuela supplied cheap oil to Caribbean nations.",
+        "China's foreign minister toured five African nations.",
+    ],
+)
+def test_regional_and_foreign_groups_take_no_implied_country(extract: Extract, text: str) -> None:
+    """7.4h: "foreign journalists", "African nations" are of no one country, not even the one the sentence names."""
+    ev = extract(text)[0]
+    assert all(a["country"] is None for a in ev["target"]), ev["target"]
+
+
+def test_ethnic_group_is_not_its_kin_state(extract: Extract) -> None:
+    """7.4c: "ethnic Albanians" in Kosovo are not Albania's; the place gives the country."""
+    ev = next(e for e in extract("Serb police beat ethnic Albanians in Pristina.") if e["event_type"] == "ASSAULT")
+    assert [a["country"] for a in ev["target"]] == ["XKX"]
+
+
+def test_ambiguous_surname_still_gives_the_country(extract: Extract) -> None:
+    actor = extract("President Bush lifted sanctions against South Africa.")[0]["source"][0]
+    assert (actor["country"], actor["sector"]) == ("USA", "GOV")
+
+
+def test_lifted_sanctions_against_a_country_target_it(extract: Extract) -> None:
+    ev = next(e for e in extract("President Bush lifted sanctions against South Africa.") if e["event_type"] == "RETREAT")
+    assert [a["country"] for a in ev["target"]] == ["ZAF"]
+
+
+def test_lower_case_word_is_no_capital_city(extract: Extract) -> None:
+    """"valley" is not The Valley, capital of Anguilla."""
+    ev = extract("Serb forces drove thousands of villagers from the Drenica valley.")[0]
+    assert "AIA" not in {a["country"] for a in ev["source"] + ev["target"]}
+    assert (ev["location"] or {}).get("country") != "AIA"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("The United States extended diplomatic recognition to the People's Republic of China.", "CHN"),
+        ("The Economic Community of West African States suspended Mali.", "IGO"),
+    ],
+)
+def test_long_names(extract: Extract, text: str, country: str) -> None:
+    ev = extract(text)[0]
+    assert country in {a["country"] for a in ev["source"] + ev["target"]}

@@ -45,7 +45,8 @@ class Locator:
         "a school in the town of Kuriga" (looks into the phrase's own place)."""
         doc = tok.doc
         gaz = self.gaz
-        known = self.tables.proper.get(tok.lower_) or self.tables.exact.get(tok.text)
+        # proper names are written with a capital: "the Drenica valley" is not The Valley, Anguilla
+        known = (None if tok.is_lower else self.tables.proper.get(tok.lower_)) or self.tables.exact.get(tok.text)
         if known is not None and known.kind in {"person", "org", "metonym", "demonym", "sector"}:
             return None  # "Vladimir Putin" is not the city of Vladimir, "UN" not a town in India
         named_place = tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in self.place_nouns  # "the town of X"

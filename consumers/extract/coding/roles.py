@@ -154,7 +154,7 @@ class RoleFiller:
             found.extend(self.resolve(pobj))
         if not found:
             for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
-                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind != "sector")
+                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind not in {"sector", "regional"})
                 if not found and pobj.pos_ in {"NOUN", "PROPN"}:
                     found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
         return unique(found)
@@ -232,8 +232,8 @@ class RoleFiller:
                     actors = self.thing_owners(obj, of_only=event_object or not object_is_target, aid=ev_type == "AID")
                 if actors:
                     heads_actors.extend(actors)
-                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
-                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between"}))
+                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B", "lifted sanctions against X"
+                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between", "against"}))
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
@@ -245,8 +245,8 @@ class RoleFiller:
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
-        if cand.noun is not None:
-            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps))
+        if cand.noun is not None:  # "sanctions against South Africa" are directed at it whatever is done to them
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps | {"against"}))
             # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
             heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
             if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
