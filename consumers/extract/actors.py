@@ -49,6 +49,8 @@ PAST_OFFICE_SECTORS = {"former": "CVL", "ex": "CVL", "deposed": "OPP", "ousted":
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
 # "foreign journalists", "African countries", "Western powers": of no one country, not even the one the
 # sentence implies (7.4h).
+# "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
+BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
@@ -350,10 +352,20 @@ class ActorResolver:
         """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c)."""
         return match.info.kind == "demonym" and match.first_token > 0 and doc[match.first_token - 1].lower_ == "ethnic"
 
+    @staticmethod
+    def _backer(doc: Doc, match: _Match) -> bool:
+        """"US-backed forces": the cue is followed by "-backed" in the same or the next tokens."""
+        tok = doc[match.last_token]
+        if "-" in tok.text and tok.text.rsplit("-", 1)[-1].lower() in BACKER_WORDS:
+            return True
+        rest = [t.lower_ for t in doc[tok.i + 1 : tok.i + 3]]
+        return bool(rest) and (rest[0] in BACKER_WORDS or (rest[0] == "-" and len(rest) > 1 and rest[1] in BACKER_WORDS))
+
     def _cue_matches(self, doc: Doc, cues: list[_Match]) -> list[_Match]:
         out: list[_Match] = []
         for cue in cues:
-            if not cue.info.country or cue.info.kind == "sector" or self._ethnic(doc, cue):
+            if not cue.info.country or cue.info.kind == "sector" or self._ethnic(doc, cue) or (
+                    cue.info.country != "IGO" and self._backer(doc, cue)):  # a "UN-backed court" is the UN's
                 continue
             if all(cue.info != m.info for m in out):
                 out.append(cue)
@@ -416,18 +428,21 @@ class ActorResolver:
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
-        # "police in Lagos", "students in Kabul": a role noun takes the country it is in
+        # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
+        # Armenia and Azerbaijan" are of each country named
         for child in head.rights:
-            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across"} or depth >= 2:
+            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across", "from"} or depth >= 2:
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
                     continue
-                sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1)
-                       if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity"}]
-                if sub:
-                    c = sub[0].country
-                    return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
+                parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
+                countries = list(dict.fromkeys(
+                    a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
+                    if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity", "metonym"}
+                    or (child.lower_ == "from" and a.kind == "org")))
+                if countries:
+                    return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector") for c in countries]
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]

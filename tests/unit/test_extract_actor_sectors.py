@@ -181,3 +181,23 @@ def test_lower_case_word_is_no_capital_city(extract: Extract) -> None:
 def test_long_names(extract: Extract, text: str, country: str) -> None:
     ev = extract(text)[0]
     assert country in {a["country"] for a in ev["source"] + ev["target"]}
+
+
+def test_role_noun_from_countries_is_of_each(extract: Extract) -> None:
+    """7.3: "Negotiators from Armenia and Azerbaijan" are two actors, one per country."""
+    ev = extract("Negotiators from Armenia and Azerbaijan met in Moscow.")[0]
+    assert [a["country"] for a in ev["source"]] == ["ARM", "AZE"]
+
+
+def test_backer_is_not_the_actors_country(extract: Extract) -> None:
+    """"US-backed forces" in Syria are not American; a "UN-backed court" is the UN's."""
+    ev = extract("Hundreds of Islamic State fighters surrendered to US-backed forces in Baghouz.")[0]
+    assert [a["country"] for a in ev["target"]] == ["SYR"]
+    ev = extract("A U.N.-backed court found a former militia leader guilty of war crimes.")[0]
+    assert ev["source"][0]["country"] == "IGO"
+
+
+def test_one_word_of_a_place_name_does_not_outweigh_its_owner(extract: Extract) -> None:
+    """"Kiev's Independence Square" is in Ukraine, not in Independence, Missouri."""
+    ev = extract("Opposition supporters occupied Kiev's Independence Square for a fifth day.")[0]
+    assert [a["country"] for a in ev["source"]] == ["UKR"]

@@ -91,7 +91,8 @@ class Locator:
                 return place
         for name in parts:
             place = self._part_place(name, hint or fallback)
-            if place is not None:
+            # one word of a longer name does not outweigh the country the phrase gives ("Kiev's Independence Square")
+            if place is not None and (hint or fallback) in {None, place.country}:
                 return place
         if depth < 2:
             for child in tok.children:
