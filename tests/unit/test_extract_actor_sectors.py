@@ -201,3 +201,28 @@ def test_one_word_of_a_place_name_does_not_outweigh_its_owner(extract: Extract) 
     """"Kiev's Independence Square" is in Ukraine, not in Independence, Missouri."""
     ev = extract("Opposition supporters occupied Kiev's Independence Square for a fifth day.")[0]
     assert [a["country"] for a in ev["source"]] == ["UKR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Rebels seized four towns in Chiapas on Monday.", "MEX"),
+        ("Rebels shelled three villages in northern Mali.", "MLI"),
+    ],
+)
+def test_place_attacked_is_the_target(extract: Extract, text: str, country: str) -> None:
+    """7.1: a place attacked is the target, of the country it is in, with no sector."""
+    ev = next(e for e in extract(text) if e["event_type"] == "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [(country, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Russia blocked access to Facebook and restricted Twitter.", "USA"),
+        ("Belarus forced a Ryanair plane to land in Minsk.", "IRL"),
+    ],
+)
+def test_companies_have_their_headquarters_country(extract: Extract, text: str, country: str) -> None:
+    ev = next(e for e in extract(text) if e["event_type"] == "COERCE")
+    assert (country, "BUS") in {(a["country"], a["sector"]) for a in ev["target"]}

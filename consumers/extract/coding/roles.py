@@ -159,6 +159,18 @@ class RoleFiller:
                     found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
         return unique(found)
 
+    def place_attacked(self, obj: Token) -> list[Actor]:
+        """"seized four towns in Chiapas", "shelled villages": a place attacked is the target, of the
+        country it is in (guidelines 7.1; with no place named, the event's location fills it in)."""
+        if obj.lemma_.lower() not in self.lex.place_nouns:
+            return []
+        country = next((a.country for _, p in tr.prep_objects(obj, {"in", "near", "of"}) for a in self.resolve(p)
+                        if a.country and a.country != "IGO"), None)
+        end = max([obj.i] + [pobj.i for _, pobj in tr.prep_objects(obj, {"in", "near", "of"})]) + 1
+        text = obj.doc[obj.left_edge.i : end].text
+        name = self.resolver.t.country_label(country, None) if country else obj.lemma_.lower()
+        return [Actor(text, name, country, None, obj.left_edge.i, end, "sector")]
+
     def territory_left(self, tok: Token) -> list[Actor]:
         """The country whose territory a withdrawal leaves is its target; villages and treaties are not."""
         return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in self.resolve(p) if a.kind == "country"]
@@ -223,6 +235,8 @@ class RoleFiller:
                 elif event_object and ev_type in REACTION_TYPES:
                     # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
                     actors = self.owners(obj)
+                if not actors and ev_type == "ASSAULT" and object_is_target:
+                    actors = self.place_attacked(obj)
                 if not actors and ev_type == "RETREAT" and not object_is_target:
                     # "left Cambodia": the party whose territory is left, when a country is named (guidelines RETREAT)
                     actors = [a for a in self.resolve(obj) if a.kind == "country"]
