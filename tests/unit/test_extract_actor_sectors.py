@@ -226,3 +226,16 @@ def test_place_attacked_is_the_target(extract: Extract, text: str, country: str)
 def test_companies_have_their_headquarters_country(extract: Extract, text: str, country: str) -> None:
     ev = next(e for e in extract(text) if e["event_type"] == "COERCE")
     assert (country, "BUS") in {(a["country"], a["sector"]) for a in ev["target"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Thousands of protesters marched through Tbilisi to demand the prime minister's resignation.", "GEO"),
+        ("Chilean students rallied outside parliament in Valparaiso.", "CHL"),
+    ],
+)
+def test_protest_aims(extract: Extract, text: str, target: str) -> None:
+    """Whom a protest is aimed at: the owner of what is demanded, the building protested outside."""
+    ev = next(e for e in extract(text) if e["event_type"] == "PROTEST")
+    assert target in {a["country"] for a in ev["target"]}, ev["target"]

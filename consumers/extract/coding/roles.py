@@ -20,6 +20,8 @@ RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "
                             "extradite", "deliver", "surrender", "evacuate"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+# "marched to demand X's resignation": what the protesters demand or denounce names whom they protest.
+PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", "decry", "reject", "urge"})
 # Events coded even when their agent is unknown (guidelines C37).
 UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
@@ -159,6 +161,17 @@ class RoleFiller:
                     found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
         return unique(found)
 
+    def protested(self, verb: Token) -> list[Actor]:
+        """Whom a protest is aimed at beyond its prepositions: the building protested outside ("rallied outside
+        parliament") and the owner of what is demanded ("marched to demand the prime minister's resignation")."""
+        out = [a for _, p in tr.prep_objects(verb, {"outside"}) for a in self.resolve(p)]
+        for child in verb.children:
+            if child.dep_ in {"advcl", "xcomp"} and self.lex.fix_lemma(child.lemma_.lower()) in PROTEST_AIMS:
+                obj = tr.direct_object(child)
+                if obj is not None and not tr.is_pronoun(obj):
+                    out.extend(self.resolve(obj, descend=True) or self.owners(obj))
+        return out
+
     def place_attacked(self, obj: Token) -> list[Actor]:
         """"seized four towns in Chiapas", "shelled villages": a place attacked is the target, of the
         country it is in (guidelines 7.1; with no place named, the event's location fills it in)."""
@@ -254,6 +267,8 @@ class RoleFiller:
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
             heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            if ev_type == "PROTEST":
+                heads_actors.extend(self.protested(verb))
             if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
                 heads_actors.extend(self.territory_left(verb))
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
