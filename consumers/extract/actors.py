@@ -49,6 +49,7 @@ PAST_OFFICE_SECTORS = {"former": "CVL", "ex": "CVL", "deposed": "OPP", "ousted":
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
 # "foreign journalists", "African countries", "Western powers": of no one country, not even the one the
 # sentence implies (7.4h).
+UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
 # "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
 BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
@@ -428,6 +429,9 @@ class ActorResolver:
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
+        if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
+            # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
+            return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
         # Armenia and Azerbaijan" are of each country named
         for child in head.rights:

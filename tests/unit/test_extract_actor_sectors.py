@@ -239,3 +239,22 @@ def test_protest_aims(extract: Extract, text: str, target: str) -> None:
     """Whom a protest is aimed at: the owner of what is demanded, the building protested outside."""
     ev = next(e for e in extract(text) if e["event_type"] == "PROTEST")
     assert target in {a["country"] for a in ev["target"]}, ev["target"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two Chinese workers were kidnapped by gunmen in the Niger Delta.",
+        "Unidentified aircraft bombed a market in northern Sudan.",
+        "A soldier was stabbed by a migrant at the border fence in Poland.",
+    ],
+)
+def test_unknown_attackers_and_migrants_take_no_place_country(extract: Extract, text: str) -> None:
+    """C37, 7.4m: unidentified attackers have no country; 7.4d: a migrant is of his origin, not of the place."""
+    ev = next(e for e in extract(text) if e["event_type"] == "ASSAULT")
+    assert [a["country"] for a in ev["source"]] == [None]
+
+
+def test_troops_take_the_place_country_when_the_victims_are_not_named_as_its(extract: Extract) -> None:
+    ev = next(e for e in extract("Troops opened fire on protesters in Yangon.") if e["event_type"] == "ASSAULT")
+    assert [a["country"] for a in ev["source"]] == ["MMR"]

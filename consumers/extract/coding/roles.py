@@ -396,10 +396,11 @@ def implied_countries(
     authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
-    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:
-        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational:
-            return actor  # "its allies" are of no country the sentence implies
-        if location_country:
+    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
+        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational or actor.sector == "REF":
+            return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
+        if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
+            # forces attacking the named people of a place are seldom that place's own
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
@@ -407,7 +408,7 @@ def implied_countries(
         return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
-    return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
+    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
 
 
