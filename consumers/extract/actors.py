@@ -51,7 +51,8 @@ OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
 # sentence implies (7.4h).
 UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
 # "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
-BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly"})
+BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly",
+                          "brokered", "mediated"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
@@ -355,12 +356,7 @@ class ActorResolver:
 
     @staticmethod
     def _backer(doc: Doc, match: _Match) -> bool:
-        """"US-backed forces": the cue is followed by "-backed" in the same or the next tokens."""
-        tok = doc[match.last_token]
-        if "-" in tok.text and tok.text.rsplit("-", 1)[-1].lower() in BACKER_WORDS:
-            return True
-        rest = [t.lower_ for t in doc[tok.i + 1 : tok.i + 3]]
-        return bool(rest) and (rest[0] in BACKER_WORDS or (rest[0] == "-" and len(rest) > 1 and rest[1] in BACKER_WORDS))
+        return backer_word_follows(doc, match.last_token)
 
     def _cue_matches(self, doc: Doc, cues: list[_Match]) -> list[_Match]:
         out: list[_Match] = []
@@ -507,6 +503,16 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+def backer_word_follows(doc: Doc, i: int) -> bool:
+    """"US-backed forces", "a US-brokered deal": the name at token i is followed by "-backed" in the same
+    or the next tokens, so it names a sponsor, not the actor or party itself."""
+    tok = doc[i]
+    if "-" in tok.text and tok.text.rsplit("-", 1)[-1].lower() in BACKER_WORDS:
+        return True
+    rest = [t.lower_ for t in doc[i + 1 : i + 3]]
+    return bool(rest) and (rest[0] in BACKER_WORDS or (rest[0] == "-" and len(rest) > 1 and rest[1] in BACKER_WORDS))
 
 
 @cache

@@ -258,3 +258,10 @@ def test_unknown_attackers_and_migrants_take_no_place_country(extract: Extract, 
 def test_troops_take_the_place_country_when_the_victims_are_not_named_as_its(extract: Extract) -> None:
     ev = next(e for e in extract("Troops opened fire on protesters in Yangon.") if e["event_type"] == "ASSAULT")
     assert [a["country"] for a in ev["source"]] == ["MMR"]
+
+
+def test_broker_of_a_deal_is_not_its_party(extract: Extract) -> None:
+    """"a US-brokered agreement": the broker is no party to what Lebanon and Israel pledged."""
+    ev = next(e for e in extract("Lebanon and Israel pledged to respect a US-brokered maritime border agreement.")
+              if e["event_type"] == "AGREE")
+    assert "USA" not in {a["country"] for a in ev["target"]}

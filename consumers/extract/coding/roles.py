@@ -7,7 +7,7 @@ from collections.abc import Callable
 from spacy.tokens import Token
 
 from .. import triples as tr
-from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables
+from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
 from .model import Candidate, Sentence, same, unique
 from .triggers import LOOK_THROUGH_NOUNS, TriggerFinder
@@ -120,8 +120,8 @@ class RoleFiller:
         for s, e, info in self.resolver.mentions(noun.doc, start, noun.i):
             if info.kind in PROPER_KINDS or info.kind == "demonym":
                 tok = noun.doc[e - 1]
-                if any(a.start <= tok.i < a.end for a in sources):
-                    continue
+                if any(a.start <= tok.i < a.end for a in sources) or (info.country != "IGO" and backer_word_follows(noun.doc, tok.i)):
+                    continue  # "a US-brokered agreement" is not the United States' own
                 text = noun.doc[s:e].text
                 if info.kind == "demonym":
                     sources.append(Actor(text, info.name, info.country, None, s, e, "modifier"))
