@@ -336,6 +336,11 @@ class ActorResolver:
             found = self._modifier_actors(head, cues, text, start, end)
             if found:
                 return found
+        for child in head.rights:  # "the former oil tycoon Mikhail Khodorkovsky", "his predecessor, Park Geun-hye"
+            if child.dep_ == "appos" and depth < 2:
+                found = self._resolve_one(child, poss_country, modifier_actors, False, depth + 1)
+                if found:
+                    return [Actor(text, a.name, a.country, a.sector, start, end, a.kind) for a in found]
         if descend and depth < 2:
             for child in head.rights:
                 borders = head.lemma_.lower() in BORDER_NOUNS and child.lower_ == "with"  # "the border with Kuwait"

@@ -265,3 +265,10 @@ def test_broker_of_a_deal_is_not_its_party(extract: Extract) -> None:
     ev = next(e for e in extract("Lebanon and Israel pledged to respect a US-brokered maritime border agreement.")
               if e["event_type"] == "AGREE")
     assert "USA" not in {a["country"] for a in ev["target"]}
+
+
+def test_apposition_names_the_actor(extract: Extract) -> None:
+    """7.3: an apposition decides who a descriptive head is ("the former oil tycoon Mikhail Khodorkovsky")."""
+    ev = next(e for e in extract("Russian President Vladimir Putin pardoned the former oil tycoon Mikhail Khodorkovsky.")
+              if e["event_type"] == "CONCEDE")
+    assert [a["country"] for a in ev["target"]] == ["RUS"]
