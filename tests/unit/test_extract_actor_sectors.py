@@ -41,6 +41,11 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         # generic heads take a modifier's sector: intelligence officers, rebel commanders, police chiefs
         ("Israel expelled a Libyan intelligence officer.", "target", "COERCE", "LBY", "SPY"),
         ("A Kenyan police chief accused protesters of looting.", "source", "ACCUSE", "KEN", "POL"),
+        # role nouns: clergy REL, magistrates JUD, parliamentary committees LEG, a health ministry GOV
+        ("Police in Lagos arrested a pastor over the collapse of a church.", "target", "COERCE", "NGA", "REL"),
+        ("Magistrates in Milan charged two executives with fraud.", "source", "ACCUSE", "ITA", "JUD"),
+        ("A Brazilian Senate committee accused the minister of negligence.", "source", "ACCUSE", "BRA", "LEG"),
+        ("Moldova's health ministry accused Russia of spreading false claims.", "source", "ACCUSE", "MDA", "GOV"),
         # a trade union is CVL, not the US Congress
         ("The Nigeria Labour Congress accused the government of lying.", "source", "ACCUSE", "NGA", "CVL"),
     ],
