@@ -277,3 +277,16 @@ def test_apposition_names_the_actor(extract: Extract) -> None:
     ev = next(e for e in extract("Russian President Vladimir Putin pardoned the former oil tycoon Mikhail Khodorkovsky.")
               if e["event_type"] == "CONCEDE")
     assert [a["country"] for a in ev["target"]] == ["RUS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "sector"),
+    [
+        ("Burundi's warring parties met in Arusha.", "BDI", None),
+        ("Pro-democracy demonstrators marched in Hong Kong.", "HKG", "OPP"),
+        ("Bosnian Serb forces shelled Sarajevo.", "BIH", "REB"),
+    ],
+)
+def test_group_sources(extract: Extract, text: str, country: str, sector: str | None) -> None:
+    actor = extract(text)[0]["source"][0]
+    assert (actor["country"], actor["sector"]) == (country, sector)
