@@ -46,6 +46,10 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         ("Magistrates in Milan charged two executives with fraud.", "source", "ACCUSE", "ITA", "JUD"),
         ("A Brazilian Senate committee accused the minister of negligence.", "source", "ACCUSE", "BRA", "LEG"),
         ("Moldova's health ministry accused Russia of spreading false claims.", "source", "ACCUSE", "MDA", "GOV"),
+        # professions and vehicles: engineers CVL, executives BUS, a company's plane BUS, military planes MIL
+        ("Gunmen abducted five Chinese engineers in Balochistan.", "target", "ASSAULT", "CHN", "CVL"),
+        ("Belarus forced a Ryanair plane to land in Minsk.", "target", "COERCE", "IRL", "BUS"),
+        ("Turkish military planes bombed PKK positions in northern Iraq.", "source", "ASSAULT", "TUR", "MIL"),
         # a trade union is CVL, not the US Congress
         ("The Nigeria Labour Congress accused the government of lying.", "source", "ACCUSE", "NGA", "CVL"),
     ],
