@@ -44,6 +44,20 @@ NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
+# Former office holders with no current role are civilians, deposed and exiled leaders opposition (7.4l).
+PAST_OFFICE_SECTORS = {"former": "CVL", "ex": "CVL", "deposed": "OPP", "ousted": "OPP", "exiled": "OPP", "toppled": "OPP"}
+OFFICE_SECTORS = frozenset({"GOV", "MIL", "POL", "LEG", "JUD", "SPY"})
+# "foreign journalists", "African countries", "Western powers": of no one country, not even the one the
+# sentence implies (7.4h).
+UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
+# "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
+BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly",
+                          "brokered", "mediated"})
+REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
+                            "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
+# "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
+# group modifier (7.5: opposition lawmakers are OPP, students protesting are EDU).
+GROUP_SECTORS = {"CVL": frozenset({"OPP", "EDU", "REL", "HLH", "MED", "NGO"}), "LEG": frozenset({"OPP"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +297,17 @@ class ActorResolver:
             info = head_match.info
             country, sector, name = info.country, info.sector, info.name
             if info.kind == "country":
-                sector = None
+                sector = "GOV"  # a bare country name stands for its state (7.4e)
+                ngo = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "NGO"), None)
+                if ngo is not None:  # "Amnesty International Kenya": the NGO's national branch
+                    sector, name = "NGO", ngo.name
+            elif info.kind == "person":
+                sector = self._past_office(head, start, sector)
+            if info.kind == "org" and country is None and sector == "NGO":
+                # "the Egyptian Red Crescent", "Amnesty International Kenya": a national branch is of its country (7.4i)
+                branch = next((c.info for c in matches if c is not head_match and c.info.kind in {"country", "demonym"}), None)
+                if branch is not None:
+                    country = branch.country
             if info.kind == "metonym":
                 # "the Nigeria Labour Congress" is no US Congress: a country named before the building wins
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
@@ -293,6 +317,8 @@ class ActorResolver:
         if head_match and head_match.info.kind == "demonym":
             # "six jailed Americans", "25 Palestinians": nationals of that country.
             info = head_match.info
+            if self._ethnic(doc, head_match):  # "ethnic Kyrgyz": of the country where they live, filled in from the place (7.4c)
+                return [Actor(text, "civilians", None, "CVL", start, end, "sector")]
             if head.tag_ in {"NNPS", "NNS"} or head.lower_.endswith("s"):
                 return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
@@ -310,6 +336,11 @@ class ActorResolver:
             found = self._modifier_actors(head, cues, text, start, end)
             if found:
                 return found
+        for child in head.rights:  # "the former oil tycoon Mikhail Khodorkovsky", "his predecessor, Park Geun-hye"
+            if child.dep_ == "appos" and depth < 2:
+                found = self._resolve_one(child, poss_country, modifier_actors, False, depth + 1)
+                if found:
+                    return [Actor(text, a.name, a.country, a.sector, start, end, a.kind) for a in found]
         if descend and depth < 2:
             for child in head.rights:
                 borders = head.lemma_.lower() in BORDER_NOUNS and child.lower_ == "with"  # "the border with Kuwait"
@@ -323,15 +354,27 @@ class ActorResolver:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
 
-    def _cue_matches(self, cues: list[_Match]) -> list[_Match]:
+    @staticmethod
+    def _ethnic(doc: Doc, match: _Match) -> bool:
+        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c)."""
+        return match.info.kind == "demonym" and match.first_token > 0 and doc[match.first_token - 1].lower_ == "ethnic"
+
+    @staticmethod
+    def _backer(doc: Doc, match: _Match) -> bool:
+        return backer_word_follows(doc, match.last_token)
+
+    def _cue_matches(self, doc: Doc, cues: list[_Match]) -> list[_Match]:
         out: list[_Match] = []
         for cue in cues:
-            if cue.info.country and cue.info.kind != "sector" and all(cue.info != m.info for m in out):
+            if not cue.info.country or cue.info.kind == "sector" or self._ethnic(doc, cue) or (
+                    cue.info.country != "IGO" and self._backer(doc, cue)):  # a "UN-backed court" is the UN's
+                continue
+            if all(cue.info != m.info for m in out):
                 out.append(cue)
         return out
 
     def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
-        return [m.info for m in self._cue_matches(cues)]
+        return [m.info for m in self._cue_matches(head.doc, cues)]
 
     def _sector_actors(
         self, head: Token, head_match: _Match, cues: list[_Match], text: str, start: int, end: int,
@@ -340,13 +383,18 @@ class ActorResolver:
         info = head_match.info
         key = info.name
         sector = info.sector
-        # "opposition leader", "army chief", "military rulers": a generic head takes the modifier's sector.
+        # "opposition leader", "army chief": a generic head takes the sector of a modifier outside its own phrase.
         if key in self.t.generic or key.split()[-1] in self.t.generic:
             mod_sector = next((c.info.sector for c in reversed(cues) if c.info.kind == "sector"), None)
             if mod_sector is None:
-                mod_sector = next((self.t.sector_modifiers[t.lower_] for t in head.lefts if t.lower_ in self.t.sector_modifiers), None)
+                mod_sector = next((self.t.sector_modifiers[t.lower_] for t in head.lefts
+                                   if t.lower_ in self.t.sector_modifiers and t.i < head_match.first_token), None)
             if mod_sector:
                 sector = mod_sector
+        group = next((c.info.sector for c in cues if c.info.kind == "sector" and c.info.sector in GROUP_SECTORS.get(sector or "", ())), None)
+        if group is not None:
+            sector = group
+        sector = self._past_office(head, start, sector)
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
@@ -360,7 +408,7 @@ class ActorResolver:
         if org is not None:
             country = org.country
             if country == "IGO":
-                sector = "IGO"
+                sector = "MIL" if sector == "MIL" else "IGO"  # UN peacekeepers, NATO jets are an IGO's forces (7.5)
             elif key in self.t.generic or key.split()[-1] in self.t.generic:
                 sector = org.sector or sector
             name = org.name if org.kind == "org" and country == "IGO" else self.t.country_label(country, sector)
@@ -382,20 +430,34 @@ class ActorResolver:
         relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
-        # "police in Lagos", "students in Kabul": a role noun takes the country it is in
+        if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
+            # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
+            return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
+        # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
+        # Armenia and Azerbaijan" are of each country named
         for child in head.rights:
-            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across"} or depth >= 2:
+            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across", "from"} or depth >= 2:
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
                     continue
-                sub = [a for a in self._resolve_one(pobj, None, True, False, depth + 1)
-                       if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity"}]
-                if sub:
-                    c = sub[0].country
-                    return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector")]
+                parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
+                countries = list(dict.fromkeys(
+                    a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
+                    if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity", "metonym"}
+                    or (child.lower_ == "from" and a.kind == "org")))
+                if countries:
+                    return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector") for c in countries]
         name = head.lemma_.lower() if info.kind == "sector" else info.name
-        return [Actor(text, name, None, sector, start, end, info.kind)]
+        regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
+        return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
+
+    @staticmethod
+    def _past_office(head: Token, start: int, sector: str | None) -> str | None:
+        """"the former president", "ex-minister X" (CVL), "deposed president Y" (OPP): an office held in the past."""
+        if sector not in OFFICE_SECTORS:
+            return sector
+        return next((PAST_OFFICE_SECTORS[t.lower_] for t in head.doc[start : head.i] if t.lower_ in PAST_OFFICE_SECTORS), sector)
 
     def city_misread_as_person(self, tok: Token) -> Any:
         """A one-word PERSON entity that is a big city and nobody in the people list ("Kharkiv")."""
@@ -418,6 +480,7 @@ class ActorResolver:
         country = country_cues[0].country if country_cues else None
         if country_cues and country_cues[0].kind == "org" and country == "IGO":
             sector = "IGO"
+        sector = self._past_office(head, start, sector)
         ent_text = ent.text if ent is not None else head.doc[start:end].text
         if country is None and ent is not None and ent.label_ in {"GPE", "LOC", "FAC"}:
             place = self.t.gazetteer.lookup(ent_text)  # a city or region stands for its country: "strikes on Kharkiv"
@@ -434,9 +497,9 @@ class ActorResolver:
     def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
         """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""
         out: list[Actor] = []
-        for cue in self._cue_matches(cues):
+        for cue in self._cue_matches(head.doc, cues):
             info = cue.info
-            sector = info.sector if info.kind in {"org", "person", "metonym"} else None
+            sector = info.sector if info.kind in {"org", "person", "metonym"} else "GOV" if info.kind == "country" else None
             name = info.name if info.kind in {"org", "person"} else self.t.country_label(info.country, sector)
             out.append(Actor(cue.text, name, info.country, sector, cue.first_token, cue.last_token + 1, "modifier"))
         return out
@@ -445,6 +508,16 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+def backer_word_follows(doc: Doc, i: int) -> bool:
+    """"US-backed forces", "a US-brokered deal": the name at token i is followed by "-backed" in the same
+    or the next tokens, so it names a sponsor, not the actor or party itself."""
+    tok = doc[i]
+    if "-" in tok.text and tok.text.rsplit("-", 1)[-1].lower() in BACKER_WORDS:
+        return True
+    rest = [t.lower_ for t in doc[i + 1 : i + 3]]
+    return bool(rest) and (rest[0] in BACKER_WORDS or (rest[0] == "-" and len(rest) > 1 and rest[1] in BACKER_WORDS))
 
 
 @cache

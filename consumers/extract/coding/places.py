@@ -45,7 +45,8 @@ class Locator:
         "a school in the town of Kuriga" (looks into the phrase's own place)."""
         doc = tok.doc
         gaz = self.gaz
-        known = self.tables.proper.get(tok.lower_) or self.tables.exact.get(tok.text)
+        # proper names are written with a capital: "the Drenica valley" is not The Valley, Anguilla
+        known = (None if tok.is_lower else self.tables.proper.get(tok.lower_)) or self.tables.exact.get(tok.text)
         if known is not None and known.kind in {"person", "org", "metonym", "demonym", "sector"}:
             return None  # "Vladimir Putin" is not the city of Vladimir, "UN" not a town in India
         named_place = tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in self.place_nouns  # "the town of X"
@@ -90,7 +91,8 @@ class Locator:
                 return place
         for name in parts:
             place = self._part_place(name, hint or fallback)
-            if place is not None:
+            # one word of a longer name does not outweigh the country the phrase gives ("Kiev's Independence Square")
+            if place is not None and (hint or fallback) in {None, place.country}:
                 return place
         if depth < 2:
             for child in tok.children:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from spacy.tokens import Token
 
 from .. import triples as tr
-from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables
+from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
 from .model import Candidate, Sentence, same, unique
 from .triggers import LOOK_THROUGH_NOUNS, TriggerFinder
@@ -20,6 +20,8 @@ RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "
                             "extradite", "deliver", "surrender", "evacuate"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
+# "marched to demand X's resignation": what the protesters demand or denounce names whom they protest.
+PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", "decry", "reject", "urge"})
 # Events coded even when their agent is unknown (guidelines C37).
 UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
@@ -118,13 +120,13 @@ class RoleFiller:
         for s, e, info in self.resolver.mentions(noun.doc, start, noun.i):
             if info.kind in PROPER_KINDS or info.kind == "demonym":
                 tok = noun.doc[e - 1]
-                if any(a.start <= tok.i < a.end for a in sources):
-                    continue
+                if any(a.start <= tok.i < a.end for a in sources) or (info.country != "IGO" and backer_word_follows(noun.doc, tok.i)):
+                    continue  # "a US-brokered agreement" is not the United States' own
                 text = noun.doc[s:e].text
                 if info.kind == "demonym":
                     sources.append(Actor(text, info.name, info.country, None, s, e, "modifier"))
                 else:
-                    sector = None if info.kind == "country" else info.sector
+                    sector = "GOV" if info.kind == "country" else info.sector
                     name = info.name
                     sources.append(Actor(text, name, info.country, sector, s, e, "modifier"))
         for prep, pobj in tr.prep_objects(noun, {"by", "between", "among"}):
@@ -154,10 +156,58 @@ class RoleFiller:
             found.extend(self.resolve(pobj))
         if not found:
             for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
-                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind != "sector")
+                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind not in {"sector", "regional"})
                 if not found and pobj.pos_ in {"NOUN", "PROPN"}:
                     found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
         return unique(found)
+
+    def protested(self, verb: Token) -> list[Actor]:
+        """Whom a protest is aimed at beyond its prepositions: the building protested outside ("rallied outside
+        parliament") and the owner of what is demanded ("marched to demand the prime minister's resignation")."""
+        out = [a for _, p in tr.prep_objects(verb, {"outside"}) for a in self.resolve(p)]
+        for child in verb.children:
+            if child.dep_ in {"advcl", "xcomp"} and self.lex.fix_lemma(child.lemma_.lower()) in PROTEST_AIMS:
+                obj = tr.direct_object(child)
+                if obj is not None and not tr.is_pronoun(obj):
+                    out.extend(self.resolve(obj, descend=True) or self.owners(obj))
+        return out
+
+    def place_attacked(self, obj: Token) -> list[Actor]:
+        """"seized four towns in Chiapas", "shelled villages": a place attacked is the target, of the
+        country it is in (guidelines 7.1; with no place named, the event's location fills it in)."""
+        if obj.lemma_.lower() not in self.lex.place_nouns:
+            return []
+        country = next((a.country for _, p in tr.prep_objects(obj, {"in", "near", "of"}) for a in self.resolve(p)
+                        if a.country and a.country != "IGO"), None)
+        end = max([obj.i] + [pobj.i for _, pobj in tr.prep_objects(obj, {"in", "near", "of"})]) + 1
+        text = obj.doc[obj.left_edge.i : end].text
+        name = self.resolver.t.country_label(country, None) if country else obj.lemma_.lower()
+        return [Actor(text, name, country, None, obj.left_edge.i, end, "sector")]
+
+    def territory_left(self, tok: Token) -> list[Actor]:
+        """The country whose territory a withdrawal leaves is its target; villages and treaties are not."""
+        return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in self.resolve(p) if a.kind == "country"]
+
+    def thing_owners(self, obj: Token, *, of_only: bool = False, aid: bool = False) -> list[Actor]:
+        """Whose thing or act the object is: "froze the assets of Venezuela's oil company", "wrote off
+        $4 billion of Iraq's debt"; of an act only its of-phrase ("lifted their blockade of Qatar"),
+        since its possessor is who did it. Of aid only a possessor: "a shipment of German missiles"
+        is what was given."""
+        cur = obj
+        for _ in range(3):
+            if not of_only:
+                for child in cur.children:
+                    if child.dep_ == "poss" and not tr.is_pronoun(child):
+                        return self.resolve(child, descend=True)
+            of = [p for _, p in tr.prep_objects(cur, {"of"})]
+            if not of:
+                return []
+            # an actor named by the of-phrase itself, not a nationality word: "the purchase of French weapons" is no one's
+            found = [] if aid else [a for a in self.resolve(of[0]) if a.kind != "modifier"]
+            if found:
+                return found
+            cur, of_only = of[0], False
+        return []
 
     def irrealis(self, noun: Token) -> bool:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
@@ -198,21 +248,38 @@ class RoleFiller:
                 elif event_object and ev_type in REACTION_TYPES:
                     # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
                     actors = self.owners(obj)
+                if not actors and ev_type == "ASSAULT" and object_is_target:
+                    actors = self.place_attacked(obj)
+                if not actors and ev_type == "RETREAT" and not object_is_target:
+                    # "left Cambodia": the party whose territory is left, when a country is named (guidelines RETREAT)
+                    actors = [a for a in self.resolve(obj) if a.kind == "country"]
+                if not actors and ev_type not in REACTION_TYPES and ev_type != "MOBILIZE" and (
+                        object_is_target or event_object or ev_type == "RETREAT"):
+                    # of a lifted blockade or siege only the of-phrase: "lifted their blockade of Qatar"
+                    actors = self.thing_owners(obj, of_only=event_object or not object_is_target, aid=ev_type == "AID")
                 if actors:
                     heads_actors.extend(actors)
-                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B"
-                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between"}))
+                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B", "lifted sanctions against X"
+                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between", "against"}))
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
             heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            if ev_type == "PROTEST":
+                heads_actors.extend(self.protested(verb))
+            if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
+                heads_actors.extend(self.territory_left(verb))
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
-        if cand.noun is not None:
-            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps))
+        if cand.noun is not None:  # "sanctions against South Africa" are directed at it whatever is done to them
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps | {"against"}))
+            # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
+            heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
+            if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
+                heads_actors.extend(self.territory_left(cand.noun))
             if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(cand.noun, {"of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
@@ -325,13 +392,15 @@ def implied_countries(
         return {a.country for a in actors if a.country and a.country != "IGO"}
 
     src_countries, tgt_countries = one(sources), one(targets)
-    authority = [a for a in sources if a.sector in AUTHORITY_SECTORS]
+    # a bare country name is GOV too, but says nothing about whose people the targets are
+    authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
-    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str]) -> Actor:
-        if actor.country is not None or actor.kind != "sector":
-            return actor
-        if location_country:
+    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
+        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational or actor.sector == "REF":
+            return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
+        if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
+            # forces attacking the named people of a place are seldom that place's own
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
@@ -339,7 +408,7 @@ def implied_countries(
         return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
-    return ([fill(a, tgt_countries, AUTHORITY_SECTORS) for a in sources],
+    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
 
 
