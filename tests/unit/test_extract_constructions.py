@@ -43,6 +43,7 @@ def test_rules_are_registered_in_order() -> None:
     for name in ("reported_claim", "self_report", "refusal", "negation", "failure", "desire", "obligation", "intent",
                  "conditional_threat", "receiving", "mediation"):
         assert name in names
+    assert names[-1] == "typer_reading"  # the typer's frame reading is the fallback after every rule
     assert all(rule.description for rule in constructions.rules())
 
 
@@ -116,6 +117,29 @@ def test_intent_events(extract: Extract) -> None:
     scheduled = find(extract("The Bolivian president is scheduled to visit Brazil on Thursday."), "AGREE")
     assert scheduled and countries(scheduled[0]["source"]) == {"BOL"}  # the subject acts, it is not the target
     assert find(extract("China said it will impose sanctions on Lithuania."), "THREATEN", source={"CHN"})
+
+
+def test_promised_act_named_by_a_noun_is_intent(extract: Extract) -> None:
+    """C3/C5: pledging or offering an act is AGREE; an apology offered is made, so it stays CONCEDE."""
+    events = extract("The World Bank pledged $1.5 billion in loans to Pakistan.")
+    assert find(events, "AGREE") and not find(events, "AID")
+    assert find(extract("Brazil offered asylum to a Venezuelan opposition leader."), "AGREE", source={"BRA"})
+    assert find(extract("Japan's prime minister offered an apology to South Korea."), "CONCEDE", source={"JPN"})
+
+
+def test_typer_reading_yields_to_the_rules(nlp: Any) -> None:
+    """The typer may read a frame ("would not send" as REJECT) but the construction rules decide it: the
+    refusal stays REJECT and not a negated act, and a collocation ("had a meeting") keeps its sense
+    inside a quote."""
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    doc = nlp("Germany would not send tanks to Ukraine.")
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+    cands = coder.triggers.candidates(sent)
+    send = by_word(cands, "send")
+    assert send.event_type == "AID"  # the typer's reading is kept aside until the rules have run
+    constructions.apply_all(cands, sent, coder.tools)
+    assert (send.event_type, send.modality, send.suppressed) == ("REJECT", "refused", False)
+    assert "typer" not in send.rules
 
 
 def test_conditional_threat(extract: Extract) -> None:

@@ -469,10 +469,18 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     ("will impose sanctions", "plans to attack") is THREATEN (C15); a decided or ordered one is the act."""
     promising = tools.lex.word_list("intent_verbs")
     predicates = tools.lex.word_list("intent_predicates")
+    promised_nouns = tools.lex.word_list("promising_verbs")
     for cand in cands:
         if cand.suppressed or cand.kind == "noun" or cand.event_type not in COOPERATIVE_ACTS | HOSTILE_ACTS:
             continue
         verb = cand.trigger
+        if _lemma(verb, tools) in promised_nouns and cand.event_type != "CONCEDE":
+            # "pledged $2 billion in loans", "offered asylum"; an apology offered is made (CONCEDE)
+            if cand.event_type in COOPERATIVE_ACTS:
+                cand.recode("AGREE", "intent", INTENDED)
+            else:
+                cand.recode("THREATEN", "intent", THREATENED)
+            continue
         gov = _governor(verb)
         gov_lemma = _lemma(gov, tools) if gov is not None and verb.dep_ == "xcomp" else None
         future = bool(_aux(verb) & FUTURE_AUX) or (bool(_aux(verb) & WOULD_AUX) and tr.conditional_clause(verb) is None)
@@ -513,3 +521,13 @@ def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         if parties:
             cand.target_tokens = parties
             cand.rules.append("mediation")
+
+
+@construction("typer_reading")
+def typer_reading(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Where no rule decided what the sentence says about a word, the typer's reading of its frame
+    ("vowed revenge" THREATEN) stands; a rule's decision ("would not send" REJECT) overrules it."""
+    for cand in cands:
+        if cand.proposed is not None and not cand.suppressed and not cand.rules:
+            cand.recode(cand.proposed, "typer")
+
