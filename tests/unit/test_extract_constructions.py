@@ -196,3 +196,54 @@ def test_reported_claim_between_kinds_of_actor(extract: Extract) -> None:
     events = extract("Police said the man shot his wife and two children.")
     assert [e["event_type"] for e in events] == ["ACCUSE"]
     assert events[0]["source"][0]["sector"] == "POL"
+
+
+def test_ultimatum_is_a_threat(extract: Extract) -> None:
+    """C14: a demand with a cost attached ("or face ...") threatens; a plain demand stays a request."""
+    events = extract("Serbia must withdraw its police from the border or face new sanctions, the EU envoy said.")
+    assert find(events, "THREATEN", target={"SRB"}) and not find(events, "REQUEST")
+    told = extract("Washington told Caracas to release the detained Americans or face new sanctions.")
+    assert find(told, "THREATEN", source={"USA"}, target={"VEN"})
+    assert find(extract("Washington told Caracas to release the detained Americans."), "REQUEST", source={"USA"})
+
+
+def test_response_threat(extract: Extract) -> None:
+    """C14: force promised in answer to a hypothetical attack is the speaker's threat; the attack is no event."""
+    events = extract("Any incursion into Guyana would be met with a swift response, Brazil's defence minister said.")
+    assert [e["event_type"] for e in events] == ["THREATEN"] and countries(events[0]["source"]) == {"BRA"}
+    warned = extract("Seoul's defence minister cautioned Pyongyang that any missile strike would trigger a fierce response.")
+    assert find(warned, "THREATEN", source={"KOR"}, target={"PRK"}) and not find(warned, "ASSAULT")
+
+
+def test_no_hesitation_is_intent(extract: Extract) -> None:
+    """A double negation announces the act: force is THREATEN, a favourable act AGREE, neither negated."""
+    force = extract("Turkey said it would not hesitate to use force against the militants in northern Iraq.")
+    assert find(force, "THREATEN", source={"TUR"}) and not find(force, "REJECT")
+    aid = extract("Japan would not hesitate to send aid to the Philippines.")
+    assert [(e["event_type"], e["negated"]) for e in aid] == [("AGREE", False)]
+
+
+def test_refusal_until_the_other_side_acts_is_a_threat(extract: Extract) -> None:
+    """C14: a refusal that lasts until the addressee acts ties a cost to its choice."""
+    events = extract("Kosovo's prime minister will not meet the Serbian president until Belgrade recognises Kosovo.")
+    assert find(events, "THREATEN", source={"XKX"}) and not find(events, "REJECT")
+    assert find(extract("Kosovo's prime minister will not meet the Serbian president."), "REJECT", source={"XKX"})
+
+
+def test_refusal_read_by_the_typer_is_not_dropped_as_negated(extract: Extract) -> None:
+    """A REJECT the typer reads on "would never join" is the refusal itself (C13), not a negated rejection."""
+    events = extract("The Norwegian prime minister said Norway would never join the European Union.")
+    assert [(e["event_type"], e["negated"]) for e in events] == [("REJECT", False)]
+
+
+def test_headline_infinitive_is_intent(extract: Extract) -> None:
+    """A headline's "X to do Y" announces the act (C3): AGREE, not the act."""
+    events = extract("Germany to send earthquake aid to Turkey")
+    assert find(events, "AGREE", source={"DEU"}) and not find(events, "AID")
+
+
+def test_blocking_a_proposal_is_rejection(extract: Extract) -> None:
+    """Blocking or shooting down a plan, request or package rejects it (C13); blocking a road coerces."""
+    assert find(extract("Poland blocked the EU's migration plan at the summit."), "REJECT", source={"POL"})
+    assert find(extract("Irish voters shot down the proposed treaty in a referendum."), "REJECT", source={"IRL"})
+    assert not find(extract("Farmers blocked the main road into Warsaw."), "REJECT")

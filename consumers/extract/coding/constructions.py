@@ -298,15 +298,50 @@ def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
     return bool(_countries([speaker], tools) & _countries(agent, tools))
 
 
+@construction("no_hesitation")
+def no_hesitation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Would not hesitate to use force" is a double negation: force is threatened (C15); a favourable act
+    so announced ("would not hesitate to send aid") is intended (AGREE)."""
+    hesitating = tools.lex.word_list("hesitation_verbs")
+    for verb in sent.tokens:
+        if verb.lemma_.lower() not in hesitating or not _negated(verb):
+            continue
+        acts = [c for c in verb.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
+        if not acts:
+            continue
+        span = {t.i for t in acts[0].subtree}
+        inner = [c for c in cands if c.trigger.i in span and (not c.suppressed or c.rules[-1:] == ["owned_complement"])]
+        own = [c for c in cands if c.trigger.i == verb.i]
+        for cand in own:
+            cand.suppress("no_hesitation")
+        hostile = _forceful_content(verb, cands, tools) or any(c.event_type in HOSTILE_ACTS for c in inner)
+        if not inner and not hostile:
+            continue
+        for cand in inner[1:]:
+            cand.suppress("no_hesitation")
+        act = inner[0] if inner else _new(cands, verb, "THREATEN", "no_hesitation")
+        act.suppressed = False
+        if hostile:
+            act.recode("THREATEN", "no_hesitation", THREATENED)
+        else:
+            act.recode("AGREE", "no_hesitation", INTENDED)
+
+
 @construction("refusal")
 def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Refused to release", "declined to attend", "would not give support" are REJECT (C13), not the
     act and not a negated act that consumers would drop."""
     refusing = tools.lex.word_list("refusal_verbs")
+    hesitating = tools.lex.word_list("hesitation_verbs")
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.event_type == "REJECT":
+        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) in hesitating:
             continue
         verb = cand.trigger
+        if cand.event_type == "REJECT":
+            # the typer read "would never join" as REJECT: the refusal is what it read, not a negated rejection
+            if cand.learned and _negated(verb) and _aux(verb) & REFUSING_AUX:
+                cand.recode("REJECT", "refusal", REFUSED)
+            continue
         gov = _governor(verb)
         if gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing and not _negated(gov):
             cand.recode("REJECT", "refusal", REFUSED)
@@ -357,7 +392,7 @@ def ruling_out(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 def negation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """A negated act did not happen: "Iraq did not attack Kuwait" is no event (C16)."""
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED}:
+        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED, INTENDED}:
             continue
         verb = cand.trigger
         gov = _governor(verb)
@@ -443,6 +478,62 @@ def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
     return None
 
 
+@construction("ultimatum")
+def ultimatum(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Must stop the flow of fentanyl or face tariffs", "told Poland to comply or face fines": a demand
+    with a cost attached is THREATEN (C14)."""
+    costs = tools.lex.word_list("ultimatum_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "REQUEST":
+            continue
+        demanded = [cand.trigger]
+        if cand.complement is not None:
+            demanded.append(cand.complement)
+        directive = tr.directive_complement(cand.trigger)
+        if directive is not None:
+            demanded.append(directive)
+        for verb in demanded:
+            if any(c.dep_ == "conj" and c.lemma_.lower() in costs and any(o.dep_ == "cc" and o.lower_ == "or" for o in verb.children)
+                   for c in verb.children):
+                cand.recode("THREATEN", "ultimatum", THREATENED)
+                break
+
+
+@construction("response_threat")
+def response_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Any attack on Crimea would be met with a crushing response, an official said": force promised in
+    answer to a hypothetical act is THREATEN by the speaker (C14); the hypothetical attack is no event."""
+    answering = tools.lex.word_list("response_verbs")
+    claim = tools.lex.word_list("claim_verbs") | tools.lex.threat_frames | {"caution", "warn"}
+    active = _active(cands)
+    for cand in list(cands):
+        noun = cand.trigger
+        if cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in {"any", "every"} for c in noun.children):
+            continue
+        verb = noun.head
+        if _lemma(verb, tools) not in answering or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        cand.suppress("response_threat")
+        for answer in cands:  # "would be met with": the answer is the threat's content, no meeting
+            if answer.trigger.i == verb.i:
+                answer.suppress("response_threat")
+        reporter = verb.head if verb.dep_ in {"ccomp", "parataxis"} and _lemma(verb.head, tools) in claim else None
+        if reporter is None:
+            continue
+        threat = active.get(reporter.i)
+        if threat is None or threat.suppressed:
+            threat = _new(cands, reporter, "THREATEN", "response_threat")
+            active[reporter.i] = threat
+        threat.recode("THREATEN", "response_threat", THREATENED)
+        addressee = tr.direct_object(reporter)
+        speaker, _ = tr.clause_subject(reporter)
+        if speaker is not None and not tr.is_pronoun(speaker):
+            threat.source_tokens = [speaker]
+            threat.target_tokens = [addressee] if addressee is not None else _agent(cand)
+
+
 @construction("conditional_threat")
 def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Will withdraw unless ...", "would retaliate if ..." tie a cost to the addressee's choice: THREATEN
@@ -452,14 +543,23 @@ def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> 
             continue
         verb = cand.trigger
         cond = tr.conditional_clause(verb)
+        if cond is None and cand.modality == REFUSED:
+            cond = _until_clause(verb)  # "will not meet him until he accepts the result"
         if cond is None or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
             continue
-        unless = any(m.dep_ == "mark" and m.lower_ == "unless" for m in cond.children)
+        unless = any(m.dep_ == "mark" and m.lower_ in {"unless", "until"} for m in cond.children)
         if unless or cand.event_type in HOSTILE_ACTS | {"REJECT"}:
             cand.recode("THREATEN", "conditional_threat", THREATENED)
             cand.condition = cond
         elif cand.event_type in COOPERATIVE_ACTS:
             cand.recode("AGREE", "conditional_threat", INTENDED)
+
+
+def _until_clause(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "until" for m in child.children):
+            return child
+    return None
 
 
 @construction("intent")
@@ -484,6 +584,7 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         gov = _governor(verb)
         gov_lemma = _lemma(gov, tools) if gov is not None and verb.dep_ == "xcomp" else None
         future = bool(_aux(verb) & FUTURE_AUX) or (bool(_aux(verb) & WOULD_AUX) and tr.conditional_clause(verb) is None)
+        future = future or (verb.dep_ == "ROOT" and "to" in _aux(verb))  # headline "Japan to lift curbs on Seoul"
         planned = gov_lemma is not None and (gov_lemma in promising or gov_lemma in predicates)
         if not (future or planned):
             continue
