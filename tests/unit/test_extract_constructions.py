@@ -247,3 +247,18 @@ def test_blocking_a_proposal_is_rejection(extract: Extract) -> None:
     assert find(extract("Poland blocked the EU's migration plan at the summit."), "REJECT", source={"POL"})
     assert find(extract("Irish voters shot down the proposed treaty in a referendum."), "REJECT", source={"IRL"})
     assert not find(extract("Farmers blocked the main road into Warsaw."), "REJECT")
+
+
+def test_complaint_about_raids_accuses_the_raider(extract: Extract) -> None:
+    """C11: what a complaint is about is alleged; whoever the raids belong to is the target."""
+    events = extract("Syria complained to the Security Council about Turkish air raids on its territory.")
+    assert [e["event_type"] for e in events] == ["ACCUSE"]
+    assert countries(events[0]["source"]) == {"SYR"} and countries(events[0]["target"]) == {"TUR"}
+    protest = extract("Tokyo protested to Beijing over Chinese naval drills near its islands.")
+    assert find(protest, "ACCUSE", source={"JPN"}) and not find(protest, "PROTEST")
+
+
+def test_nominal_act_in_a_reported_claim_is_alleged(extract: Extract) -> None:
+    """C11: "A said B's air strike killed ..." is ACCUSE by A; the strike is not coded as having happened."""
+    events = extract("Hezbollah said an Israeli drone strike killed three of its fighters in southern Lebanon.")
+    assert find(events, "ACCUSE", target={"ISR"}) and not find(events, "ASSAULT")

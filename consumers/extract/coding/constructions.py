@@ -249,10 +249,34 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
+        claimed = {t.i for t in cand.trigger.subtree}
+        for nominal in cands:  # "Hamas said an Israeli air strike killed 20": the strike is alleged too
+            if nominal.kind == "noun" and nominal.trigger.i in claimed and nominal.event_type in CLAIMABLE_ACTS:
+                nominal.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
         claim.source_tokens, claim.target_tokens = [speaker], agent
         claim.modality = CLAIMED
         active[reporter.i] = claim
+
+
+@construction("complaint")
+def complaint(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Lebanon complained to the UN about Israeli air raids": what a complaint is about is alleged, not
+    reported (C11); whoever it blames is the target."""
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type not in {"ACCUSE", "PROTEST"}:
+            continue
+        for _prep, pobj in tr.prep_objects(cand.trigger, {"about", "over", "against"}):
+            inside = {t.i for t in pobj.subtree}
+            for nominal in cands:
+                if nominal.kind != "noun" or nominal.suppressed or nominal.trigger.i not in inside:
+                    continue
+                if nominal.event_type not in HOSTILE_ACTS:
+                    continue
+                nominal.suppress("complaint")
+                if _agent(nominal) and cand.target_tokens is None:
+                    cand.target_tokens = [nominal.trigger]  # the raids resolve to their agent ("Israeli")
+                    cand.rules.append("complaint")
 
 
 @construction("self_report")
