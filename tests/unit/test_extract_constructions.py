@@ -262,3 +262,42 @@ def test_nominal_act_in_a_reported_claim_is_alleged(extract: Extract) -> None:
     """C11: "A said B's air strike killed ..." is ACCUSE by A; the strike is not coded as having happened."""
     events = extract("Hezbollah said an Israeli drone strike killed three of its fighters in southern Lebanon.")
     assert find(events, "ACCUSE", target={"ISR"}) and not find(events, "ASSAULT")
+
+
+def test_mediation_effort_consults_both_parties(extract: Extract) -> None:
+    """C27: a mediation named by a noun ("launched a mediation effort between A and B") consults the parties."""
+    events = extract("Egypt launched a mediation effort between Ethiopia and Sudan.")
+    ev = find(events, "CONSULT", source={"EGY"})
+    assert ev and countries(ev[0]["target"]) == {"ETH", "SDN"}
+
+
+def test_what_is_promised_decides_the_frame(extract: Extract) -> None:
+    """C3/C15: promising a hostile act threatens, promising a favourable one agrees, even when the promised
+    act is no event word of its own; agreeing to a hostile act is still an agreement."""
+    assert find(extract("The Pakistani government plans to expel all Afghan refugees by March."), "THREATEN", source={"PAK"})
+    assert find(extract("The Rwandan government volunteered to lead a police mission to Haiti."), "AGREE", source={"RWA"})
+    agreed = extract("France agreed to impose sanctions on Iran.")
+    assert find(agreed, "AGREE", source={"FRA"}) and not find(agreed, "THREATEN")
+
+
+def test_demand_without_an_event_word(extract: Extract) -> None:
+    """C17: "X ought to / needs to do Y, A said" is A's request to X whatever Y is; an unattributed one is opinion."""
+    events = extract('"Caracas ought to open a dialogue with the opposition," Colombia\'s president said in Bogota.')
+    assert find(events, "REQUEST", source={"COL"}, target={"VEN"})
+    assert find(extract("Iran needs to come back to the table, the French foreign minister said."), "REQUEST",
+                source={"FRA"}, target={"IRN"})
+    assert not find(extract("Caracas ought to open a dialogue with the opposition."), "REQUEST")
+
+
+@pytest.mark.parametrize(("text", "event_type", "source"), [
+    ("Indonesia's human rights commission held the army responsible for the killings in East Timor.", "ACCUSE", "IDN"),
+    ("Moscow branded the Ukrainian volunteers terrorists.", "ACCUSE", "RUS"),
+    ("French and Belgian police jointly investigated the Brussels bombings.", "ACCUSE", "FRA"),
+    ("The Dutch parliament voted against the trade deal with Canada.", "REJECT", "NLD"),
+    ("Finland resisted pressure from Moscow to stay out of NATO.", "REJECT", "FIN"),
+    ("Serbia and Kosovo settled on the outlines of a deal in Brussels.", "AGREE", "SRB"),
+    ('"We will hunt them down," the Colombian defence minister said of the rebel commanders.', "THREATEN", "COL"),
+])
+def test_missing_senses(extract: Extract, text: str, event_type: str, source: str | None) -> None:
+    events = find(extract(text), event_type)
+    assert events and (source is None or source in countries(events[0]["source"]))

@@ -483,6 +483,33 @@ def obligation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             continue
         ask = _new(cands, carrier, "REQUEST", "obligation")
         ask.source_tokens, ask.target_tokens = [speaker], [subj]
+    # a demand need not name an event word: "Kinshasa ought to open a dialogue, Angola's president said"
+    for tok in sent.tokens:
+        if tok.i in done or not _bare_obligation(tok) or tr.in_conditional(tok):
+            continue
+        ask = active.get(tok.i)
+        if ask is not None and (ask.event_type != "REQUEST" or ask.source_tokens is not None):
+            continue  # the word is another event, or its roles are fixed already
+        speaker = tools.roles.speaker(tok, sent)
+        subj, passive = tr.clause_subject(tok)
+        if speaker is None or tr.is_pronoun(speaker) or subj is None or tr.is_pronoun(subj) or passive:
+            continue
+        done.add(tok.i)
+        if ask is None:
+            ask = _new(cands, tok, "REQUEST", "obligation")
+        else:
+            ask.rules.append("obligation")
+        ask.source_tokens, ask.target_tokens = [speaker], [subj]
+
+
+def _bare_obligation(tok: Token) -> bool:
+    """A clause that says someone must do something: "must/should" on the verb, or "ought/has/needs to"."""
+    if _negated(tok) or tok.dep_ not in {"ccomp", "parataxis", "ROOT"}:
+        return False
+    if tr.is_verbal(tok) and _aux(tok) & OBLIGATION_AUX:
+        return True
+    return tok.lemma_.lower() in {"have", "need", "ought"} and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in tok.children)
 
 
 def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
@@ -618,6 +645,33 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("THREATEN", "intent", THREATENED)
 
 
+@construction("promise_content")
+def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """What is promised decides the frame: "vowed to target politicians", "plans to deport migrants" are
+    THREATEN (C15); "volunteered to lead a police mission", "pledged to dissolve the militias" are AGREE
+    (C3) even when the promised act is no event word of its own."""
+    pledging = tools.lex.word_list("promising_verbs")
+    promising = pledging | {"plan", "intend", "prepare"}  # agreeing or deciding to act is not a threat
+    by_token = {c.trigger.i: c for c in cands}
+    for verb in sent.tokens:
+        lemma = _lemma(verb, tools)
+        if lemma not in promising or not tr.is_verbal(verb) or _negated(verb) or tr.in_conditional(verb):
+            continue
+        acts = [c for c in verb.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
+        if not acts:
+            continue
+        span = {t.i for t in acts[0].subtree}
+        promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}  # not its relative clauses
+        inner = [c for c in cands if c.trigger.i in promised and (not c.suppressed or c.rules[-1:] == ["owned_complement"])]
+        own = by_token.get(verb.i)
+        hostile = any(c.event_type in HOSTILE_ACTS for c in inner)
+        if own is not None and not own.suppressed and own.event_type == "AGREE" and hostile:
+            own.recode("THREATEN", "promise_content", THREATENED)
+        elif own is None and not inner and lemma in pledging and not any(c.trigger.i in span and c.kind != "noun" for c in cands):
+            _new(cands, verb, "THREATEN" if hostile else "AGREE", "promise_content").modality = (
+                THREATENED if hostile else INTENDED)
+
+
 @construction("receiving")
 def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Uganda received weapons from Russia": the giver is the source, the receiver the target (C24)."""
@@ -637,7 +691,8 @@ def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Kenya mediated between Sudan's rival generals": the mediator consults the parties (C27)."""
     mediating = tools.lex.word_list("mediating_verbs")
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in mediating:
+        mediation_noun = cand.noun is not None and cand.sense.mode == "third-party"  # "launched a mediation effort"
+        if cand.suppressed or cand.kind == "noun" or (_lemma(cand.trigger, tools) not in mediating and not mediation_noun):
             continue
         parties = [p for _, p in tr.prep_objects(cand.trigger, {"between", "among"})]
         obj = tr.direct_object(cand.trigger)

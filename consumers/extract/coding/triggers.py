@@ -188,6 +188,8 @@ class TriggerFinder:
         if obj is None and tr.is_passive(tok):
             obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
         oprd = tr.first_child(tok, {"oprd", "acomp"})
+        if oprd is None and obj is not None:  # "held the state responsible", parsed as a noun's modifier
+            oprd = next((c for c in obj.rights if c.dep_ == "amod"), None)
         if entry is not None:
             keys = self._object_keys(obj) if obj is not None else []
             if oprd is not None:
