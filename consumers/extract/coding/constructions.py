@@ -134,6 +134,7 @@ FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half
 WOULD_AUX = frozenset({"would", "'d"})
 REFUSING_AUX = FUTURE_AUX | WOULD_AUX | {"can", "could", "ca"}
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+OBLIGATION_WORDS = OBLIGATION_AUX | {"have", "need"}
 # Deciding and ordering a hostile act is the act (C15); promising or planning it is a threat.
 DECIDING_VERBS = frozenset({"decide", "order", "announce", "resolve", "vote"})
 
@@ -327,6 +328,8 @@ def no_hesitation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Would not hesitate to use force" is a double negation: force is threatened (C15); a favourable act
     so announced ("would not hesitate to send aid") is intended (AGREE)."""
     hesitating = tools.lex.word_list("hesitation_verbs")
+    if hesitating.isdisjoint(sent.lemmas):
+        return
     for verb in sent.tokens:
         if verb.lemma_.lower() not in hesitating or not _negated(verb):
             continue
@@ -484,6 +487,8 @@ def obligation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         ask = _new(cands, carrier, "REQUEST", "obligation")
         ask.source_tokens, ask.target_tokens = [speaker], [subj]
     # a demand need not name an event word: "Kinshasa ought to open a dialogue, Angola's president said"
+    if OBLIGATION_WORDS.isdisjoint(sent.lemmas):
+        return
     for tok in sent.tokens:
         if tok.i in done or not _bare_obligation(tok) or tr.in_conditional(tok):
             continue
@@ -504,7 +509,7 @@ def obligation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 
 def _bare_obligation(tok: Token) -> bool:
     """A clause that says someone must do something: "must/should" on the verb, or "ought/has/needs to"."""
-    if _negated(tok) or tok.dep_ not in {"ccomp", "parataxis", "ROOT"}:
+    if tok.dep_ not in {"ccomp", "parataxis", "ROOT"} or _negated(tok):
         return False
     if tr.is_verbal(tok) and _aux(tok) & OBLIGATION_AUX:
         return True
@@ -652,6 +657,8 @@ def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
     (C3) even when the promised act is no event word of its own."""
     pledging = tools.lex.word_list("promising_verbs")
     promising = pledging | {"plan", "intend", "prepare"}  # agreeing or deciding to act is not a threat
+    if promising.isdisjoint(sent.lemmas):
+        return
     by_token = {c.trigger.i: c for c in cands}
     for verb in sent.tokens:
         lemma = _lemma(verb, tools)
