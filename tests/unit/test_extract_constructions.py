@@ -301,3 +301,18 @@ def test_demand_without_an_event_word(extract: Extract) -> None:
 def test_missing_senses(extract: Extract, text: str, event_type: str, source: str | None) -> None:
     events = find(extract(text), event_type)
     assert events and (source is None or source in countries(events[0]["source"]))
+
+
+def test_receiving_from_the_object_phrase(extract: Extract) -> None:
+    """C24: the giver named on the object ("assurances from Washington") is the source; accepting a plan
+    from someone is the accepter's agreement."""
+    events = extract("Moldova received security guarantees from Romania.")
+    assert find(events, "AGREE", source={"ROU"}, target={"MDA"})
+    accepted = extract("Sudan's army accepted a peace plan from the African Union.")
+    assert find(accepted, "AGREE", source={"SDN"})
+
+
+def test_ready_to_contribute_troops_is_intent(extract: Extract) -> None:
+    """C3: "is ready to contribute troops" announces aid: AGREE."""
+    events = extract("Senegal is ready to contribute troops to the peacekeeping force in Gambia.")
+    assert find(events, "AGREE", source={"SEN"}) and not find(events, "AID")

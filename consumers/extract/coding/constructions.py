@@ -686,7 +686,12 @@ def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     for cand in cands:
         if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in taking:
             continue
+        if cand.event_type == "AGREE" and _lemma(cand.trigger, tools) == "accept":
+            continue  # "accepted a plan from ASEAN": the one who accepts agrees
         givers = [p for _, p in tr.prep_objects(cand.trigger, {"from"})]
+        obj = tr.direct_object(cand.trigger)
+        if not givers and obj is not None:  # "received security assurances from Washington"
+            givers = [p for _, p in tr.prep_objects(obj, {"from"})]
         subj, passive = tr.clause_subject(cand.trigger)
         if givers and subj is not None and not passive and cand.event_type != "CONSULT":
             cand.source_tokens, cand.target_tokens = givers, [subj]
