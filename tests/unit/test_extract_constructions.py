@@ -316,3 +316,18 @@ def test_ready_to_contribute_troops_is_intent(extract: Extract) -> None:
     """C3: "is ready to contribute troops" announces aid: AGREE."""
     events = extract("Senegal is ready to contribute troops to the peacekeeping force in Gambia.")
     assert find(events, "AGREE", source={"SEN"}) and not find(events, "AID")
+
+
+def test_failed_talks_are_a_sanction(extract: Extract) -> None:
+    """C18: talks that broke down or ended without a deal are SANCTION; talks that just ended are talks."""
+    assert find(extract("Talks between Armenia and Azerbaijan collapsed on Monday."), "SANCTION", source={"ARM", "AZE"})
+    broke = extract("Negotiations between Serbia and Kosovo broke down in Brussels.")
+    assert find(broke, "SANCTION") and not find(broke, "CONSULT")
+    assert find(extract("Talks between Hamas and Israel in Cairo ended without a deal."), "SANCTION")
+    assert not find(extract("Talks between Hamas and Israel in Cairo ended on Friday."), "SANCTION")
+
+
+def test_handing_over_equipment_is_aid(extract: Extract) -> None:
+    """Handing over vehicles or weapons to a state is AID; handing over suspects stays cooperation (C24)."""
+    assert find(extract("Germany handed over 20 armoured vehicles to Ukraine."), "AID", source={"DEU"}, target={"UKR"})
+    assert not find(extract("Spain handed over two suspects to French authorities."), "AID")

@@ -443,6 +443,26 @@ def failure(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.suppress("failure")
 
 
+@construction("failed_talks")
+def failed_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Talks between A and B broke down", "negotiations collapsed", "ended without agreement": the
+    breakdown is SANCTION (C18), not the talks."""
+    breaking = tools.lex.word_list("breakdown_verbs")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type != "CONSULT" or noun.dep_ != "nsubj":
+            continue
+        verb = noun.head
+        lemma = _lemma(verb, tools)
+        if lemma not in breaking or _negated(verb):
+            continue
+        if lemma == "break" and not any(c.dep_ == "prt" and c.lower_ in {"down", "off"} for c in verb.children):
+            continue
+        if lemma == "end" and not any(p.lower_ == "without" for p, _ in tr.prep_objects(verb, {"without"})):
+            continue
+        cand.recode("SANCTION", "failed_talks")
+
+
 @construction("desire")
 def desire(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"A wants B to attack C" is no attack (C19); A asking B is a REQUEST to B."""
