@@ -297,6 +297,10 @@ def test_demand_without_an_event_word(extract: Extract) -> None:
     ("Finland resisted pressure from Moscow to stay out of NATO.", "REJECT", "FIN"),
     ("Serbia and Kosovo settled on the outlines of a deal in Brussels.", "AGREE", "SRB"),
     ('"We will hunt them down," the Colombian defence minister said of the rebel commanders.', "THREATEN", "COL"),
+    ("Bolivian riot police roughed up reporters outside the presidential palace.", "ASSAULT", "BOL"),
+    ("Togolese gendarmes dispersed opposition supporters with tear gas in Lome.", "ASSAULT", "TGO"),
+    ("Britain doubled its aid to Lebanon.", "AID", "GBR"),
+    ("Sweden paused its funding to the UN agency on Monday.", "SANCTION", "SWE"),
 ])
 def test_missing_senses(extract: Extract, text: str, event_type: str, source: str | None) -> None:
     events = find(extract(text), event_type)
