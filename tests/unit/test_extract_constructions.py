@@ -335,3 +335,18 @@ def test_handing_over_equipment_is_aid(extract: Extract) -> None:
     """Handing over vehicles or weapons to a state is AID; handing over suspects stays cooperation (C24)."""
     assert find(extract("Germany handed over 20 armoured vehicles to Ukraine."), "AID", source={"DEU"}, target={"UKR"})
     assert not find(extract("Spain handed over two suspects to French authorities."), "AID")
+
+
+def test_claims_between_the_state_and_an_armed_group(extract: Extract) -> None:
+    """C11: within one country the army and a rebel force are two sides: the army's claim is ACCUSE; a
+    ministry reporting its own forces' strike is the strike."""
+    events = extract("Colombia's defence ministry said FARC rebels attacked a police station.")
+    assert find(events, "ACCUSE", source={"COL"}) and not find(events, "ASSAULT")
+    own = extract("The Russian defence ministry said its forces struck a Ukrainian airfield.")
+    assert find(own, "ASSAULT", source={"RUS"}, target={"UKR"}) and not find(own, "ACCUSE")
+
+
+def test_reported_deaths_in_a_strike_accuse_the_striker(extract: Extract) -> None:
+    """C11: "a monitor reported deaths in a Russian air strike" is ACCUSE against Russia, not the strike."""
+    events = extract("A Ukrainian official reported three deaths in Russian shelling of Kherson.")
+    assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"}) and not find(events, "ASSAULT")

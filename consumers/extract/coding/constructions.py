@@ -255,7 +255,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
             if nominal.kind == "noun" and nominal.trigger.i in claimed and nominal.event_type in CLAIMABLE_ACTS:
                 nominal.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
-        claim.source_tokens, claim.target_tokens = [speaker], agent
+        # a nominal act resolves to its agent ("Russian shelling" -> Russia) better than the modifier alone
+        claim.source_tokens, claim.target_tokens = [speaker], [cand.trigger] if cand.kind == "noun" else agent
         claim.modality = CLAIMED
         active[reporter.i] = claim
 
@@ -264,16 +265,24 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
 def complaint(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Lebanon complained to the UN about Israeli air raids": what a complaint is about is alleged, not
     reported (C11); whoever it blames is the target."""
+    claiming = tools.lex.word_list("claim_verbs")
     for cand in cands:
         if cand.suppressed or cand.kind == "noun" or cand.event_type not in {"ACCUSE", "PROTEST"}:
             continue
-        for _prep, pobj in tr.prep_objects(cand.trigger, {"about", "over", "against"}):
+        about = [pobj for _prep, pobj in tr.prep_objects(cand.trigger, {"about", "over", "against"})]
+        obj = tr.direct_object(cand.trigger)
+        speaker, _ = tr.clause_subject(cand.trigger)
+        if obj is not None and _lemma(cand.trigger, tools) in claiming and speaker is not None:
+            about.append(obj)  # "a monitor reported 20 deaths in a Russian air strike"
+        for pobj in about:
             inside = {t.i for t in pobj.subtree}
             for nominal in cands:
                 if nominal.kind != "noun" or nominal.suppressed or nominal.trigger.i not in inside:
                     continue
                 if nominal.event_type not in HOSTILE_ACTS:
                     continue
+                if pobj.dep_ in tr.OBJECT_DEPS and not _other_side(speaker, _agent(nominal), tools):
+                    continue  # a side reporting its own strikes reports the act (C11)
                 nominal.suppress("complaint")
                 if _agent(nominal) and cand.target_tokens is None:
                     cand.target_tokens = [nominal.trigger]  # the raids resolve to their agent ("Israeli")
@@ -307,12 +316,28 @@ def _other_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
     is not given, another kind of actor ("Police said the man shot his wife", "witnesses said soldiers
     fired")."""
     speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
-    if speaker_countries:
-        return not speaker_countries & agent_countries
     resolver = tools.triggers.resolver
     speaker_sectors = {a.sector for a in resolver.resolve(speaker) if a.sector}
     agent_sectors = {a.sector for t in agent for a in resolver.resolve(t) if a.sector}
+    if speaker_countries and not speaker_countries & agent_countries:
+        return True
+    if speaker_countries:
+        # one country, two sides: "Sudan's army said the RSF shelled a hospital"
+        return _side(speaker_sectors) is not None and _side(agent_sectors) not in {None, _side(speaker_sectors)}
     return bool(speaker_sectors and agent_sectors and not speaker_sectors & agent_sectors)
+
+
+STATE_SECTORS = frozenset({"GOV", "MIL", "POL", "SPY", "JUD", "LEG"})
+ARMED_OPPOSITION = frozenset({"REB"})
+
+
+def _side(sectors: set[str]) -> str | None:
+    """The side of a civil conflict that sectors belong to: the state or an armed group against it."""
+    if sectors and sectors <= STATE_SECTORS:
+        return "state"
+    if sectors and sectors <= ARMED_OPPOSITION:
+        return "armed"
+    return None
 
 
 def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
@@ -320,7 +345,7 @@ def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
         return True
     if any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children):
         return True
-    return bool(_countries([speaker], tools) & _countries(agent, tools))
+    return bool(_countries([speaker], tools) & _countries(agent, tools)) and not _other_side(speaker, agent, tools)
 
 
 @construction("no_hesitation")
