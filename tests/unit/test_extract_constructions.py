@@ -350,3 +350,21 @@ def test_reported_deaths_in_a_strike_accuse_the_striker(extract: Extract) -> Non
     """C11: "a monitor reported deaths in a Russian air strike" is ACCUSE against Russia, not the strike."""
     events = extract("A Ukrainian official reported three deaths in Russian shelling of Kherson.")
     assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"}) and not find(events, "ASSAULT")
+
+
+def test_event_asked_about_is_no_event(extract: Extract) -> None:
+    """An event in a "whether" clause is a question, not a report."""
+    assert not extract("It is unclear whether Hamas will accept the Egyptian proposal.")
+    assert find(extract("Hamas accepted the Egyptian proposal."), "AGREE", source={"PSE"})
+
+
+def test_what_a_protest_demands_is_its_content(extract: Extract) -> None:
+    """C9: "marched ... demanding X" is one PROTEST; "demanding that Y act" is also a REQUEST to Y."""
+    events = extract("Thousands of Serbian students marched through Belgrade demanding the interior minister's resignation.")
+    assert find(events, "PROTEST") and not find(events, "REQUEST")
+    addressed = extract("Tens of thousands of Armenians rallied in Yerevan for a third day, demanding that Moscow protect the enclave.")
+    assert find(addressed, "PROTEST") and find(addressed, "REQUEST", target={"RUS"})
+
+
+def test_vowing_to_target_is_a_threat(extract: Extract) -> None:
+    assert find(extract("The Pakistani Taliban vowed to target judges who convicted their fighters."), "THREATEN", source={"PAK"})

@@ -208,6 +208,22 @@ def _countries(tokens: list[Token], tools: Tools) -> set[str]:
 # ----------------------------------------------------------------------------- more rules
 
 
+@construction("open_question")
+def open_question(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"It is not clear whether the rebels will accept the offer": an event asked about is no event."""
+    if "whether" not in sent.lemmas:
+        return
+    for cand in cands:
+        cur = cand.trigger
+        for _ in range(4):
+            if any(m.dep_ == "mark" and m.lower_ == "whether" for m in cur.children):
+                cand.suppress("open_question")
+                break
+            if cur.head.i == cur.i or not tr.is_verbal(cur.head) and cur.dep_ not in {"pobj", "dobj", "nsubj", "nsubjpass", "prep"}:
+                break
+            cur = cur.head
+
+
 @construction("sourcing")
 def sourcing(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Russian forces shelled Kharkiv, Ukraine's military said": a trailing attribution is the
@@ -468,6 +484,24 @@ def failure(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.suppress("failure")
 
 
+@construction("protest_demand")
+def protest_demand(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Marched through Dhaka demanding the prime minister's resignation": what a protest demands is its
+    content (C9), not a separate REQUEST; "demanding that Moscow act" addresses Moscow and stays one."""
+    protests = {c.trigger.i for c in cands if c.event_type == "PROTEST" and not c.suppressed}
+    protests |= {c.noun.i for c in cands if c.event_type == "PROTEST" and not c.suppressed and c.noun is not None}
+    if not protests:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.event_type != "REQUEST" or verb.tag_ != "VBG" or verb.dep_ not in {"advcl", "acl", "xcomp"}:
+            continue
+        if any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "demanding that Moscow transfer the enclave": a demand addressed to someone
+        if verb.head.i in protests or any(t.i in protests for t in verb.head.children if t.dep_ in tr.OBJECT_DEPS):
+            cand.suppress("protest_demand")
+
+
 @construction("failed_talks")
 def failed_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Talks between A and B broke down", "negotiations collapsed", "ended without agreement": the
@@ -714,9 +748,9 @@ def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
             continue
         span = {t.i for t in acts[0].subtree}
         promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}  # not its relative clauses
-        inner = [c for c in cands if c.trigger.i in promised and (not c.suppressed or c.rules[-1:] == ["owned_complement"])]
+        inner = [c for c in cands if c.trigger.i in promised and (not c.suppressed or "owned_complement" in c.rules)]
         own = by_token.get(verb.i)
-        hostile = any(c.event_type in HOSTILE_ACTS for c in inner)
+        hostile = any(c.event_type in HOSTILE_ACTS | {"THREATEN"} for c in inner)  # "threat_frame" may have run
         if own is not None and not own.suppressed and own.event_type == "AGREE" and hostile:
             own.recode("THREATEN", "promise_content", THREATENED)
         elif own is None and not inner and lemma in pledging and not any(c.trigger.i in span and c.kind != "noun" for c in cands):
