@@ -368,3 +368,11 @@ def test_what_a_protest_demands_is_its_content(extract: Extract) -> None:
 
 def test_vowing_to_target_is_a_threat(extract: Extract) -> None:
     assert find(extract("The Pakistani Taliban vowed to target judges who convicted their fighters."), "THREATEN", source={"PAK"})
+
+
+def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
+    """C8: "there were homes demolished by Israeli forces" is ASSAULT by Israel; a background participle
+    of another kind ("a deal brokered by Qatar") is no event."""
+    events = extract("There were dozens of houses demolished by Israeli forces near Hebron this month.")
+    assert find(events, "ASSAULT", source={"ISR"})
+    assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})

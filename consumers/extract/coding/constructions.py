@@ -794,6 +794,24 @@ def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.rules.append("mediation")
 
 
+@construction("participle")
+def participle(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"There were dozens of homes demolished by Israeli forces": a participle of force modifying a noun
+    is a passive clause of its own; the by-phrase is the source and the noun the target (C8)."""
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ != "VBN":
+            continue
+        if cand.event_type not in CLAIMABLE_ACTS:
+            continue  # "a deal brokered by Qatar", "a trip condemned by the EU": background, not news
+        if cand.source_tokens is not None or cand.target_tokens is not None:
+            continue
+        agent = tr.agent(verb)
+        if agent is not None and not tr.is_pronoun(agent):
+            cand.source_tokens, cand.target_tokens = [agent], [verb.head]
+            cand.rules.append("participle")
+
+
 @construction("typer_reading")
 def typer_reading(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """Where no rule decided what the sentence says about a word, the typer's reading of its frame
