@@ -376,3 +376,9 @@ def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
     events = extract("There were dozens of houses demolished by Israeli forces near Hebron this month.")
     assert find(events, "ASSAULT", source={"ISR"})
     assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})
+
+
+def test_any_attack_is_hypothetical(extract: Extract) -> None:
+    """A nominal act with "any" happened nowhere: "would respond to any Indian attack" is only the threat."""
+    events = extract("Pakistan said it would respond to any Indian incursion with full force.")
+    assert find(events, "THREATEN", source={"PAK"}) and not find(events, "ASSAULT") and not find(events, "ACCUSE")

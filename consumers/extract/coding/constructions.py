@@ -224,6 +224,15 @@ def open_question(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cur = cur.head
 
 
+@construction("hypothetical_nominal")
+def hypothetical_nominal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Would respond to any Indian attack", "no attacks were reported": a nominal act with "any/every/no"
+    names no act that happened. (Its threat is read by the rules on the verb.)"""
+    for cand in cands:
+        if cand.kind == "noun" and not cand.suppressed and _hypothetical_nominal(cand.trigger):
+            cand.suppress("hypothetical_nominal")
+
+
 @construction("sourcing")
 def sourcing(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Russian forces shelled Kharkiv, Ukraine's military said": a trailing attribution is the
@@ -255,6 +264,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
     for cand in list(cands):
         if cand.suppressed or cand.event_type not in CLAIMABLE_ACTS:
             continue
+        if cand.kind == "noun" and _hypothetical_nominal(cand.trigger):
+            continue  # "would respond to any Indian attack": nothing is alleged
         reporter = _reporter(cand.trigger, tools)
         if reporter is None or reporter.i in active:
             continue
@@ -303,6 +314,10 @@ def complaint(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
                 if _agent(nominal) and cand.target_tokens is None:
                     cand.target_tokens = [nominal.trigger]  # the raids resolve to their agent ("Israeli")
                     cand.rules.append("complaint")
+
+
+def _hypothetical_nominal(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in {"any", "every", "no"} for c in noun.children)
 
 
 @construction("self_report")
