@@ -382,3 +382,10 @@ def test_any_attack_is_hypothetical(extract: Extract) -> None:
     """A nominal act with "any" happened nowhere: "would respond to any Indian attack" is only the threat."""
     events = extract("Pakistan said it would respond to any Indian incursion with full force.")
     assert find(events, "THREATEN", source={"PAK"}) and not find(events, "ASSAULT") and not find(events, "ACCUSE")
+
+
+def test_personnel_changes_and_no_comment_are_no_rejection(extract: Extract) -> None:
+    """Dismissing one's own minister and declining to comment reject nothing; dismissing claims does."""
+    assert not find(extract("Tunisia's president dismissed his interior minister on Monday."), "REJECT")
+    assert not find(extract("A Kremlin spokesman declined further comment."), "REJECT")
+    assert find(extract("Russia dismissed the allegations as lies."), "REJECT", source={"RUS"})
