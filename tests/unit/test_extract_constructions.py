@@ -276,6 +276,7 @@ def test_what_is_promised_decides_the_frame(extract: Extract) -> None:
     act is no event word of its own; agreeing to a hostile act is still an agreement."""
     assert find(extract("The Pakistani government plans to expel all Afghan refugees by March."), "THREATEN", source={"PAK"})
     assert find(extract("The Rwandan government volunteered to lead a police mission to Haiti."), "AGREE", source={"RWA"})
+    assert find(extract("Italy pledged to send more troops to Niger."), "AGREE", source={"ITA"})  # troops for a partner
     agreed = extract("France agreed to impose sanctions on Iran.")
     assert find(agreed, "AGREE", source={"FRA"}) and not find(agreed, "THREATEN")
 

@@ -765,7 +765,8 @@ def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
         promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}  # not its relative clauses
         inner = [c for c in cands if c.trigger.i in promised and (not c.suppressed or "owned_complement" in c.rules)]
         own = by_token.get(verb.i)
-        hostile = any(c.event_type in HOSTILE_ACTS | {"THREATEN"} for c in inner)  # "threat_frame" may have run
+        # the act's own sense ("threat_frame" may have recoded it); troops pledged to a partner are no threat
+        hostile = any(c.sense.type in (HOSTILE_ACTS - {"MOBILIZE"}) | {"THREATEN"} for c in inner)
         if own is not None and not own.suppressed and own.event_type == "AGREE" and hostile:
             own.recode("THREATEN", "promise_content", THREATENED)
         elif own is None and not inner and lemma in pledging and not any(c.trigger.i in span and c.kind != "noun" for c in cands):
