@@ -43,6 +43,7 @@ def test_rules_are_registered_in_order() -> None:
     for name in ("reported_claim", "self_report", "refusal", "negation", "failure", "desire", "obligation", "intent",
                  "conditional_threat", "receiving", "mediation"):
         assert name in names
+    assert names[-1] == "typer_reading"  # the typer's frame reading is the fallback after every rule
     assert all(rule.description for rule in constructions.rules())
 
 
@@ -118,6 +119,29 @@ def test_intent_events(extract: Extract) -> None:
     assert find(extract("China said it will impose sanctions on Lithuania."), "THREATEN", source={"CHN"})
 
 
+def test_promised_act_named_by_a_noun_is_intent(extract: Extract) -> None:
+    """C3/C5: pledging or offering an act is AGREE; an apology offered is made, so it stays CONCEDE."""
+    events = extract("The World Bank pledged $1.5 billion in loans to Pakistan.")
+    assert find(events, "AGREE") and not find(events, "AID")
+    assert find(extract("Brazil offered asylum to a Venezuelan opposition leader."), "AGREE", source={"BRA"})
+    assert find(extract("Japan's prime minister offered an apology to South Korea."), "CONCEDE", source={"JPN"})
+
+
+def test_typer_reading_yields_to_the_rules(nlp: Any) -> None:
+    """The typer may read a frame ("would not send" as REJECT) but the construction rules decide it: the
+    refusal stays REJECT and not a negated act, and a collocation ("had a meeting") keeps its sense
+    inside a quote."""
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    doc = nlp("Germany would not send tanks to Ukraine.")
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+    cands = coder.triggers.candidates(sent)
+    send = by_word(cands, "send")
+    assert send.event_type == "AID"  # the typer's reading is kept aside until the rules have run
+    constructions.apply_all(cands, sent, coder.tools)
+    assert (send.event_type, send.modality, send.suppressed) == ("REJECT", "refused", False)
+    assert "typer" not in send.rules
+
+
 def test_conditional_threat(extract: Extract) -> None:
     events = extract("Turkey will withdraw its troops unless Syria stops the shelling.")
     assert find(events, "THREATEN", source={"TUR"})
@@ -172,3 +196,197 @@ def test_reported_claim_between_kinds_of_actor(extract: Extract) -> None:
     events = extract("Police said the man shot his wife and two children.")
     assert [e["event_type"] for e in events] == ["ACCUSE"]
     assert events[0]["source"][0]["sector"] == "POL"
+
+
+def test_ultimatum_is_a_threat(extract: Extract) -> None:
+    """C14: a demand with a cost attached ("or face ...") threatens; a plain demand stays a request."""
+    events = extract("Serbia must withdraw its police from the border or face new sanctions, the EU envoy said.")
+    assert find(events, "THREATEN", target={"SRB"}) and not find(events, "REQUEST")
+    told = extract("Washington told Caracas to release the detained Americans or face new sanctions.")
+    assert find(told, "THREATEN", source={"USA"}, target={"VEN"})
+    assert find(extract("Washington told Caracas to release the detained Americans."), "REQUEST", source={"USA"})
+
+
+def test_response_threat(extract: Extract) -> None:
+    """C14: force promised in answer to a hypothetical attack is the speaker's threat; the attack is no event."""
+    events = extract("Any incursion into Guyana would be met with a swift response, Brazil's defence minister said.")
+    assert [e["event_type"] for e in events] == ["THREATEN"] and countries(events[0]["source"]) == {"BRA"}
+    warned = extract("Seoul's defence minister cautioned Pyongyang that any missile strike would trigger a fierce response.")
+    assert find(warned, "THREATEN", source={"KOR"}, target={"PRK"}) and not find(warned, "ASSAULT")
+
+
+def test_no_hesitation_is_intent(extract: Extract) -> None:
+    """A double negation announces the act: force is THREATEN, a favourable act AGREE, neither negated."""
+    force = extract("Turkey said it would not hesitate to use force against the militants in northern Iraq.")
+    assert find(force, "THREATEN", source={"TUR"}) and not find(force, "REJECT")
+    aid = extract("Japan would not hesitate to send aid to the Philippines.")
+    assert [(e["event_type"], e["negated"]) for e in aid] == [("AGREE", False)]
+
+
+def test_refusal_until_the_other_side_acts_is_a_threat(extract: Extract) -> None:
+    """C14: a refusal that lasts until the addressee acts ties a cost to its choice."""
+    events = extract("Kosovo's prime minister will not meet the Serbian president until Belgrade recognises Kosovo.")
+    assert find(events, "THREATEN", source={"XKX"}) and not find(events, "REJECT")
+    assert find(extract("Kosovo's prime minister will not meet the Serbian president."), "REJECT", source={"XKX"})
+
+
+def test_refusal_read_by_the_typer_is_not_dropped_as_negated(extract: Extract) -> None:
+    """A REJECT the typer reads on "would never join" is the refusal itself (C13), not a negated rejection."""
+    events = extract("The Norwegian prime minister said Norway would never join the European Union.")
+    assert [(e["event_type"], e["negated"]) for e in events] == [("REJECT", False)]
+
+
+def test_headline_infinitive_is_intent(extract: Extract) -> None:
+    """A headline's "X to do Y" announces the act (C3): AGREE, not the act."""
+    events = extract("Germany to send earthquake aid to Turkey")
+    assert find(events, "AGREE", source={"DEU"}) and not find(events, "AID")
+
+
+def test_blocking_a_proposal_is_rejection(extract: Extract) -> None:
+    """Blocking or shooting down a plan, request or package rejects it (C13); blocking a road coerces."""
+    assert find(extract("Poland blocked the EU's migration plan at the summit."), "REJECT", source={"POL"})
+    assert find(extract("Irish voters shot down the proposed treaty in a referendum."), "REJECT", source={"IRL"})
+    assert not find(extract("Farmers blocked the main road into Warsaw."), "REJECT")
+
+
+def test_complaint_about_raids_accuses_the_raider(extract: Extract) -> None:
+    """C11: what a complaint is about is alleged; whoever the raids belong to is the target."""
+    events = extract("Syria complained to the Security Council about Turkish air raids on its territory.")
+    assert [e["event_type"] for e in events] == ["ACCUSE"]
+    assert countries(events[0]["source"]) == {"SYR"} and countries(events[0]["target"]) == {"TUR"}
+    protest = extract("Tokyo protested to Beijing over Chinese naval drills near its islands.")
+    assert find(protest, "ACCUSE", source={"JPN"}) and not find(protest, "PROTEST")
+
+
+def test_nominal_act_in_a_reported_claim_is_alleged(extract: Extract) -> None:
+    """C11: "A said B's air strike killed ..." is ACCUSE by A; the strike is not coded as having happened."""
+    events = extract("Hezbollah said an Israeli drone strike killed three of its fighters in southern Lebanon.")
+    assert find(events, "ACCUSE", target={"ISR"}) and not find(events, "ASSAULT")
+
+
+def test_mediation_effort_consults_both_parties(extract: Extract) -> None:
+    """C27: a mediation named by a noun ("launched a mediation effort between A and B") consults the parties."""
+    events = extract("Egypt launched a mediation effort between Ethiopia and Sudan.")
+    ev = find(events, "CONSULT", source={"EGY"})
+    assert ev and countries(ev[0]["target"]) == {"ETH", "SDN"}
+
+
+def test_what_is_promised_decides_the_frame(extract: Extract) -> None:
+    """C3/C15: promising a hostile act threatens, promising a favourable one agrees, even when the promised
+    act is no event word of its own; agreeing to a hostile act is still an agreement."""
+    assert find(extract("The Pakistani government plans to expel all Afghan refugees by March."), "THREATEN", source={"PAK"})
+    assert find(extract("The Rwandan government volunteered to lead a police mission to Haiti."), "AGREE", source={"RWA"})
+    assert find(extract("Italy pledged to send more troops to Niger."), "AGREE", source={"ITA"})  # troops for a partner
+    agreed = extract("France agreed to impose sanctions on Iran.")
+    assert find(agreed, "AGREE", source={"FRA"}) and not find(agreed, "THREATEN")
+
+
+def test_demand_without_an_event_word(extract: Extract) -> None:
+    """C17: "X ought to / needs to do Y, A said" is A's request to X whatever Y is; an unattributed one is opinion."""
+    events = extract('"Caracas ought to open a dialogue with the opposition," Colombia\'s president said in Bogota.')
+    assert find(events, "REQUEST", source={"COL"}, target={"VEN"})
+    assert find(extract("Iran needs to come back to the table, the French foreign minister said."), "REQUEST",
+                source={"FRA"}, target={"IRN"})
+    assert not find(extract("Caracas ought to open a dialogue with the opposition."), "REQUEST")
+
+
+@pytest.mark.parametrize(("text", "event_type", "source"), [
+    ("Indonesia's human rights commission held the army responsible for the killings in East Timor.", "ACCUSE", "IDN"),
+    ("Moscow branded the Ukrainian volunteers terrorists.", "ACCUSE", "RUS"),
+    ("French and Belgian police jointly investigated the Brussels bombings.", "ACCUSE", "FRA"),
+    ("The Dutch parliament voted against the trade deal with Canada.", "REJECT", "NLD"),
+    ("Finland resisted pressure from Moscow to stay out of NATO.", "REJECT", "FIN"),
+    ("Serbia and Kosovo settled on the outlines of a deal in Brussels.", "AGREE", "SRB"),
+    ('"We will hunt them down," the Colombian defence minister said of the rebel commanders.', "THREATEN", "COL"),
+    ("Bolivian riot police roughed up reporters outside the presidential palace.", "ASSAULT", "BOL"),
+    ("Togolese gendarmes dispersed opposition supporters with tear gas in Lome.", "ASSAULT", "TGO"),
+    ("Britain doubled its aid to Lebanon.", "AID", "GBR"),
+    ("Sweden paused its funding to the UN agency on Monday.", "SANCTION", "SWE"),
+])
+def test_missing_senses(extract: Extract, text: str, event_type: str, source: str | None) -> None:
+    events = find(extract(text), event_type)
+    assert events and (source is None or source in countries(events[0]["source"]))
+
+
+def test_receiving_from_the_object_phrase(extract: Extract) -> None:
+    """C24: the giver named on the object ("assurances from Washington") is the source; accepting a plan
+    from someone is the accepter's agreement."""
+    events = extract("Moldova received security guarantees from Romania.")
+    assert find(events, "AGREE", source={"ROU"}, target={"MDA"})
+    accepted = extract("Sudan's army accepted a peace plan from the African Union.")
+    assert find(accepted, "AGREE", source={"SDN"})
+
+
+def test_ready_to_contribute_troops_is_intent(extract: Extract) -> None:
+    """C3: "is ready to contribute troops" announces aid: AGREE."""
+    events = extract("Senegal is ready to contribute troops to the peacekeeping force in Gambia.")
+    assert find(events, "AGREE", source={"SEN"}) and not find(events, "AID")
+
+
+def test_failed_talks_are_a_sanction(extract: Extract) -> None:
+    """C18: talks that broke down or ended without a deal are SANCTION; talks that just ended are talks."""
+    assert find(extract("Talks between Armenia and Azerbaijan collapsed on Monday."), "SANCTION", source={"ARM", "AZE"})
+    broke = extract("Negotiations between Serbia and Kosovo broke down in Brussels.")
+    assert find(broke, "SANCTION") and not find(broke, "CONSULT")
+    assert find(extract("Talks between Hamas and Israel in Cairo ended without a deal."), "SANCTION")
+    assert not find(extract("Talks between Hamas and Israel in Cairo ended on Friday."), "SANCTION")
+
+
+def test_handing_over_equipment_is_aid(extract: Extract) -> None:
+    """Handing over vehicles or weapons to a state is AID; handing over suspects stays cooperation (C24)."""
+    assert find(extract("Germany handed over 20 armoured vehicles to Ukraine."), "AID", source={"DEU"}, target={"UKR"})
+    assert not find(extract("Spain handed over two suspects to French authorities."), "AID")
+
+
+def test_claims_between_the_state_and_an_armed_group(extract: Extract) -> None:
+    """C11: within one country the army and a rebel force are two sides: the army's claim is ACCUSE; a
+    ministry reporting its own forces' strike is the strike."""
+    events = extract("Colombia's defence ministry said FARC rebels attacked a police station.")
+    assert find(events, "ACCUSE", source={"COL"}) and not find(events, "ASSAULT")
+    own = extract("The Russian defence ministry said its forces struck a Ukrainian airfield.")
+    assert find(own, "ASSAULT", source={"RUS"}, target={"UKR"}) and not find(own, "ACCUSE")
+
+
+def test_reported_deaths_in_a_strike_accuse_the_striker(extract: Extract) -> None:
+    """C11: "a monitor reported deaths in a Russian air strike" is ACCUSE against Russia, not the strike."""
+    events = extract("A Ukrainian official reported three deaths in Russian shelling of Kherson.")
+    assert find(events, "ACCUSE", source={"UKR"}, target={"RUS"}) and not find(events, "ASSAULT")
+
+
+def test_event_asked_about_is_no_event(extract: Extract) -> None:
+    """An event in a "whether" clause is a question, not a report."""
+    assert not extract("It is unclear whether Hamas will accept the Egyptian proposal.")
+    assert find(extract("Hamas accepted the Egyptian proposal."), "AGREE", source={"PSE"})
+
+
+def test_what_a_protest_demands_is_its_content(extract: Extract) -> None:
+    """C9: "marched ... demanding X" is one PROTEST; "demanding that Y act" is also a REQUEST to Y."""
+    events = extract("Thousands of Serbian students marched through Belgrade demanding the interior minister's resignation.")
+    assert find(events, "PROTEST") and not find(events, "REQUEST")
+    addressed = extract("Tens of thousands of Armenians rallied in Yerevan for a third day, demanding that Moscow protect the enclave.")
+    assert find(addressed, "PROTEST") and find(addressed, "REQUEST", target={"RUS"})
+
+
+def test_vowing_to_target_is_a_threat(extract: Extract) -> None:
+    assert find(extract("The Pakistani Taliban vowed to target judges who convicted their fighters."), "THREATEN", source={"PAK"})
+
+
+def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
+    """C8: "there were homes demolished by Israeli forces" is ASSAULT by Israel; a background participle
+    of another kind ("a deal brokered by Qatar") is no event."""
+    events = extract("There were dozens of houses demolished by Israeli forces near Hebron this month.")
+    assert find(events, "ASSAULT", source={"ISR"})
+    assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})
+
+
+def test_any_attack_is_hypothetical(extract: Extract) -> None:
+    """A nominal act with "any" happened nowhere: "would respond to any Indian attack" is only the threat."""
+    events = extract("Pakistan said it would respond to any Indian incursion with full force.")
+    assert find(events, "THREATEN", source={"PAK"}) and not find(events, "ASSAULT") and not find(events, "ACCUSE")
+
+
+def test_personnel_changes_and_no_comment_are_no_rejection(extract: Extract) -> None:
+    """Dismissing one's own minister and declining to comment reject nothing; dismissing claims does."""
+    assert not find(extract("Tunisia's president dismissed his interior minister on Monday."), "REJECT")
+    assert not find(extract("A Kremlin spokesman declined further comment."), "REJECT")
+    assert find(extract("Russia dismissed the allegations as lies."), "REJECT", source={"RUS"})

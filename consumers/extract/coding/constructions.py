@@ -134,6 +134,7 @@ FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half
 WOULD_AUX = frozenset({"would", "'d"})
 REFUSING_AUX = FUTURE_AUX | WOULD_AUX | {"can", "could", "ca"}
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+OBLIGATION_WORDS = OBLIGATION_AUX | {"have", "need"}
 # Deciding and ordering a hostile act is the act (C15); promising or planning it is a threat.
 DECIDING_VERBS = frozenset({"decide", "order", "announce", "resolve", "vote"})
 
@@ -207,6 +208,31 @@ def _countries(tokens: list[Token], tools: Tools) -> set[str]:
 # ----------------------------------------------------------------------------- more rules
 
 
+@construction("open_question")
+def open_question(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"It is not clear whether the rebels will accept the offer": an event asked about is no event."""
+    if "whether" not in sent.lemmas:
+        return
+    for cand in cands:
+        cur = cand.trigger
+        for _ in range(4):
+            if any(m.dep_ == "mark" and m.lower_ == "whether" for m in cur.children):
+                cand.suppress("open_question")
+                break
+            if cur.head.i == cur.i or not tr.is_verbal(cur.head) and cur.dep_ not in {"pobj", "dobj", "nsubj", "nsubjpass", "prep"}:
+                break
+            cur = cur.head
+
+
+@construction("hypothetical_nominal")
+def hypothetical_nominal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Would respond to any Indian attack", "no attacks were reported": a nominal act with "any/every/no"
+    names no act that happened. (Its threat is read by the rules on the verb.)"""
+    for cand in cands:
+        if cand.kind == "noun" and not cand.suppressed and _hypothetical_nominal(cand.trigger):
+            cand.suppress("hypothetical_nominal")
+
+
 @construction("sourcing")
 def sourcing(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Russian forces shelled Kharkiv, Ukraine's military said": a trailing attribution is the
@@ -238,6 +264,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
     for cand in list(cands):
         if cand.suppressed or cand.event_type not in CLAIMABLE_ACTS:
             continue
+        if cand.kind == "noun" and _hypothetical_nominal(cand.trigger):
+            continue  # "would respond to any Indian attack": nothing is alleged
         reporter = _reporter(cand.trigger, tools)
         if reporter is None or reporter.i in active:
             continue
@@ -249,10 +277,47 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
+        claimed = {t.i for t in cand.trigger.subtree}
+        for nominal in cands:  # "Hamas said an Israeli air strike killed 20": the strike is alleged too
+            if nominal.kind == "noun" and nominal.trigger.i in claimed and nominal.event_type in CLAIMABLE_ACTS:
+                nominal.suppress("reported_claim")
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
-        claim.source_tokens, claim.target_tokens = [speaker], agent
+        # a nominal act resolves to its agent ("Russian shelling" -> Russia) better than the modifier alone
+        claim.source_tokens, claim.target_tokens = [speaker], [cand.trigger] if cand.kind == "noun" else agent
         claim.modality = CLAIMED
         active[reporter.i] = claim
+
+
+@construction("complaint")
+def complaint(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Lebanon complained to the UN about Israeli air raids": what a complaint is about is alleged, not
+    reported (C11); whoever it blames is the target."""
+    claiming = tools.lex.word_list("claim_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type not in {"ACCUSE", "PROTEST"}:
+            continue
+        about = [pobj for _prep, pobj in tr.prep_objects(cand.trigger, {"about", "over", "against"})]
+        obj = tr.direct_object(cand.trigger)
+        speaker, _ = tr.clause_subject(cand.trigger)
+        if obj is not None and _lemma(cand.trigger, tools) in claiming and speaker is not None:
+            about.append(obj)  # "a monitor reported 20 deaths in a Russian air strike"
+        for pobj in about:
+            inside = {t.i for t in pobj.subtree}
+            for nominal in cands:
+                if nominal.kind != "noun" or nominal.suppressed or nominal.trigger.i not in inside:
+                    continue
+                if nominal.event_type not in HOSTILE_ACTS:
+                    continue
+                if pobj.dep_ in tr.OBJECT_DEPS and not _other_side(speaker, _agent(nominal), tools):
+                    continue  # a side reporting its own strikes reports the act (C11)
+                nominal.suppress("complaint")
+                if _agent(nominal) and cand.target_tokens is None:
+                    cand.target_tokens = [nominal.trigger]  # the raids resolve to their agent ("Israeli")
+                    cand.rules.append("complaint")
+
+
+def _hypothetical_nominal(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in {"any", "every", "no"} for c in noun.children)
 
 
 @construction("self_report")
@@ -282,12 +347,28 @@ def _other_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
     is not given, another kind of actor ("Police said the man shot his wife", "witnesses said soldiers
     fired")."""
     speaker_countries, agent_countries = _countries([speaker], tools), _countries(agent, tools)
-    if speaker_countries:
-        return not speaker_countries & agent_countries
     resolver = tools.triggers.resolver
     speaker_sectors = {a.sector for a in resolver.resolve(speaker) if a.sector}
     agent_sectors = {a.sector for t in agent for a in resolver.resolve(t) if a.sector}
+    if speaker_countries and not speaker_countries & agent_countries:
+        return True
+    if speaker_countries:
+        # one country, two sides: "Sudan's army said the RSF shelled a hospital"
+        return _side(speaker_sectors) is not None and _side(agent_sectors) not in {None, _side(speaker_sectors)}
     return bool(speaker_sectors and agent_sectors and not speaker_sectors & agent_sectors)
+
+
+STATE_SECTORS = frozenset({"GOV", "MIL", "POL", "SPY", "JUD", "LEG"})
+ARMED_OPPOSITION = frozenset({"REB"})
+
+
+def _side(sectors: set[str]) -> str | None:
+    """The side of a civil conflict that sectors belong to: the state or an armed group against it."""
+    if sectors and sectors <= STATE_SECTORS:
+        return "state"
+    if sectors and sectors <= ARMED_OPPOSITION:
+        return "armed"
+    return None
 
 
 def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
@@ -295,7 +376,38 @@ def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
         return True
     if any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children):
         return True
-    return bool(_countries([speaker], tools) & _countries(agent, tools))
+    return bool(_countries([speaker], tools) & _countries(agent, tools)) and not _other_side(speaker, agent, tools)
+
+
+@construction("no_hesitation")
+def no_hesitation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Would not hesitate to use force" is a double negation: force is threatened (C15); a favourable act
+    so announced ("would not hesitate to send aid") is intended (AGREE)."""
+    hesitating = tools.lex.word_list("hesitation_verbs")
+    if hesitating.isdisjoint(sent.lemmas):
+        return
+    for verb in sent.tokens:
+        if verb.lemma_.lower() not in hesitating or not _negated(verb):
+            continue
+        acts = [c for c in verb.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
+        if not acts:
+            continue
+        span = {t.i for t in acts[0].subtree}
+        inner = [c for c in cands if c.trigger.i in span and (not c.suppressed or c.rules[-1:] == ["owned_complement"])]
+        own = [c for c in cands if c.trigger.i == verb.i]
+        for cand in own:
+            cand.suppress("no_hesitation")
+        hostile = _forceful_content(verb, cands, tools) or any(c.event_type in HOSTILE_ACTS for c in inner)
+        if not inner and not hostile:
+            continue
+        for cand in inner[1:]:
+            cand.suppress("no_hesitation")
+        act = inner[0] if inner else _new(cands, verb, "THREATEN", "no_hesitation")
+        act.suppressed = False
+        if hostile:
+            act.recode("THREATEN", "no_hesitation", THREATENED)
+        else:
+            act.recode("AGREE", "no_hesitation", INTENDED)
 
 
 @construction("refusal")
@@ -303,10 +415,16 @@ def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Refused to release", "declined to attend", "would not give support" are REJECT (C13), not the
     act and not a negated act that consumers would drop."""
     refusing = tools.lex.word_list("refusal_verbs")
+    hesitating = tools.lex.word_list("hesitation_verbs")
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.event_type == "REJECT":
+        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) in hesitating:
             continue
         verb = cand.trigger
+        if cand.event_type == "REJECT":
+            # the typer read "would never join" as REJECT: the refusal is what it read, not a negated rejection
+            if cand.learned and _negated(verb) and _aux(verb) & REFUSING_AUX:
+                cand.recode("REJECT", "refusal", REFUSED)
+            continue
         gov = _governor(verb)
         if gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing and not _negated(gov):
             cand.recode("REJECT", "refusal", REFUSED)
@@ -357,7 +475,7 @@ def ruling_out(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 def negation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """A negated act did not happen: "Iraq did not attack Kuwait" is no event (C16)."""
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED}:
+        if cand.suppressed or cand.kind == "noun" or cand.modality in {REFUSED, THREATENED, INTENDED}:
             continue
         verb = cand.trigger
         gov = _governor(verb)
@@ -379,6 +497,44 @@ def failure(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("SANCTION", "failure")
         elif cand.event_type != "ASSAULT":  # attempted violence still counts
             cand.suppress("failure")
+
+
+@construction("protest_demand")
+def protest_demand(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Marched through Dhaka demanding the prime minister's resignation": what a protest demands is its
+    content (C9), not a separate REQUEST; "demanding that Moscow act" addresses Moscow and stays one."""
+    protests = {c.trigger.i for c in cands if c.event_type == "PROTEST" and not c.suppressed}
+    protests |= {c.noun.i for c in cands if c.event_type == "PROTEST" and not c.suppressed and c.noun is not None}
+    if not protests:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.event_type != "REQUEST" or verb.tag_ != "VBG" or verb.dep_ not in {"advcl", "acl", "xcomp"}:
+            continue
+        if any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "demanding that Moscow transfer the enclave": a demand addressed to someone
+        if verb.head.i in protests or any(t.i in protests for t in verb.head.children if t.dep_ in tr.OBJECT_DEPS):
+            cand.suppress("protest_demand")
+
+
+@construction("failed_talks")
+def failed_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Talks between A and B broke down", "negotiations collapsed", "ended without agreement": the
+    breakdown is SANCTION (C18), not the talks."""
+    breaking = tools.lex.word_list("breakdown_verbs")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type != "CONSULT" or noun.dep_ != "nsubj":
+            continue
+        verb = noun.head
+        lemma = _lemma(verb, tools)
+        if lemma not in breaking or _negated(verb):
+            continue
+        if lemma == "break" and not any(c.dep_ == "prt" and c.lower_ in {"down", "off"} for c in verb.children):
+            continue
+        if lemma == "end" and not any(p.lower_ == "without" for p, _ in tr.prep_objects(verb, {"without"})):
+            continue
+        cand.recode("SANCTION", "failed_talks")
 
 
 @construction("desire")
@@ -424,6 +580,35 @@ def obligation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             continue
         ask = _new(cands, carrier, "REQUEST", "obligation")
         ask.source_tokens, ask.target_tokens = [speaker], [subj]
+    # a demand need not name an event word: "Kinshasa ought to open a dialogue, Angola's president said"
+    if OBLIGATION_WORDS.isdisjoint(sent.lemmas):
+        return
+    for tok in sent.tokens:
+        if tok.i in done or not _bare_obligation(tok) or tr.in_conditional(tok):
+            continue
+        ask = active.get(tok.i)
+        if ask is not None and (ask.event_type != "REQUEST" or ask.source_tokens is not None):
+            continue  # the word is another event, or its roles are fixed already
+        speaker = tools.roles.speaker(tok, sent)
+        subj, passive = tr.clause_subject(tok)
+        if speaker is None or tr.is_pronoun(speaker) or subj is None or tr.is_pronoun(subj) or passive:
+            continue
+        done.add(tok.i)
+        if ask is None:
+            ask = _new(cands, tok, "REQUEST", "obligation")
+        else:
+            ask.rules.append("obligation")
+        ask.source_tokens, ask.target_tokens = [speaker], [subj]
+
+
+def _bare_obligation(tok: Token) -> bool:
+    """A clause that says someone must do something: "must/should" on the verb, or "ought/has/needs to"."""
+    if tok.dep_ not in {"ccomp", "parataxis", "ROOT"} or _negated(tok):
+        return False
+    if tr.is_verbal(tok) and _aux(tok) & OBLIGATION_AUX:
+        return True
+    return tok.lemma_.lower() in {"have", "need", "ought"} and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in tok.children)
 
 
 def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
@@ -443,6 +628,62 @@ def _obligation_carrier(tok: Token, tools: Tools) -> Token | None:
     return None
 
 
+@construction("ultimatum")
+def ultimatum(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Must stop the flow of fentanyl or face tariffs", "told Poland to comply or face fines": a demand
+    with a cost attached is THREATEN (C14)."""
+    costs = tools.lex.word_list("ultimatum_verbs")
+    for cand in cands:
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "REQUEST":
+            continue
+        demanded = [cand.trigger]
+        if cand.complement is not None:
+            demanded.append(cand.complement)
+        directive = tr.directive_complement(cand.trigger)
+        if directive is not None:
+            demanded.append(directive)
+        for verb in demanded:
+            if any(c.dep_ == "conj" and c.lemma_.lower() in costs and any(o.dep_ == "cc" and o.lower_ == "or" for o in verb.children)
+                   for c in verb.children):
+                cand.recode("THREATEN", "ultimatum", THREATENED)
+                break
+
+
+@construction("response_threat")
+def response_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Any attack on Crimea would be met with a crushing response, an official said": force promised in
+    answer to a hypothetical act is THREATEN by the speaker (C14); the hypothetical attack is no event."""
+    answering = tools.lex.word_list("response_verbs")
+    claim = tools.lex.word_list("claim_verbs") | tools.lex.threat_frames | {"caution", "warn"}
+    active = _active(cands)
+    for cand in list(cands):
+        noun = cand.trigger
+        if cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in {"any", "every"} for c in noun.children):
+            continue
+        verb = noun.head
+        if _lemma(verb, tools) not in answering or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        cand.suppress("response_threat")
+        for answer in cands:  # "would be met with": the answer is the threat's content, no meeting
+            if answer.trigger.i == verb.i:
+                answer.suppress("response_threat")
+        reporter = verb.head if verb.dep_ in {"ccomp", "parataxis"} and _lemma(verb.head, tools) in claim else None
+        if reporter is None:
+            continue
+        threat = active.get(reporter.i)
+        if threat is None or threat.suppressed:
+            threat = _new(cands, reporter, "THREATEN", "response_threat")
+            active[reporter.i] = threat
+        threat.recode("THREATEN", "response_threat", THREATENED)
+        addressee = tr.direct_object(reporter)
+        speaker, _ = tr.clause_subject(reporter)
+        if speaker is not None and not tr.is_pronoun(speaker):
+            threat.source_tokens = [speaker]
+            threat.target_tokens = [addressee] if addressee is not None else _agent(cand)
+
+
 @construction("conditional_threat")
 def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Will withdraw unless ...", "would retaliate if ..." tie a cost to the addressee's choice: THREATEN
@@ -452,14 +693,23 @@ def conditional_threat(cands: list[Candidate], sent: Sentence, tools: Tools) -> 
             continue
         verb = cand.trigger
         cond = tr.conditional_clause(verb)
+        if cond is None and cand.modality == REFUSED:
+            cond = _until_clause(verb)  # "will not meet him until he accepts the result"
         if cond is None or not _aux(verb) & (FUTURE_AUX | WOULD_AUX):
             continue
-        unless = any(m.dep_ == "mark" and m.lower_ == "unless" for m in cond.children)
+        unless = any(m.dep_ == "mark" and m.lower_ in {"unless", "until"} for m in cond.children)
         if unless or cand.event_type in HOSTILE_ACTS | {"REJECT"}:
             cand.recode("THREATEN", "conditional_threat", THREATENED)
             cand.condition = cond
         elif cand.event_type in COOPERATIVE_ACTS:
             cand.recode("AGREE", "conditional_threat", INTENDED)
+
+
+def _until_clause(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "until" for m in child.children):
+            return child
+    return None
 
 
 @construction("intent")
@@ -469,13 +719,22 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     ("will impose sanctions", "plans to attack") is THREATEN (C15); a decided or ordered one is the act."""
     promising = tools.lex.word_list("intent_verbs")
     predicates = tools.lex.word_list("intent_predicates")
+    promised_nouns = tools.lex.word_list("promising_verbs")
     for cand in cands:
         if cand.suppressed or cand.kind == "noun" or cand.event_type not in COOPERATIVE_ACTS | HOSTILE_ACTS:
             continue
         verb = cand.trigger
+        if _lemma(verb, tools) in promised_nouns and cand.event_type != "CONCEDE":
+            # "pledged $2 billion in loans", "offered asylum"; an apology offered is made (CONCEDE)
+            if cand.event_type in COOPERATIVE_ACTS:
+                cand.recode("AGREE", "intent", INTENDED)
+            else:
+                cand.recode("THREATEN", "intent", THREATENED)
+            continue
         gov = _governor(verb)
         gov_lemma = _lemma(gov, tools) if gov is not None and verb.dep_ == "xcomp" else None
         future = bool(_aux(verb) & FUTURE_AUX) or (bool(_aux(verb) & WOULD_AUX) and tr.conditional_clause(verb) is None)
+        future = future or (verb.dep_ == "ROOT" and "to" in _aux(verb))  # headline "Japan to lift curbs on Seoul"
         planned = gov_lemma is not None and (gov_lemma in promising or gov_lemma in predicates)
         if not (future or planned):
             continue
@@ -485,6 +744,36 @@ def intent(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("THREATEN", "intent", THREATENED)
 
 
+@construction("promise_content")
+def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """What is promised decides the frame: "vowed to target politicians", "plans to deport migrants" are
+    THREATEN (C15); "volunteered to lead a police mission", "pledged to dissolve the militias" are AGREE
+    (C3) even when the promised act is no event word of its own."""
+    pledging = tools.lex.word_list("promising_verbs")
+    promising = pledging | {"plan", "intend", "prepare"}  # agreeing or deciding to act is not a threat
+    if promising.isdisjoint(sent.lemmas):
+        return
+    by_token = {c.trigger.i: c for c in cands}
+    for verb in sent.tokens:
+        lemma = _lemma(verb, tools)
+        if lemma not in promising or not tr.is_verbal(verb) or _negated(verb) or tr.in_conditional(verb):
+            continue
+        acts = [c for c in verb.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
+        if not acts:
+            continue
+        span = {t.i for t in acts[0].subtree}
+        promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}  # not its relative clauses
+        inner = [c for c in cands if c.trigger.i in promised and (not c.suppressed or "owned_complement" in c.rules)]
+        own = by_token.get(verb.i)
+        # the act's own sense ("threat_frame" may have recoded it); troops pledged to a partner are no threat
+        hostile = any(c.sense.type in (HOSTILE_ACTS - {"MOBILIZE"}) | {"THREATEN"} for c in inner)
+        if own is not None and not own.suppressed and own.event_type == "AGREE" and hostile:
+            own.recode("THREATEN", "promise_content", THREATENED)
+        elif own is None and not inner and lemma in pledging and not any(c.trigger.i in span and c.kind != "noun" for c in cands):
+            _new(cands, verb, "THREATEN" if hostile else "AGREE", "promise_content").modality = (
+                THREATENED if hostile else INTENDED)
+
+
 @construction("receiving")
 def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Uganda received weapons from Russia": the giver is the source, the receiver the target (C24)."""
@@ -492,7 +781,12 @@ def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     for cand in cands:
         if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in taking:
             continue
+        if cand.event_type == "AGREE" and _lemma(cand.trigger, tools) == "accept":
+            continue  # "accepted a plan from ASEAN": the one who accepts agrees
         givers = [p for _, p in tr.prep_objects(cand.trigger, {"from"})]
+        obj = tr.direct_object(cand.trigger)
+        if not givers and obj is not None:  # "received security assurances from Washington"
+            givers = [p for _, p in tr.prep_objects(obj, {"from"})]
         subj, passive = tr.clause_subject(cand.trigger)
         if givers and subj is not None and not passive and cand.event_type != "CONSULT":
             cand.source_tokens, cand.target_tokens = givers, [subj]
@@ -504,7 +798,8 @@ def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Kenya mediated between Sudan's rival generals": the mediator consults the parties (C27)."""
     mediating = tools.lex.word_list("mediating_verbs")
     for cand in cands:
-        if cand.suppressed or cand.kind == "noun" or _lemma(cand.trigger, tools) not in mediating:
+        mediation_noun = cand.noun is not None and cand.sense.mode == "third-party"  # "launched a mediation effort"
+        if cand.suppressed or cand.kind == "noun" or (_lemma(cand.trigger, tools) not in mediating and not mediation_noun):
             continue
         parties = [p for _, p in tr.prep_objects(cand.trigger, {"between", "among"})]
         obj = tr.direct_object(cand.trigger)
@@ -513,3 +808,31 @@ def mediation(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         if parties:
             cand.target_tokens = parties
             cand.rules.append("mediation")
+
+
+@construction("participle")
+def participle(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"There were dozens of homes demolished by Israeli forces": a participle of force modifying a noun
+    is a passive clause of its own; the by-phrase is the source and the noun the target (C8)."""
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ != "VBN":
+            continue
+        if cand.event_type not in CLAIMABLE_ACTS:
+            continue  # "a deal brokered by Qatar", "a trip condemned by the EU": background, not news
+        if cand.source_tokens is not None or cand.target_tokens is not None:
+            continue
+        agent = tr.agent(verb)
+        if agent is not None and not tr.is_pronoun(agent):
+            cand.source_tokens, cand.target_tokens = [agent], [verb.head]
+            cand.rules.append("participle")
+
+
+@construction("typer_reading")
+def typer_reading(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Where no rule decided what the sentence says about a word, the typer's reading of its frame
+    ("vowed revenge" THREATEN) stands; a rule's decision ("would not send" REJECT) overrules it."""
+    for cand in cands:
+        if cand.proposed is not None and not cand.suppressed and not cand.rules:
+            cand.recode(cand.proposed, "typer")
+

@@ -43,6 +43,7 @@ class Candidate:
     negated: bool = False
     learned: bool = False  # found by the typer, not the lexicon
     vetoed: bool = False  # the typer reads no event here
+    proposed: str | None = None  # a framing category the typer reads here, if no construction rule decides
 
     def __post_init__(self) -> None:
         self.event_type = self.sense.type

@@ -23,6 +23,10 @@ COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
 # A that-clause spells out what these are about ("signalled it would reopen the border"): their content.
 CONTENT_OWNERS = COMPLEMENT_OWNERS | {"AGREE"}
 JOINT_ACTION = Sense("COOPERATE", None, 0.5)  # "France and Germany will jointly develop ..."
+# Categories a sentence's frame gives an act ("would not send" REJECT, "will send" AGREE, "said B shelled"
+# ACCUSE, "must send" REQUEST): the construction rules derive them from the syntax, so the typer's
+# reading of one on a word the lexicon knows is only a fallback for when no rule decides.
+FRAME_TYPES = frozenset({"AGREE", "REJECT", "THREATEN", "ACCUSE", "REQUEST"})
 
 
 # The typer's say over a candidate word: add it when the lexicon lacks it, recode the lexicon's
@@ -144,7 +148,11 @@ class TriggerFinder:
                     # the accusation); dropped after them unless a rule recoded it
                     cand.vetoed = True
                 elif CLASSES[best] != cand.event_type and p_best >= TYPER_SWITCH:
-                    cand.recode(CLASSES[best], "typer")
+                    if CLASSES[best] in FRAME_TYPES:
+                        if not _collocation(cand):  # "had a meeting" stays a meeting, quoted or not
+                            cand.proposed = CLASSES[best]
+                    else:
+                        cand.recode(CLASSES[best], "typer")
                 out.append(cand)
             elif p_best >= TYPER_NEW:
                 kind = "verb" if tr.is_verbal(tok) or tok.pos_ == "ADJ" else "noun"
@@ -180,6 +188,8 @@ class TriggerFinder:
         if obj is None and tr.is_passive(tok):
             obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
         oprd = tr.first_child(tok, {"oprd", "acomp"})
+        if oprd is None and obj is not None:  # "held the state responsible", parsed as a noun's modifier
+            oprd = next((c for c in obj.rights if c.dep_ == "amod"), None)
         if entry is not None:
             keys = self._object_keys(obj) if obj is not None else []
             if oprd is not None:
@@ -303,6 +313,14 @@ class TriggerFinder:
 def _phrasal(tok: Token) -> bool:
     """Phrasal verbs ("ruled out", "called off") are rare in training and their lexicon entries exact."""
     return any(c.dep_ == "prt" for c in tok.children)
+
+
+def _collocation(cand: Candidate) -> bool:
+    """Whether the lexicon read the word from a collocation ("held talks", "called off", "appealed
+    for calm"), which fixes its sense more surely than the word's context does."""
+    return cand.kind == "light" or cand.prep is not None or (
+        cand.kind == "verb" and cand.entry is not None and cand.sense is not cand.entry.default
+        and cand.sense is not cand.entry.directive)
 
 
 def _owned_by_actor(noun: Token) -> bool:

@@ -41,8 +41,12 @@ class Example:
     label: int
 
 
-def trigger_head(doc: Doc, trigger: str) -> Token | None:
-    """The syntactic head of the first occurrence of an annotated trigger in the analysed text."""
+def trigger_head(doc: Doc, trigger: str, announcers: frozenset[str] = frozenset()) -> Token | None:
+    """The syntactic head of the first occurrence of an annotated trigger in the analysed text.
+
+    An announced act ("is scheduled to [visit]", "are to hold") is labelled on the act's verb,
+    where the intent construction looks for it, not on the announcing word.
+    """
     needle = " ".join(clean_text(trigger).split())
     if not needle:
         return None
@@ -58,12 +62,19 @@ def trigger_head(doc: Doc, trigger: str) -> Token | None:
     inside = {t.i for t in tokens}
     heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     verbs = [t for t in heads if t.pos_ == "VERB"]
-    return (verbs or heads or tokens)[0]
+    head = (verbs or heads or tokens)[0]
+    if head.pos_ == "AUX" or head.lemma_.lower() in announcers or head.lower_ in announcers:
+        acts = [c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and c.i > head.i]
+        if acts:
+            return acts[0]
+    return head
 
 
 def examples(nlp: Language, items: Iterable[dict[str, Any]]) -> list[Example]:
     """Candidate words of the items' sentences with their labels."""
-    finder = nlp.get_pipe(EVENTS_COMPONENT).extractor.triggers
+    extractor = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    finder = extractor.triggers
+    announcers = extractor.lex.word_list("intent_predicates")
     items = list(items)
     texts = [analysed_text(it)[0] for it in items]
     out: list[Example] = []
@@ -71,7 +82,7 @@ def examples(nlp: Language, items: Iterable[dict[str, Any]]) -> list[Example]:
         for item, doc in zip(items, nlp.pipe(texts, batch_size=64), strict=True):
             labels: dict[int, int] = {}
             for ev in item.get("events", []):
-                head = trigger_head(doc, ev.get("trigger") or "")
+                head = trigger_head(doc, ev.get("trigger") or "", announcers)
                 if head is not None:
                     labels[head.i] = CLASSES.index(ev["event_type"])
             for tok in doc:
