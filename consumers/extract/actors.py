@@ -41,6 +41,8 @@ QUANTITY_HEADS = frozenset({
 # Modifier-only cues ("Russian plan", "U.S.-Saudi proposal") are taken for these dependency labels.
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
+# Collective heads that name no sector of their own: they take the sector of a modifier.
+GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
@@ -321,6 +323,10 @@ class ActorResolver:
                 return [Actor(text, "civilians", None, "CVL", start, end, "sector")]
             if head.tag_ in {"NNPS", "NNS"} or head.lower_.endswith("s"):
                 return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
+        if head_match is None and head.lemma_.lower() in GROUP_HEADS:
+            # "a jihadist group in Mali", "doctors' groups": the group is of its members' sector
+            head_match = next((c for c in reversed(cues) if c.info.kind == "sector"), None)
+            cues = [c for c in cues if c is not head_match]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
             return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
         city = self.city_misread_as_person(head)

@@ -112,3 +112,20 @@ def test_member_of_a_transnational_group_is_of_the_country_where_it_acts(extract
     ev = extract("An Islamic State suicide bomber struck crowds outside Kabul airport.")[0]
     assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("AFG", "REB")
     assert source_of(extract, "Tigrayan forces recruited thousands of fighters.")["country"] == "ETH"
+
+
+def test_juries_and_commissions_of_inquiry_are_judiciary_and_government(extract: Extract) -> None:
+    """A grand jury is JUD; a named commission of inquiry or an electoral commission is the state's (GOV)."""
+    assert (source_of(extract, "A federal grand jury in Texas indicted the former minister.")["sector"]) == "JUD"
+    actor = source_of(extract, "The Kahan Commission blamed Israeli officials for the massacre.")
+    assert (actor["country"], actor["sector"]) == ("ISR", "GOV")
+    actor = source_of(extract, "Kenya's electoral commission rejected the opposition's demands.")
+    assert (actor["country"], actor["sector"]) == ("KEN", "GOV")
+
+
+def test_group_takes_its_modifiers_sector_and_the_country_it_is_in(extract: Extract) -> None:
+    """"a jihadist group in Mali" is a Malian rebel group; "doctors' groups" are of the health sector."""
+    actor = source_of(extract, "A jihadist group in Mali kidnapped two aid workers.")
+    assert (actor["country"], actor["sector"]) == ("MLI", "REB")
+    actor = source_of(extract, "Doctors' groups in Sudan condemned the army.")
+    assert (actor["country"], actor["sector"]) == ("SDN", "HLH")
