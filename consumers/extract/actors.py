@@ -203,12 +203,24 @@ class ActorTables:
             # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
             if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
                 found = None
+            if found and found.end < n:
+                found = self._extended(units, found, doc)
             if found:
                 matches.append(found)
                 i = found.end
             else:
                 i += 1
         return matches
+
+    def _extended(self, units: list[_Unit], found: _Match, doc: Doc) -> _Match:
+        """"President Saddam Hussein": a match of the same actor that starts inside this one and ends
+        later ("Saddam Hussein") extends it, so the rest ("Hussein") is not read as somebody else."""
+        for i in range(found.start + 1, found.end):
+            for end in range(min(i + self.max_units, len(units)), found.end, -1):
+                if self._lookup(units[i:end], doc) == found.info:
+                    span = units[found.start : end]
+                    return _Match(found.start, end, found.info, span[0].token, span[-1].token, " ".join(u.text for u in span))
+        return found
 
     def _lookup(self, span: list[_Unit], doc: Doc) -> ActorInfo | None:
         if len(span) == 1:
@@ -269,6 +281,19 @@ class ActorResolver:
                 start = min(start, child.left_edge.i)
         return start, head.i + 1
 
+    @staticmethod
+    def _name_end(head: Token) -> int:
+        """End of a name that runs past its head: "the Inter-American Commission on Human Rights", "the US
+        Agency for International Development" (the tagger may split the entity at the preposition)."""
+        end = head.i + 1
+        ent = entity_span(head) if head.ent_type_ in ACTOR_ENTITY_LABELS else None
+        if ent is not None:
+            end = max(end, ent.end)
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in {"for", "on", "of"}:
+                end = max(end, *(p.right_edge.i + 1 for p in child.children if p.dep_ == "pobj" and p.pos_ == "PROPN"), end)
+        return min(end, head.i + MAX_PHRASE_UNITS)
+
     def _of_child(self, head: Token) -> Token | None:
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -290,6 +315,8 @@ class ActorResolver:
         scan_end = end
         if of_pobj is not None and of_pobj.right_edge.i - head.i <= MAX_PHRASE_UNITS:
             scan_end = of_pobj.right_edge.i + 1  # "Democratic Republic of Congo", "Islamic Republic of Iran"
+        if head.pos_ == "PROPN":
+            scan_end = max(scan_end, self._name_end(head))
         matches = self.t.scan(doc, start, scan_end)
         head_match = next((m for m in matches if m.first_token <= head.i <= m.last_token), None)
         cues = [m for m in matches if m is not head_match and m.last_token < head.i]

@@ -129,3 +129,17 @@ def test_group_takes_its_modifiers_sector_and_the_country_it_is_in(extract: Extr
     assert (actor["country"], actor["sector"]) == ("MLI", "REB")
     actor = source_of(extract, "Doctors' groups in Sudan condemned the army.")
     assert (actor["country"], actor["sector"]) == ("SDN", "HLH")
+
+
+def test_title_alias_does_not_split_off_the_surname(extract: Extract) -> None:
+    """"President Saddam" is an alias, but "President Saddam Hussein" is not Saddam plus King Hussein (JOR)."""
+    actor = source_of(extract, "President Saddam Hussein threatened Kuwait.")
+    assert (actor["name"], actor["country"]) == ("Saddam Hussein", "IRQ")
+
+
+def test_names_running_past_a_preposition_are_matched_whole(extract: Extract) -> None:
+    actor = source_of(extract, "The Inter-American Commission on Human Rights criticised Nicaragua.")
+    assert (actor["country"], actor["sector"]) == ("IGO", "IGO")
+    actor = source_of(extract, "The US Agency for International Development suspended aid to Haiti.")
+    assert (actor["name"], actor["country"]) == ("USAID", "USA")
+    assert source_of(extract, "The U.S. Justice Department charged two Chinese hackers.")["country"] == "USA"
