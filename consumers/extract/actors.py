@@ -455,7 +455,10 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
-        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "REB"), None)
+        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector in {"REB", "NGO"}), None)
+        if stateless is not None and stateless.sector == "NGO":
+            # "Red Cross delegates": staff of an international NGO, of no country (7.4i)
+            return [Actor(text, stateless.name, None, "NGO", start, end, "org")]
         if stateless is not None:
             # "an Islamic State suicide bomber": a member of a transnational group, of the country where
             # it acts (7.4k, filled from the event's place later)
@@ -466,6 +469,9 @@ class ActorResolver:
         if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
             # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
             return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
+        place = self._place_modifier(head, start)
+        if place is not None:  # "an Istanbul court", "a Kharkiv hypermarket": of the country the place is in
+            return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
         # Armenia and Azerbaijan" are of each country named
         for child in head.rights:
@@ -484,6 +490,18 @@ class ActorResolver:
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
+
+    def _place_modifier(self, head: Token, start: int) -> str | None:
+        """Country of a city or region named as a modifier of the head ("Istanbul" in "an Istanbul court")."""
+        for tok in head.doc[start : head.i]:
+            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i:
+                continue
+            ent = entity_span(tok)
+            name = ent.text if ent is not None and ent.end <= head.i else tok.text
+            place = self.t.gazetteer.region(name) or self.t.gazetteer.big_city(name)
+            if place is not None and place.country:
+                return place.country
+        return None
 
     @staticmethod
     def _past_office(head: Token, start: int, sector: str | None) -> str | None:

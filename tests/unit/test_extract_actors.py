@@ -143,3 +143,24 @@ def test_names_running_past_a_preposition_are_matched_whole(extract: Extract) ->
     actor = source_of(extract, "The US Agency for International Development suspended aid to Haiti.")
     assert (actor["name"], actor["country"]) == ("USAID", "USA")
     assert source_of(extract, "The U.S. Justice Department charged two Chinese hackers.")["country"] == "USA"
+
+
+def test_a_city_modifying_a_role_noun_gives_its_country(extract: Extract) -> None:
+    """"an Istanbul court", "a Kharkiv hypermarket": the place inside the actor's own phrase gives the country,
+    not the other side of the event."""
+    actor = source_of(extract, "An Istanbul court jailed a journalist.")
+    assert (actor["country"], actor["sector"]) == ("TUR", "JUD")
+    ev = next(e for e in extract("Russian missiles hit a Kharkiv hypermarket.") if e["event_type"] == "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [("UKR", "BUS")]
+
+
+def test_staff_of_an_international_ngo_keep_no_country(extract: Extract) -> None:
+    """7.4i: "Red Cross delegates" are the NGO's, not of the country they visit."""
+    actor = source_of(extract, "Red Cross delegates visited prisoners in Guantanamo.")
+    assert (actor["country"], actor["sector"]) == (None, "NGO")
+
+
+def test_followers_and_world_powers_are_actors(extract: Extract) -> None:
+    assert source_of(extract, "Hundreds of its followers protested in Beijing.")["sector"] == "CVL"
+    actor = source_of(extract, "Six world powers agreed a deal with Iran.")
+    assert (actor["country"], actor["sector"]) == (None, "GOV")
