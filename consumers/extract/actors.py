@@ -36,7 +36,7 @@ POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our"})
 QUANTITY_HEADS = frozenset({
     "tens", "hundreds", "thousands", "millions", "dozens", "scores", "dozen", "number", "numbers", "group",
     "groups", "members", "member", "majority", "some", "many", "several", "most", "all", "none", "one", "two",
-    "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part",
+    "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part", "panel", "first", "last",
 })
 # Modifier-only cues ("Russian plan", "U.S.-Saudi proposal") are taken for these dependency labels.
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
@@ -281,6 +281,10 @@ class ActorResolver:
                 start = min(start, child.left_edge.i)
         return start, head.i + 1
 
+    def _country_name(self, head: Token) -> bool:
+        ent = entity_span(head)
+        return ent is not None and self.t.gazetteer.country_code(ent.text.removeprefix("the ")) is not None
+
     @staticmethod
     def _name_end(head: Token) -> int:
         """End of a name that runs past its head: "the Inter-American Commission on Human Rights", "the US
@@ -306,8 +310,8 @@ class ActorResolver:
         self, head: Token, poss_country: str | None, modifier_actors: bool, descend: bool, depth: int
     ) -> list[Actor]:
         doc = head.doc
-        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or head.lemma_.lower() in WATERS:
-            return []  # "the Sea of Japan" is a place, not Japan
+        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or (head.lemma_.lower() in WATERS and not self._country_name(head)):
+            return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3:
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)

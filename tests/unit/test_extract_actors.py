@@ -164,3 +164,22 @@ def test_followers_and_world_powers_are_actors(extract: Extract) -> None:
     assert source_of(extract, "Hundreds of its followers protested in Beijing.")["sector"] == "CVL"
     actor = source_of(extract, "Six world powers agreed a deal with Iran.")
     assert (actor["country"], actor["sector"]) == (None, "GOV")
+
+
+def test_a_country_named_after_a_coast_is_no_body_of_water(extract: Extract) -> None:
+    actor = source_of(extract, "Ivory Coast recalled its ambassador from Ghana.")
+    assert (actor["country"], actor["sector"]) == ("CIV", "GOV")
+
+
+def test_a_panel_of_experts_is_of_the_organisation_that_named_it(extract: Extract) -> None:
+    actor = source_of(extract, "A panel of UN experts accused Rwanda of backing the rebels.")
+    assert (actor["country"], actor["sector"]) == ("IGO", "IGO")
+
+
+def test_strongholds_opposition_figures_and_rights_lawyers_have_sectors(extract: Extract) -> None:
+    def target(text: str) -> dict[str, Any]:
+        return next(e for e in extract(text) if e["event_type"] in {"ASSAULT", "COERCE"})["target"][0]
+
+    assert target("Troops captured the last Tamil Tiger stronghold.")["sector"] == "REB"
+    assert target("Police detained 40 opposition figures.")["sector"] == "OPP"
+    assert target("Police arrested a prominent human rights lawyer.")["sector"] == "NGO"
