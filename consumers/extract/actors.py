@@ -294,8 +294,8 @@ class ActorResolver:
         if ent is not None:
             end = max(end, ent.end)
         for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ in {"for", "on", "of"}:
-                end = max(end, *(p.right_edge.i + 1 for p in child.children if p.dep_ == "pobj" and p.pos_ == "PROPN"), end)
+            if child.dep_ == "prep" and child.lower_ in {"for", "on", "of", "without"}:
+                end = max(end, *(p.right_edge.i + 1 for p in child.children if p.dep_ == "pobj" and p.is_title), end)
         return min(end, head.i + MAX_PHRASE_UNITS)
 
     def _of_child(self, head: Token) -> Token | None:
@@ -319,7 +319,7 @@ class ActorResolver:
         scan_end = end
         if of_pobj is not None and of_pobj.right_edge.i - head.i <= MAX_PHRASE_UNITS:
             scan_end = of_pobj.right_edge.i + 1  # "Democratic Republic of Congo", "Islamic Republic of Iran"
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" or head.is_title:  # "Reporters Without Borders" is tagged a common noun
             scan_end = max(scan_end, self._name_end(head))
         matches = self.t.scan(doc, start, scan_end)
         head_match = next((m for m in matches if m.first_token <= head.i <= m.last_token), None)

@@ -143,6 +143,8 @@ def test_names_running_past_a_preposition_are_matched_whole(extract: Extract) ->
     actor = source_of(extract, "The US Agency for International Development suspended aid to Haiti.")
     assert (actor["name"], actor["country"]) == ("USAID", "USA")
     assert source_of(extract, "The U.S. Justice Department charged two Chinese hackers.")["country"] == "USA"
+    actor = source_of(extract, "Reporters Without Borders condemned Turkey.")  # a name the tagger takes for a common noun
+    assert (actor["name"], actor["country"], actor["sector"]) == ("Reporters Without Borders", None, "NGO")
 
 
 def test_a_city_modifying_a_role_noun_gives_its_country(extract: Extract) -> None:
