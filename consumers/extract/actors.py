@@ -36,11 +36,13 @@ POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our"})
 QUANTITY_HEADS = frozenset({
     "tens", "hundreds", "thousands", "millions", "dozens", "scores", "dozen", "number", "numbers", "group",
     "groups", "members", "member", "majority", "some", "many", "several", "most", "all", "none", "one", "two",
-    "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part",
+    "both", "each", "crowd", "crowds", "team", "wave", "contingent", "batch", "delegation", "part", "panel", "first", "last",
 })
 # Modifier-only cues ("Russian plan", "U.S.-Saudi proposal") are taken for these dependency labels.
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
+# Collective heads that name no sector of their own: they take the sector of a modifier.
+GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
@@ -201,12 +203,24 @@ class ActorTables:
             # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
             if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
                 found = None
+            if found and found.end < n:
+                found = self._extended(units, found, doc)
             if found:
                 matches.append(found)
                 i = found.end
             else:
                 i += 1
         return matches
+
+    def _extended(self, units: list[_Unit], found: _Match, doc: Doc) -> _Match:
+        """"President Saddam Hussein": a match of the same actor that starts inside this one and ends
+        later ("Saddam Hussein") extends it, so the rest ("Hussein") is not read as somebody else."""
+        for i in range(found.start + 1, found.end):
+            for end in range(min(i + self.max_units, len(units)), found.end, -1):
+                if self._lookup(units[i:end], doc) == found.info:
+                    span = units[found.start : end]
+                    return _Match(found.start, end, found.info, span[0].token, span[-1].token, " ".join(u.text for u in span))
+        return found
 
     def _lookup(self, span: list[_Unit], doc: Doc) -> ActorInfo | None:
         if len(span) == 1:
@@ -267,6 +281,23 @@ class ActorResolver:
                 start = min(start, child.left_edge.i)
         return start, head.i + 1
 
+    def _country_name(self, head: Token) -> bool:
+        ent = entity_span(head)
+        return ent is not None and self.t.gazetteer.country_code(ent.text.removeprefix("the ")) is not None
+
+    @staticmethod
+    def _name_end(head: Token) -> int:
+        """End of a name that runs past its head: "the Inter-American Commission on Human Rights", "the US
+        Agency for International Development" (the tagger may split the entity at the preposition)."""
+        end = head.i + 1
+        ent = entity_span(head) if head.ent_type_ in ACTOR_ENTITY_LABELS else None
+        if ent is not None:
+            end = max(end, ent.end)
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in {"for", "on", "of", "without"}:
+                end = max(end, *(p.right_edge.i + 1 for p in child.children if p.dep_ == "pobj" and p.is_title), end)
+        return min(end, head.i + MAX_PHRASE_UNITS)
+
     def _of_child(self, head: Token) -> Token | None:
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -279,8 +310,8 @@ class ActorResolver:
         self, head: Token, poss_country: str | None, modifier_actors: bool, descend: bool, depth: int
     ) -> list[Actor]:
         doc = head.doc
-        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or head.lemma_.lower() in WATERS:
-            return []  # "the Sea of Japan" is a place, not Japan
+        if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or (head.lemma_.lower() in WATERS and not self._country_name(head)):
+            return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3:
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)
@@ -288,6 +319,8 @@ class ActorResolver:
         scan_end = end
         if of_pobj is not None and of_pobj.right_edge.i - head.i <= MAX_PHRASE_UNITS:
             scan_end = of_pobj.right_edge.i + 1  # "Democratic Republic of Congo", "Islamic Republic of Iran"
+        if head.pos_ == "PROPN" or head.is_title:  # "Reporters Without Borders" is tagged a common noun
+            scan_end = max(scan_end, self._name_end(head))
         matches = self.t.scan(doc, start, scan_end)
         head_match = next((m for m in matches if m.first_token <= head.i <= m.last_token), None)
         cues = [m for m in matches if m is not head_match and m.last_token < head.i]
@@ -321,6 +354,10 @@ class ActorResolver:
                 return [Actor(text, "civilians", None, "CVL", start, end, "sector")]
             if head.tag_ in {"NNPS", "NNS"} or head.lower_.endswith("s"):
                 return [Actor(text, self.t.country_label(info.country, "CVL"), info.country, "CVL", start, end, "sector")]
+        if head_match is None and head.lemma_.lower() in GROUP_HEADS:
+            # "a jihadist group in Mali", "doctors' groups": the group is of its members' sector
+            head_match = next((c for c in reversed(cues) if c.info.kind == "sector"), None)
+            cues = [c for c in cues if c is not head_match]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
             return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
         city = self.city_misread_as_person(head)
@@ -422,7 +459,10 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
-        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector == "REB"), None)
+        stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector in {"REB", "NGO"}), None)
+        if stateless is not None and stateless.sector == "NGO":
+            # "Red Cross delegates": staff of an international NGO, of no country (7.4i)
+            return [Actor(text, stateless.name, None, "NGO", start, end, "org")]
         if stateless is not None:
             # "an Islamic State suicide bomber": a member of a transnational group, of the country where
             # it acts (7.4k, filled from the event's place later)
@@ -433,6 +473,9 @@ class ActorResolver:
         if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
             # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
             return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
+        place = self._place_modifier(head, start)
+        if place is not None:  # "an Istanbul court", "a Kharkiv hypermarket": of the country the place is in
+            return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
         # Armenia and Azerbaijan" are of each country named
         for child in head.rights:
@@ -451,6 +494,18 @@ class ActorResolver:
         name = head.lemma_.lower() if info.kind == "sector" else info.name
         regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
+
+    def _place_modifier(self, head: Token, start: int) -> str | None:
+        """Country of a city or region named as a modifier of the head ("Istanbul" in "an Istanbul court")."""
+        for tok in head.doc[start : head.i]:
+            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i:
+                continue
+            ent = entity_span(tok)
+            name = ent.text if ent is not None and ent.end <= head.i else tok.text
+            place = self.t.gazetteer.region(name) or self.t.gazetteer.big_city(name)
+            if place is not None and place.country:
+                return place.country
+        return None
 
     @staticmethod
     def _past_office(head: Token, start: int, sector: str | None) -> str | None:

@@ -112,3 +112,76 @@ def test_member_of_a_transnational_group_is_of_the_country_where_it_acts(extract
     ev = extract("An Islamic State suicide bomber struck crowds outside Kabul airport.")[0]
     assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("AFG", "REB")
     assert source_of(extract, "Tigrayan forces recruited thousands of fighters.")["country"] == "ETH"
+
+
+def test_juries_and_commissions_of_inquiry_are_judiciary_and_government(extract: Extract) -> None:
+    """A grand jury is JUD; a named commission of inquiry or an electoral commission is the state's (GOV)."""
+    assert (source_of(extract, "A federal grand jury in Texas indicted the former minister.")["sector"]) == "JUD"
+    actor = source_of(extract, "The Kahan Commission blamed Israeli officials for the massacre.")
+    assert (actor["country"], actor["sector"]) == ("ISR", "GOV")
+    actor = source_of(extract, "Kenya's electoral commission rejected the opposition's demands.")
+    assert (actor["country"], actor["sector"]) == ("KEN", "GOV")
+
+
+def test_group_takes_its_modifiers_sector_and_the_country_it_is_in(extract: Extract) -> None:
+    """"a jihadist group in Mali" is a Malian rebel group; "doctors' groups" are of the health sector."""
+    actor = source_of(extract, "A jihadist group in Mali kidnapped two aid workers.")
+    assert (actor["country"], actor["sector"]) == ("MLI", "REB")
+    actor = source_of(extract, "Doctors' groups in Sudan condemned the army.")
+    assert (actor["country"], actor["sector"]) == ("SDN", "HLH")
+
+
+def test_title_alias_does_not_split_off_the_surname(extract: Extract) -> None:
+    """"President Saddam" is an alias, but "President Saddam Hussein" is not Saddam plus King Hussein (JOR)."""
+    actor = source_of(extract, "President Saddam Hussein threatened Kuwait.")
+    assert (actor["name"], actor["country"]) == ("Saddam Hussein", "IRQ")
+
+
+def test_names_running_past_a_preposition_are_matched_whole(extract: Extract) -> None:
+    actor = source_of(extract, "The Inter-American Commission on Human Rights criticised Nicaragua.")
+    assert (actor["country"], actor["sector"]) == ("IGO", "IGO")
+    actor = source_of(extract, "The US Agency for International Development suspended aid to Haiti.")
+    assert (actor["name"], actor["country"]) == ("USAID", "USA")
+    assert source_of(extract, "The U.S. Justice Department charged two Chinese hackers.")["country"] == "USA"
+    actor = source_of(extract, "Reporters Without Borders condemned Turkey.")  # a name the tagger takes for a common noun
+    assert (actor["name"], actor["country"], actor["sector"]) == ("Reporters Without Borders", None, "NGO")
+
+
+def test_a_city_modifying_a_role_noun_gives_its_country(extract: Extract) -> None:
+    """"an Istanbul court", "a Kharkiv hypermarket": the place inside the actor's own phrase gives the country,
+    not the other side of the event."""
+    actor = source_of(extract, "An Istanbul court jailed a journalist.")
+    assert (actor["country"], actor["sector"]) == ("TUR", "JUD")
+    ev = next(e for e in extract("Russian missiles hit a Kharkiv hypermarket.") if e["event_type"] == "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in ev["target"]] == [("UKR", "BUS")]
+
+
+def test_staff_of_an_international_ngo_keep_no_country(extract: Extract) -> None:
+    """7.4i: "Red Cross delegates" are the NGO's, not of the country they visit."""
+    actor = source_of(extract, "Red Cross delegates visited prisoners in Guantanamo.")
+    assert (actor["country"], actor["sector"]) == (None, "NGO")
+
+
+def test_followers_and_world_powers_are_actors(extract: Extract) -> None:
+    assert source_of(extract, "Hundreds of its followers protested in Beijing.")["sector"] == "CVL"
+    actor = source_of(extract, "Six world powers agreed a deal with Iran.")
+    assert (actor["country"], actor["sector"]) == (None, "GOV")
+
+
+def test_a_country_named_after_a_coast_is_no_body_of_water(extract: Extract) -> None:
+    actor = source_of(extract, "Ivory Coast recalled its ambassador from Ghana.")
+    assert (actor["country"], actor["sector"]) == ("CIV", "GOV")
+
+
+def test_a_panel_of_experts_is_of_the_organisation_that_named_it(extract: Extract) -> None:
+    actor = source_of(extract, "A panel of UN experts accused Rwanda of backing the rebels.")
+    assert (actor["country"], actor["sector"]) == ("IGO", "IGO")
+
+
+def test_strongholds_opposition_figures_and_rights_lawyers_have_sectors(extract: Extract) -> None:
+    def target(text: str) -> dict[str, Any]:
+        return next(e for e in extract(text) if e["event_type"] in {"ASSAULT", "COERCE"})["target"][0]
+
+    assert target("Troops captured the last Tamil Tiger stronghold.")["sector"] == "REB"
+    assert target("Police detained 40 opposition figures.")["sector"] == "OPP"
+    assert target("Police arrested a prominent human rights lawyer.")["sector"] == "NGO"

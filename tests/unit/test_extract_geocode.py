@@ -79,3 +79,10 @@ def test_feature_type_and_adm1_below_country_level() -> None:
 def test_event_location_carries_feature_type(extract: Extract) -> None:
     loc = extract("Lavrov held talks with Tillerson in Washington.")[0]["location"]
     assert loc["feature_type"] == "city" and loc["adm1"] == "US.DC"
+
+
+def test_us_states_win_over_foreign_towns_of_the_same_name(extract: Extract) -> None:
+    """"Florida" is the US state, not the Cuban town; the actor's own place gives its country."""
+    assert get_gazetteer().lookup("Florida").country == "USA"
+    ev = extract("Two federal grand juries in Florida indicted the former minister.")[0]
+    assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("USA", "JUD")
