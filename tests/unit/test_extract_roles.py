@@ -1,0 +1,17 @@
+"""Role filling: who did it to whom, from the arguments a sentence gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.unit.extract_helpers import find
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def test_targets_from_prepositions_of_the_act(extract: Extract) -> None:
+    # aid sent into a place, fire set to a thing, a probe opened into people
+    assert find(extract("Jordan sent food aid into Gaza on Sunday."), "AID", source={"JOR"}, target={"PSE"})
+    assert find(extract("Iraqi troops set fire to oil wells in Kuwait."), "ASSAULT", source={"IRQ"}, target={"KWT"})
+    assert find(extract("A prosecutor in Lima opened a probe into Peruvian officials."), "ACCUSE", target={"PER"})
