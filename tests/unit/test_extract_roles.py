@@ -15,3 +15,12 @@ def test_targets_from_prepositions_of_the_act(extract: Extract) -> None:
     assert find(extract("Jordan sent food aid into Gaza on Sunday."), "AID", source={"JOR"}, target={"PSE"})
     assert find(extract("Iraqi troops set fire to oil wells in Kuwait."), "ASSAULT", source={"IRQ"}, target={"KWT"})
     assert find(extract("A prosecutor in Lima opened a probe into Peruvian officials."), "ACCUSE", target={"PER"})
+
+
+def test_own_forces_sent_are_no_target(extract: Extract) -> None:
+    for text in ("Norway would not send troops to Lithuania.", "Norway refused to send Norwegian soldiers to Lithuania.",
+                 "Norway said it would send its troops to Lithuania."):
+        events = [ev for ev in extract(text) if {a["country"] for a in ev["source"]} == {"NOR"}]
+        assert events, text
+        for ev in events:
+            assert [a["country"] for a in ev["target"]] == ["LTU"], (text, ev["target"])

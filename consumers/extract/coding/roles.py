@@ -234,14 +234,14 @@ class RoleFiller:
             # what one withdraws from or leaves is a place, not a party; whom one frees is the target
             object_is_target = (cand.entry is None or cand.entry.object_is_target) and (
                 ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
-            if ev_type == "MOBILIZE":
+            if "MOBILIZE" in {ev_type, cand.sense.type}:  # also when recoded: "would not send troops to Ukraine"
                 object_is_target = False  # the troops moved, not whom they face ("massed troops on the border with X")
             if obj is not None and not same(obj, cand.noun):
                 actors = []
                 event_object = self.triggers.noun_sense(obj) is not None
                 if not event_object and object_is_target:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
-                    if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
+                    if "AID" in {ev_type, cand.sense.type}:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
                     elif not actors and ev_type in REACTION_TYPES:
                         actors = self.owners(obj)  # "repudiated the tribunal's ruling"
@@ -303,7 +303,8 @@ class RoleFiller:
                     out.extend(self.resolve(subj, descend=True))
             if not out:
                 obj = tr.direct_object(comp)
-                if obj is not None:
+                # what is sent or moved is no target: "refused to send troops to Ukraine"
+                if obj is not None and self.triggers.lexicon_type(comp) not in {"MOBILIZE", "AID"}:
                     if self.triggers.noun_sense(obj) is None:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
                     if not out:  # an act on a thing with a party: "sever communication lines with Seoul"
