@@ -24,3 +24,10 @@ def test_own_forces_sent_are_no_target(extract: Extract) -> None:
         assert events, text
         for ev in events:
             assert [a["country"] for a in ev["target"]] == ["LTU"], (text, ev["target"])
+
+
+def test_whom_one_fights_with_is_the_target(extract: Extract) -> None:
+    assert find(extract("Armenian troops engaged in a firefight with Azerbaijani soldiers overnight."),
+                "ASSAULT", source={"ARM"}, target={"AZE"})
+    assert find(extract("Thai soldiers fought a fierce battle with Cambodian troops near the temple."),
+                "ASSAULT", source={"THA"}, target={"KHM"})

@@ -229,6 +229,8 @@ class RoleFiller:
         heads: list[Token] = []
         heads_actors: list[Actor] = []
         verb = cand.trigger
+        # of an act named by a noun: "sanctions against X"; whom one fights a battle with is fought
+        act_preps = preps | {"against"} | ({"with"} if ev_type == "ASSAULT" else set())
         if cand.kind != "noun":
             obj = tr.direct_object(verb)
             # what one withdraws from or leaves is a place, not a party; whom one frees is the target
@@ -260,13 +262,19 @@ class RoleFiller:
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B", "lifted sanctions against X"
-                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between", "against"}))
+                    heads.extend(p for _, p in tr.prep_objects(obj, act_preps | {"between"}))
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
             heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            # "engaged in a firefight with Pakistani soldiers": the act is the noun, known to the lexicon or
+            # what made the typer read a verb the lexicon lacks
+            for _, act in tr.prep_objects(verb, {"in"}):
+                sense = self.triggers.noun_sense(act)
+                if (sense.type == ev_type) if sense is not None else cand.entry is None:
+                    heads.extend(p for _, p in tr.prep_objects(act, act_preps))
             if ev_type == "PROTEST":
                 heads_actors.extend(self.protested(verb))
             if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
@@ -275,7 +283,8 @@ class RoleFiller:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
         if cand.noun is not None:  # "sanctions against South Africa" are directed at it whatever is done to them
-            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps | {"against"}))
+            # "engaged in a firefight with Pakistani soldiers": whom one fights with is fought
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, act_preps))
             # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
             heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
             if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
