@@ -31,3 +31,9 @@ def test_whom_one_fights_with_is_the_target(extract: Extract) -> None:
                 "ASSAULT", source={"ARM"}, target={"AZE"})
     assert find(extract("Thai soldiers fought a fierce battle with Cambodian troops near the temple."),
                 "ASSAULT", source={"THA"}, target={"KHM"})
+
+
+def test_border_with_a_country_names_whom_forces_face(extract: Extract) -> None:
+    assert find(extract("Sudan moved two armoured brigades to the border with Chad."), "MOBILIZE", source={"SDN"}, target={"TCD"})
+    events = find(extract("Peru's navy put to sea with three frigates and a submarine."), "MOBILIZE", source={"PER"})
+    assert events and all(not ev["target"] for ev in events)  # ships sailed with are no party

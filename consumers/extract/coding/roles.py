@@ -277,6 +277,9 @@ class RoleFiller:
                     heads.extend(p for _, p in tr.prep_objects(act, act_preps))
             if ev_type == "PROTEST":
                 heads_actors.extend(self.protested(verb))
+            if "MOBILIZE" in {ev_type, cand.sense.type}:  # "moved divisions to the border with Kuwait"; "with tanks" is gear
+                heads_actors.extend(a for _, p in tr.prep_objects(verb, {"with"}) for a in self.resolve(p, descend=True)
+                                    if a.kind != "sector")
             if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
                 heads_actors.extend(self.territory_left(verb))
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
