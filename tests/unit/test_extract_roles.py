@@ -37,3 +37,8 @@ def test_border_with_a_country_names_whom_forces_face(extract: Extract) -> None:
     assert find(extract("Sudan moved two armoured brigades to the border with Chad."), "MOBILIZE", source={"SDN"}, target={"TCD"})
     events = find(extract("Peru's navy put to sea with three frigates and a submarine."), "MOBILIZE", source={"PER"})
     assert events and all(not ev["target"] for ev in events)  # ships sailed with are no party
+
+
+def test_target_phrase_of_a_passive_subject(extract: Extract) -> None:
+    assert find(extract("Evidence against Montenegro was presented by Albania at the tribunal."),
+                "ACCUSE", source={"ALB"}, target={"MNE"})

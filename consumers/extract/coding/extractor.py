@@ -112,7 +112,7 @@ class EventExtractor:
                         sources = roles.resolve(antecedent)
                         inferred = True
                 elif passive:
-                    targets_from_subject = roles.resolve(subj, descend=True)
+                    targets_from_subject = roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, cand)
                 else:
                     # "its forces" in what the Russian ministry said: the speaker's forces
                     speaker_country = next((a.country for a in speaker if a.country), None)

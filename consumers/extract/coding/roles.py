@@ -303,6 +303,12 @@ class RoleFiller:
             out.extend(found)
         return out
 
+    def subject_phrase_targets(self, subj: Token, cand: Candidate) -> list[Actor]:
+        """A passive subject that names a thing, not a party: "evidence against Serbia was presented",
+        "sanctions on Iran were lifted": the party in its target phrase undergoes the act."""
+        preps = self.lex.target_preps.get(cand.event_type, frozenset()) | {"against"}
+        return [a for _, p in tr.prep_objects(subj, preps) for a in self.resolve(p, descend=True)]
+
     def complement_targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
         """Targets spelled out in a complement: "threatened to impose tariffs on Mexico",
         "charged that Turkish jets violated ...", "would retaliate if Finland deployed ..."."""
