@@ -42,3 +42,8 @@ def test_border_with_a_country_names_whom_forces_face(extract: Extract) -> None:
 def test_target_phrase_of_a_passive_subject(extract: Extract) -> None:
     assert find(extract("Evidence against Montenegro was presented by Albania at the tribunal."),
                 "ACCUSE", source={"ALB"}, target={"MNE"})
+
+
+def test_giver_named_deep_in_the_received_object(extract: Extract) -> None:
+    assert find(extract("Mali received a shipment of helicopters from Turkey last week."), "AID", source={"TUR"}, target={"MLI"})
+    assert find(extract("Jordan received an aid package worth $200 million from Japan."), "AID", source={"JPN"}, target={"JOR"})
