@@ -47,3 +47,8 @@ def test_target_phrase_of_a_passive_subject(extract: Extract) -> None:
 def test_giver_named_deep_in_the_received_object(extract: Extract) -> None:
     assert find(extract("Mali received a shipment of helicopters from Turkey last week."), "AID", source={"TUR"}, target={"MLI"})
     assert find(extract("Jordan received an aid package worth $200 million from Japan."), "AID", source={"JPN"}, target={"JOR"})
+
+
+def test_owner_of_a_thing_named_by_the_sources_own_word(extract: Extract) -> None:
+    assert find(extract("London froze the British assets of Libya's national airline on Tuesday."),
+                "SANCTION", source={"GBR"}, target={"LBY"})

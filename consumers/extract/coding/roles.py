@@ -243,6 +243,9 @@ class RoleFiller:
                 event_object = self.triggers.noun_sense(obj) is not None
                 if not event_object and object_is_target:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
+                    if source_country and actors and all(a.kind == "modifier" and a.country == source_country for a in actors):
+                        # "froze the US assets of Venezuela's oil company": whose the thing is, if the sentence says
+                        actors = self.thing_owners(obj, aid=ev_type == "AID") or actors
                     if "AID" in {ev_type, cand.sense.type}:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
                     elif not actors and ev_type in REACTION_TYPES:
