@@ -52,3 +52,8 @@ def test_giver_named_deep_in_the_received_object(extract: Extract) -> None:
 def test_owner_of_a_thing_named_by_the_sources_own_word(extract: Extract) -> None:
     assert find(extract("London froze the British assets of Libya's national airline on Tuesday."),
                 "SANCTION", source={"GBR"}, target={"LBY"})
+
+
+def test_owner_of_a_rejected_event_object(extract: Extract) -> None:
+    assert find(extract("Slovakia blocked the EU's new aid package for Moldova on Thursday."),
+                "REJECT", source={"SVK"}, target={"IGO"})

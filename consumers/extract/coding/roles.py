@@ -238,6 +238,8 @@ class RoleFiller:
                 ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
             if "MOBILIZE" in {ev_type, cand.sense.type}:  # also when recoded: "would not send troops to Ukraine"
                 object_is_target = False  # the troops moved, not whom they face ("massed troops on the border with X")
+            if obj is not None and same(obj, cand.noun) and ev_type in REACTION_TYPES:
+                heads_actors.extend(self.owners(obj))  # whose act is reacted to: "blocked the EU's aid package"
             if obj is not None and not same(obj, cand.noun):
                 actors = []
                 event_object = self.triggers.noun_sense(obj) is not None
