@@ -786,11 +786,26 @@ def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         givers = [p for _, p in tr.prep_objects(cand.trigger, {"from"})]
         obj = tr.direct_object(cand.trigger)
         if not givers and obj is not None:  # "received security assurances from Washington"
-            givers = [p for _, p in tr.prep_objects(obj, {"from"})]
+            givers = _object_givers(obj)
         subj, passive = tr.clause_subject(cand.trigger)
         if givers and subj is not None and not passive and cand.event_type != "CONSULT":
             cand.source_tokens, cand.target_tokens = givers, [subj]
             cand.rules.append("receiving")
+
+
+def _object_givers(obj: Token) -> list[Token]:
+    """From-phrases the parser hung inside the object: "a shipment of arms from Iran", "an aid package
+    worth $400 million from Canada" (not past a clause of its own)."""
+    out: list[Token] = []
+    for tok in obj.subtree:
+        if tok.dep_ != "prep" or tok.lower_ != "from":
+            continue
+        cur = tok.head
+        while cur.i != obj.i and not tr.is_verbal(cur):
+            cur = cur.head
+        if cur.i == obj.i:
+            out.extend(p for p in tok.children if p.dep_ == "pobj")
+    return out
 
 
 @construction("mediation")

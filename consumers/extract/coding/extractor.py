@@ -21,6 +21,8 @@ from .roles import RoleFiller, implied_countries, visit_roles
 from .triggers import CONTENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
+# Acts that can befall the source's own forces: a government may arrest or fire on its own troops.
+OWN_FORCES_UNDERGO = frozenset({"ASSAULT", "COERCE"})
 
 
 class EventExtractor:
@@ -110,7 +112,7 @@ class EventExtractor:
                         sources = roles.resolve(antecedent)
                         inferred = True
                 elif passive:
-                    targets_from_subject = roles.resolve(subj, descend=True)
+                    targets_from_subject = roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, cand)
                 else:
                     # "its forces" in what the Russian ministry said: the speaker's forces
                     speaker_country = next((a.country for a in speaker if a.country), None)
@@ -137,9 +139,7 @@ class EventExtractor:
             sources = unique(sources + reciprocal)
         source_keys = {(a.name, a.country) for a in sources}
         targets = [a for a in unique(targets) if (a.name, a.country) not in source_keys]
-        if ev_type == "SANCTION":  # "withdrew its ambassador from Kyiv": the target is Kyiv, not Russia's envoy
-            own = {a.country for a in sources if a.country}
-            targets = [a for a in targets if not (a.country in own and a.text.lower().startswith(("its ", "their ")))]
+        targets = own_side_removed(targets, sources, ev_type)
         agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
         if not roles.enough(cand, sources, targets, passive, agentless):
             return None
@@ -169,3 +169,20 @@ class EventExtractor:
             "sentence_end": sent.end,
             "magnitudes": compact(magnitudes(sent.span, cand.trigger, ev_type)),
         }
+
+
+def own_side_removed(targets: list[Actor], sources: list[Actor], ev_type: str) -> list[Actor]:
+    """The source's own people in the object slot are what it sends or moves, not whom it acts on:
+    "would not send its troops / German troops to Ukraine", "withdrew its ambassador from Kyiv"."""
+    own = {a.country for a in sources if a.country}
+    if not own:
+        return targets
+
+    def own_side(a: Actor) -> bool:
+        if a.country not in own:
+            return False
+        if a.text.lower().startswith(("its ", "their ")):
+            return ev_type == "SANCTION" or a.sector == "MIL"
+        return a.sector == "MIL" and a.kind != "country" and ev_type not in OWN_FORCES_UNDERGO
+
+    return [a for a in targets if not own_side(a)]

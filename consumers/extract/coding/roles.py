@@ -229,19 +229,26 @@ class RoleFiller:
         heads: list[Token] = []
         heads_actors: list[Actor] = []
         verb = cand.trigger
+        # of an act named by a noun: "sanctions against X"; whom one fights a battle with is fought
+        act_preps = preps | {"against"} | ({"with"} if ev_type == "ASSAULT" else set())
         if cand.kind != "noun":
             obj = tr.direct_object(verb)
             # what one withdraws from or leaves is a place, not a party; whom one frees is the target
             object_is_target = (cand.entry is None or cand.entry.object_is_target) and (
                 ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
-            if ev_type == "MOBILIZE":
+            if "MOBILIZE" in {ev_type, cand.sense.type}:  # also when recoded: "would not send troops to Ukraine"
                 object_is_target = False  # the troops moved, not whom they face ("massed troops on the border with X")
+            if obj is not None and same(obj, cand.noun) and ev_type in REACTION_TYPES:
+                heads_actors.extend(self.owners(obj))  # whose act is reacted to: "blocked the EU's aid package"
             if obj is not None and not same(obj, cand.noun):
                 actors = []
                 event_object = self.triggers.noun_sense(obj) is not None
                 if not event_object and object_is_target:
                     actors = self.resolve(obj, poss_country=source_country, descend=True)
-                    if ev_type == "AID":  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
+                    if source_country and actors and all(a.kind == "modifier" and a.country == source_country for a in actors):
+                        # "froze the US assets of Venezuela's oil company": whose the thing is, if the sentence says
+                        actors = self.thing_owners(obj, aid=ev_type == "AID") or actors
+                    if "AID" in {ev_type, cand.sense.type}:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
                         actors = [a for a in actors if a.kind in PROPER_KINDS]
                     elif not actors and ev_type in REACTION_TYPES:
                         actors = self.owners(obj)  # "repudiated the tribunal's ruling"
@@ -260,22 +267,32 @@ class RoleFiller:
                 if actors:
                     heads_actors.extend(actors)
                 else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B", "lifted sanctions against X"
-                    heads.extend(p for _, p in tr.prep_objects(obj, preps | {"between", "against"}))
+                    heads.extend(p for _, p in tr.prep_objects(obj, act_preps | {"between"}))
             for child in verb.children:
                 if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                     heads.append(child)
             if cand.prep is not None and cand.sense.pobj is None:
                 heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
             heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
+            # "engaged in a firefight with Pakistani soldiers": the act is the noun, known to the lexicon or
+            # what made the typer read a verb the lexicon lacks
+            for _, act in tr.prep_objects(verb, {"in"}):
+                sense = self.triggers.noun_sense(act)
+                if (sense.type == ev_type) if sense is not None else cand.entry is None:
+                    heads.extend(p for _, p in tr.prep_objects(act, act_preps))
             if ev_type == "PROTEST":
                 heads_actors.extend(self.protested(verb))
+            if "MOBILIZE" in {ev_type, cand.sense.type}:  # "moved divisions to the border with Kuwait"; "with tanks" is gear
+                heads_actors.extend(a for _, p in tr.prep_objects(verb, {"with"}) for a in self.resolve(p, descend=True)
+                                    if a.kind != "sector")
             if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
                 heads_actors.extend(self.territory_left(verb))
             if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
                 for _, inner in tr.prep_objects(obj, {"in", "of"}):
                     heads.extend(p for _, p in tr.prep_objects(inner, preps))
         if cand.noun is not None:  # "sanctions against South Africa" are directed at it whatever is done to them
-            heads.extend(p for _, p in tr.prep_objects(cand.noun, preps | {"against"}))
+            # "engaged in a firefight with Pakistani soldiers": whom one fights with is fought
+            heads.extend(p for _, p in tr.prep_objects(cand.noun, act_preps))
             # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
             heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
             if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
@@ -291,6 +308,12 @@ class RoleFiller:
             out.extend(found)
         return out
 
+    def subject_phrase_targets(self, subj: Token, cand: Candidate) -> list[Actor]:
+        """A passive subject that names a thing, not a party: "evidence against Serbia was presented",
+        "sanctions on Iran were lifted": the party in its target phrase undergoes the act."""
+        preps = self.lex.target_preps.get(cand.event_type, frozenset()) | {"against"}
+        return [a for _, p in tr.prep_objects(subj, preps) for a in self.resolve(p, descend=True)]
+
     def complement_targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
         """Targets spelled out in a complement: "threatened to impose tariffs on Mexico",
         "charged that Turkish jets violated ...", "would retaliate if Finland deployed ..."."""
@@ -303,7 +326,8 @@ class RoleFiller:
                     out.extend(self.resolve(subj, descend=True))
             if not out:
                 obj = tr.direct_object(comp)
-                if obj is not None:
+                # what is sent or moved is no target: "refused to send troops to Ukraine"
+                if obj is not None and self.triggers.lexicon_type(comp) not in {"MOBILIZE", "AID"}:
                     if self.triggers.noun_sense(obj) is None:
                         out.extend(self.resolve(obj, poss_country=source_country, descend=True))
                     if not out:  # an act on a thing with a party: "sever communication lines with Seoul"

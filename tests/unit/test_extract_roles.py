@@ -1,0 +1,59 @@
+"""Role filling: who did it to whom, from the arguments a sentence gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.unit.extract_helpers import find
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def test_targets_from_prepositions_of_the_act(extract: Extract) -> None:
+    # aid sent into a place, fire set to a thing, a probe opened into people
+    assert find(extract("Jordan sent food aid into Gaza on Sunday."), "AID", source={"JOR"}, target={"PSE"})
+    assert find(extract("Iraqi troops set fire to oil wells in Kuwait."), "ASSAULT", source={"IRQ"}, target={"KWT"})
+    assert find(extract("A prosecutor in Lima opened a probe into Peruvian officials."), "ACCUSE", target={"PER"})
+
+
+def test_own_forces_sent_are_no_target(extract: Extract) -> None:
+    for text in ("Norway would not send troops to Lithuania.", "Norway refused to send Norwegian soldiers to Lithuania.",
+                 "Norway said it would send its troops to Lithuania."):
+        events = [ev for ev in extract(text) if {a["country"] for a in ev["source"]} == {"NOR"}]
+        assert events, text
+        for ev in events:
+            assert [a["country"] for a in ev["target"]] == ["LTU"], (text, ev["target"])
+
+
+def test_whom_one_fights_with_is_the_target(extract: Extract) -> None:
+    assert find(extract("Armenian troops engaged in a firefight with Azerbaijani soldiers overnight."),
+                "ASSAULT", source={"ARM"}, target={"AZE"})
+    assert find(extract("Thai soldiers fought a fierce battle with Cambodian troops near the temple."),
+                "ASSAULT", source={"THA"}, target={"KHM"})
+
+
+def test_border_with_a_country_names_whom_forces_face(extract: Extract) -> None:
+    assert find(extract("Sudan moved two armoured brigades to the border with Chad."), "MOBILIZE", source={"SDN"}, target={"TCD"})
+    events = find(extract("Peru's navy put to sea with three frigates and a submarine."), "MOBILIZE", source={"PER"})
+    assert events and all(not ev["target"] for ev in events)  # ships sailed with are no party
+
+
+def test_target_phrase_of_a_passive_subject(extract: Extract) -> None:
+    assert find(extract("Evidence against Montenegro was presented by Albania at the tribunal."),
+                "ACCUSE", source={"ALB"}, target={"MNE"})
+
+
+def test_giver_named_deep_in_the_received_object(extract: Extract) -> None:
+    assert find(extract("Mali received a shipment of helicopters from Turkey last week."), "AID", source={"TUR"}, target={"MLI"})
+    assert find(extract("Jordan received an aid package worth $200 million from Japan."), "AID", source={"JPN"}, target={"JOR"})
+
+
+def test_owner_of_a_thing_named_by_the_sources_own_word(extract: Extract) -> None:
+    assert find(extract("London froze the British assets of Libya's national airline on Tuesday."),
+                "SANCTION", source={"GBR"}, target={"LBY"})
+
+
+def test_owner_of_a_rejected_event_object(extract: Extract) -> None:
+    assert find(extract("Slovakia blocked the EU's new aid package for Moldova on Thursday."),
+                "REJECT", source={"SVK"}, target={"IGO"})
