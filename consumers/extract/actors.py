@@ -346,7 +346,10 @@ class ActorResolver:
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
                 if other is not None:
                     country, name = other.country, self.t.country_label(other.country, sector)
-            return [Actor(text, name, country, sector, start, text_end, info.kind)]
+            actor = Actor(text, name, country, sector, start, text_end, info.kind)
+            if info.kind == "country" and depth == 0:
+                return [actor, *self._listed_countries(head, poss_country, modifier_actors)]
+            return [actor]
         if head_match and head_match.info.kind == "demonym":
             # "six jailed Americans", "25 Palestinians": nationals of that country.
             info = head_match.info
@@ -391,10 +394,27 @@ class ActorResolver:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
 
+    def _listed_countries(self, head: Token, poss_country: str | None, modifier_actors: bool) -> list[Actor]:
+        """"Saudi Arabia, the UAE and Kuwait": the parser may hang the rest of a list of countries on the
+        first as an apposition; one country is never a description of another, so each is an actor."""
+        out: list[Actor] = []
+        for child in head.rights:
+            if child.dep_ == "appos" and self._country_name(child):
+                for part in (child, *child.conjuncts):
+                    if self._country_name(part):
+                        out.extend(self._resolve_one(part, poss_country, modifier_actors, False, 1))
+        return out
+
     @staticmethod
     def _ethnic(doc: Doc, match: _Match) -> bool:
-        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c)."""
-        return match.info.kind == "demonym" and match.first_token > 0 and doc[match.first_token - 1].lower_ == "ethnic"
+        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c);
+        "ethnic Kyrgyz and Uzbeks": the word covers every conjunct of the list."""
+        if match.info.kind != "demonym" or match.first_token == 0:
+            return False
+        first = doc[match.first_token]
+        while first.dep_ == "conj" and first.head.i < first.i:
+            first = first.head
+        return doc[first.left_edge.i].lower_ == "ethnic" or doc[first.i - 1].lower_ == "ethnic"
 
     @staticmethod
     def _backer(doc: Doc, match: _Match) -> bool:
@@ -409,6 +429,11 @@ class ActorResolver:
             if all(cue.info != m.info for m in out):
                 out.append(cue)
         return out
+
+    @staticmethod
+    def _coordinated_cues(doc: Doc, cues: list[_Match]) -> bool:
+        """Whether the modifiers naming actors are joined by "and" or a comma ("Israeli and Hamas")."""
+        return len(cues) > 1 and any(t.dep_ == "cc" or t.text == "," for t in doc[cues[0].last_token + 1 : cues[-1].first_token])
 
     def _country_cues(self, head: Token, cues: list[_Match]) -> list[ActorInfo]:
         return [m.info for m in self._cue_matches(head.doc, cues)]
@@ -442,6 +467,18 @@ class ActorResolver:
                 country_cues = [ActorInfo(sub[0].name, sub[0].country, sub[0].sector, sub[0].kind)]
                 org = country_cues[0] if org_like else None
                 text = head.doc[start : of_pobj.right_edge.i + 1].text.strip(" ,\"'")
+                if not org_like:  # "the leaders of Kenya, Rwanda and Burundi": the leaders of each
+                    for part in of_pobj.conjuncts:
+                        more = self._resolve_one(part, poss_country, True, False, depth + 1)
+                        if more and more[0].country and more[0].kind == "country":
+                            country_cues.append(ActorInfo(more[0].name, more[0].country, more[0].sector, more[0].kind))
+        if org is not None and len(country_cues) > 1 and self._coordinated_cues(head.doc, cues):
+            # "Israeli and Hamas negotiators": the negotiators of each side, the group's in its own sector
+            out = []
+            for cue in country_cues:
+                own = cue.sector if cue.kind in {"org", "person"} and cue.country != "IGO" and cue.sector else sector
+                out.append(Actor(text, self.t.country_label(cue.country, own), cue.country, own, start, end, "sector"))
+            return out
         if org is not None:
             country = org.country
             if country == "IGO":
@@ -489,6 +526,10 @@ class ActorResolver:
                     a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
                     if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity", "metonym"}
                     or (child.lower_ == "from" and a.kind == "org")))
+                if countries and child.lower_ != "from":  # "shoppers in Kuwait, Qatar and Jordan": a list of countries
+                    countries.extend(dict.fromkeys(
+                        a.country for part in pobj.conjuncts if self._country_name(part)
+                        for a in self._resolve_one(part, None, True, False, depth + 1) if a.country and a.country not in countries))
                 if countries:
                     return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector") for c in countries]
         name = head.lemma_.lower() if info.kind == "sector" else info.name

@@ -1,0 +1,36 @@
+"""Source countries of lists, coordinated modifiers and ethnic groups (guidelines 7.2, 7.4c)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Extract = Callable[..., list[dict[str, Any]]]
+
+
+def source_countries(extract: Extract, text: str, event_type: str | None = None) -> list[str | None]:
+    events = [e for e in extract(text) if event_type is None or e["event_type"] == event_type]
+    assert events, text
+    return [a["country"] for a in events[0]["source"]]
+
+
+def test_country_list_misparsed_as_apposition(extract: Extract) -> None:
+    assert source_countries(extract, "Qatar, the UAE and Oman funded a new hospital in Gaza.") == ["QAT", "ARE", "OMN"]
+
+
+def test_coordinated_demonym_and_group_give_both_sides(extract: Extract) -> None:
+    ev = extract("Egyptian and Hamas officials met in Cairo to discuss the truce.")[0]
+    assert {(a["country"], a["sector"]) for a in ev["source"] + ev["target"]} >= {("EGY", "GOV"), ("PSE", "REB")}
+
+
+def test_leaders_of_a_list_of_countries(extract: Extract) -> None:
+    assert source_countries(extract, "The presidents of Chile, Peru and Bolivia met in Lima.") == ["CHL", "PER", "BOL"]
+
+
+def test_people_in_a_list_of_countries(extract: Extract) -> None:
+    assert source_countries(extract, "Students in Ghana, Togo and Benin protested against fee rises.") == ["GHA", "TGO", "BEN"]
+
+
+def test_ethnic_covers_every_conjunct(extract: Extract) -> None:
+    countries = source_countries(extract, "Ethnic Serbs and Albanians clashed in the Kosovo town of Mitrovica.")
+    assert "ALB" not in countries and "SRB" not in countries
