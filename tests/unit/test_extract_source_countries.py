@@ -34,3 +34,23 @@ def test_people_in_a_list_of_countries(extract: Extract) -> None:
 def test_ethnic_covers_every_conjunct(extract: Extract) -> None:
     countries = source_countries(extract, "Ethnic Serbs and Albanians clashed in the Kosovo town of Mitrovica.")
     assert "ALB" not in countries and "SRB" not in countries
+
+
+def test_copula_subject_is_the_source(extract: Extract) -> None:
+    assert source_countries(extract, "Brazil was the first country to recognise the new government of Angola.") == ["BRA"]
+
+
+def test_possessive_pronoun_takes_the_subject_of_the_clause_above(extract: Extract) -> None:
+    assert source_countries(extract, "Turkey closed its airspace on Sunday as its troops massed along the Syrian border.",
+                            "MOBILIZE") == ["TUR"]
+
+
+def test_he_is_the_person_not_the_country_above(extract: Extract) -> None:
+    countries = source_countries(extract, "Spain granted asylum to Venezuela's opposition leader Edmundo Gonzalez after he resigned from his post.",
+                                 "RETREAT")
+    assert countries == ["VEN"]
+
+
+def test_agent_shared_by_a_list_of_passive_participles(extract: Extract) -> None:
+    assert source_countries(extract, "Detained protesters were kicked, whipped and tortured by Syrian intelligence officers.",
+                            "ASSAULT") == ["SYR"]

@@ -25,6 +25,12 @@ CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
 OWN_FORCES_UNDERGO = frozenset({"ASSAULT", "COERCE"})
 
 
+COPULAS = frozenset({"be", "become", "remain"})
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
+# Antecedents a personal pronoun cannot have: "he" is no country.
+INANIMATE_KINDS = frozenset({"country", "capital", "metonym", "org"})
+
+
 class EventExtractor:
     def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer, typer: TyperModel | None = None) -> None:
         self.lex = lexicon
@@ -74,6 +80,40 @@ class EventExtractor:
                 built.append(ev)
         return merge(built)
 
+    def clause_above_subject(self, tok: Token) -> Token | None:
+        """The subject of the nearest clause above a token, named (not a pronoun) and active."""
+        cur = tok.head
+        for _ in range(6):
+            if cur.head.i == cur.i:
+                return None
+            cur = cur.head
+            if tr.is_verbal(cur):
+                subj, passive = tr.clause_subject(cur)
+                if subj is not None and not tr.is_pronoun(subj) and not passive:
+                    return subj
+        return None
+
+    def possessor_country(self, subj: Token) -> str | None:
+        """Country of "its/their/his" in a subject: the named subject of the clause above ("Israel
+        barred journalists as its forces massed", "X's president said that his country would ...")."""
+        above = self.clause_above_subject(subj)
+        if above is None:
+            return None
+        return next((a.country for a in self.roles.resolve(above) if a.country), None)
+
+    def animate_antecedent(self, pron: Token, antecedent: Token, found: list[Actor]) -> list[Actor]:
+        """"he/she" is a person, not the country that is the subject above: "Mexico granted asylum to
+        Evo Morales after he resigned" takes the person the clause above names as object."""
+        if pron.lower_ not in {"he", "she"} or not found or any(a.kind not in INANIMATE_KINDS for a in found):
+            return found
+        verb = antecedent.head
+        for obj in (tr.direct_object(verb), *(p for _, p in tr.prep_objects(verb, {"to", "with", "for"}))):
+            if obj is not None and obj.ent_type_ == "PERSON" and not tr.is_pronoun(obj):
+                people = self.roles.resolve(obj)
+                if people:
+                    return people
+        return found
+
     def build(self, cand: Candidate, sent: Sentence, ctx: Context) -> dict[str, Any] | None:
         roles = self.roles
         trigger = cand.trigger
@@ -101,6 +141,7 @@ class EventExtractor:
         else:
             reciprocal = []
             subj, passive = tr.clause_subject(trigger)
+            subj = copula_subject(subj)
             sources = []
             if subj is not None:
                 if tr.is_pronoun(subj):
@@ -109,16 +150,19 @@ class EventExtractor:
                         sources = list(speaker)
                         inferred = True
                     elif (antecedent := roles.subject_antecedent(subj)) is not None:
-                        sources = roles.resolve(antecedent)
+                        sources = self.animate_antecedent(subj, antecedent, roles.resolve(antecedent))
                         inferred = True
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, cand)
                 else:
-                    # "its forces" in what the Russian ministry said: the speaker's forces
+                    # "its forces" in what the Russian ministry said: the speaker's forces; else the
+                    # subject of the clause above ("Israel closed ... as its forces massed")
                     speaker_country = next((a.country for a in speaker if a.country), None)
+                    if speaker_country is None and possessive_pronoun(subj) is not None:
+                        speaker_country = self.possessor_country(subj)
                     sources = roles.resolve(subj, poss_country=speaker_country)
             if passive:
-                ag = tr.agent(trigger)
+                ag = tr.agent(trigger) or shared_agent(trigger)
                 sources = roles.resolve(ag) if ag is not None else []
                 if not sources and cand.event_type in {"MOBILIZE", "RETREAT"}:
                     # "army units were deployed": the units are who mobilised
@@ -169,6 +213,28 @@ class EventExtractor:
             "sentence_end": sent.end,
             "magnitudes": compact(magnitudes(sent.span, cand.trigger, ev_type)),
         }
+
+
+def copula_subject(subj: Token | None) -> Token | None:
+    """"Russia became the first country to recognise X": the complement noun the clause hangs off is
+    the copula's subject under another name."""
+    if subj is None or subj.dep_ != "attr" or subj.head.lemma_ not in COPULAS:
+        return subj
+    real, passive = tr.clause_subject(subj.head)
+    return real if real is not None and not passive and not tr.is_pronoun(real) else subj
+
+
+def possessive_pronoun(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS), None)
+
+
+def shared_agent(trigger: Token) -> Token | None:
+    """"were beaten, stripped and humiliated by guards": the agent of a list of passive participles
+    hangs off the last one but belongs to them all."""
+    for verb in (*trigger.conjuncts, trigger.head if trigger.dep_ == "conj" else None):
+        if verb is not None and tr.is_verbal(verb) and (ag := tr.agent(verb)) is not None:
+            return ag
+    return None
 
 
 def own_side_removed(targets: list[Actor], sources: list[Actor], ev_type: str) -> list[Actor]:
