@@ -59,7 +59,8 @@ REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "e
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
 # group modifier (7.5: opposition lawmakers are OPP, students protesting are EDU).
-GROUP_SECTORS = {"CVL": frozenset({"OPP", "EDU", "REL", "HLH", "MED", "NGO"}), "LEG": frozenset({"OPP"})}
+GROUP_SECTORS = {"CVL": frozenset({"OPP", "EDU", "REL", "HLH", "MED", "NGO"}), "LEG": frozenset({"OPP"}),
+                 "IGO": frozenset({"OPP", "LEG", "REB", "GOV"})}  # "the opposition bloc" is no body of states
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ class ActorTables:
                 self.sector_nouns.setdefault(_key(noun), sector)
             self.generic.update(_key(n) for n in spec.get("generic", []))
             self.relational.update(_key(n) for n in spec.get("relational", []))
+        self.court_seats = frozenset(_key(n) for n in data.get("international_court_seats", []))
         self.unaffiliated = frozenset(_key(n) for n in data.get("unaffiliated_nouns", []))
         self.sector_modifiers: dict[str, str] = {k.lower(): v for k, v in data.get("sector_modifiers", {}).items()}
         self.max_units = MAX_PHRASE_UNITS
@@ -313,7 +315,7 @@ class ActorResolver:
         if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or (head.lemma_.lower() in WATERS and not self._country_name(head)):
             return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
         of_pobj = self._of_child(head)
-        if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3:
+        if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3 and not self._named_group(head, of_pobj):
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)
         start, end = self._np_range(head)
         scan_end = end
@@ -393,6 +395,10 @@ class ActorResolver:
                             if sub:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
+
+    def _named_group(self, head: Token, of_pobj: Token) -> bool:
+        """"the Group of Seven", "the Group of 77": a name, not "a group of" some people."""
+        return head.is_title and _key(head.doc[head.i : of_pobj.right_edge.i + 1].text) in self.t.proper
 
     def _listed_countries(self, head: Token, poss_country: str | None, modifier_actors: bool) -> list[Actor]:
         """"Saudi Arabia, the UAE and Kuwait": the parser may hang the rest of a list of countries on the
@@ -521,6 +527,9 @@ class ActorResolver:
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
                     continue
+                if sector == "JUD" and _key((entity_span(pobj) or pobj).text.removeprefix("the ")) in self.t.court_seats:
+                    # "prosecutors in The Hague" serve an international court (7.4h)
+                    return [Actor(text, self.t.country_label("IGO", sector), "IGO", sector, start, end, "sector")]
                 parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
                 countries = list(dict.fromkeys(
                     a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
@@ -533,6 +542,13 @@ class ActorResolver:
                 if countries:
                     return [Actor(text, self.t.country_label(c, sector), c, sector, start, end, "sector") for c in countries]
         name = head.lemma_.lower() if info.kind == "sector" else info.name
+        if sector == "IGO" and not any(c.info.kind == "sector" and c.info.sector != "IGO" for c in cues):
+            # "the bloc", "the bloc's leaders": a body of states, whichever it is (7.4h)
+            return [Actor(text, name, "IGO", sector, start, end, info.kind)]
+        if any(c.info.kind == "sector" and c.info.sector == "IGO" for c in cues):
+            # "the bloc's foreign ministers": officials of the body are the body's (7.4h)
+            own = "MIL" if sector == "MIL" else "IGO"
+            return [Actor(text, name, "IGO", own, start, end, info.kind)]
         regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 

@@ -54,3 +54,20 @@ def test_he_is_the_person_not_the_country_above(extract: Extract) -> None:
 def test_agent_shared_by_a_list_of_passive_participles(extract: Extract) -> None:
     assert source_countries(extract, "Detained protesters were kicked, whipped and tortured by Syrian intelligence officers.",
                             "ASSAULT") == ["SYR"]
+
+
+def test_named_group_of_states_is_no_quantity(extract: Extract) -> None:
+    assert source_countries(extract, "The finance ministers of the Group of Seven criticised Beijing's export curbs.") == ["IGO"]
+
+
+def test_the_bloc_is_an_igo(extract: Extract) -> None:
+    assert source_countries(extract, "The bloc's foreign ministers condemned the coup in Niger.") == ["IGO"]
+
+
+def test_opposition_bloc_is_not_an_igo(extract: Extract) -> None:
+    ev = extract("The opposition bloc boycotted the parliamentary vote in Tbilisi.")[0]
+    assert (ev["source"][0]["country"], ev["source"][0]["sector"]) != ("IGO", "IGO")
+
+
+def test_judges_in_the_hague_serve_an_international_court(extract: Extract) -> None:
+    assert source_countries(extract, "Judges in The Hague convicted a former Congolese militia leader of war crimes.") == ["IGO"]
