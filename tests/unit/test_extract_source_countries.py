@@ -76,3 +76,9 @@ def test_judges_in_the_hague_serve_an_international_court(extract: Extract) -> N
 def test_followers_of_a_faith_are_of_the_country_they_live_in(extract: Extract) -> None:
     ev = extract("Hundreds of Catholics marched in Managua to protest against the arrest of a bishop.")[0]
     assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("NIC", "CVL")
+
+
+def test_definite_role_noun_takes_the_country_of_the_earlier_force(extract: Extract) -> None:
+    events = extract("Rwandan troops massed on the border on Sunday, and on Monday the troops withdrew from Goma in Congo.")
+    retreats = [e for e in events if e["event_type"] == "RETREAT"]
+    assert retreats and retreats[0]["source"][0]["country"] == "RWA"

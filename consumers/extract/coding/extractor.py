@@ -29,6 +29,8 @@ COPULAS = frozenset({"be", "become", "remain"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 # Antecedents a personal pronoun cannot have: "he" is no country.
 INANIMATE_KINDS = frozenset({"country", "capital", "metonym", "org"})
+# Role nouns that "the ..." uses to refer back to a force or body named earlier in the sentence.
+ANAPHORIC_SECTORS = frozenset({"MIL", "POL", "REB", "GOV", "SPY"})
 
 
 class EventExtractor:
@@ -114,6 +116,22 @@ class EventExtractor:
                     return people
         return found
 
+    def definite_antecedent(self, actor: Actor, sent: Sentence) -> Actor:
+        """"Israeli forces pulled out ... as the troops withdrew", "Sudan's generals ... after the army
+        rejected": a definite role noun of no country refers back to the nearest earlier actor of its
+        sector in the sentence that has one (before the place of the event is asked)."""
+        doc = sent.span.doc
+        if (actor.country is not None or actor.kind != "sector" or actor.sector not in ANAPHORIC_SECTORS
+                or doc[actor.start].lower_ != "the" or actor.end - actor.start > 3):
+            return actor
+        for tok in reversed(sent.tokens):
+            if tok.i >= actor.start or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ in {"compound", "amod", "poss"}:
+                continue
+            for earlier in self.resolver._resolve_one(tok, None, True, False, 0):
+                if earlier.kind == "sector" and earlier.sector == actor.sector and earlier.country and earlier.end <= actor.start:
+                    return Actor(actor.text, earlier.name, earlier.country, actor.sector, actor.start, actor.end, actor.kind)
+        return actor
+
     def build(self, cand: Candidate, sent: Sentence, ctx: Context) -> dict[str, Any] | None:
         roles = self.roles
         trigger = cand.trigger
@@ -187,6 +205,7 @@ class EventExtractor:
         agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
         if not roles.enough(cand, sources, targets, passive, agentless):
             return None
+        sources = [self.definite_antecedent(a, sent) for a in sources]
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
