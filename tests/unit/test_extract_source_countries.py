@@ -82,3 +82,9 @@ def test_definite_role_noun_takes_the_country_of_the_earlier_force(extract: Extr
     events = extract("Rwandan troops massed on the border on Sunday, and on Monday the troops withdrew from Goma in Congo.")
     retreats = [e for e in events if e["event_type"] == "RETREAT"]
     assert retreats and retreats[0]["source"][0]["country"] == "RWA"
+
+
+def test_both_governments_are_the_pair_named_before(extract: Extract) -> None:
+    events = extract("Serbia and Kosovo resumed talks in Brussels on Monday, and the two governments agreed to a new deal on licence plates.")
+    agree = [e for e in events if e["event_type"] == "AGREE"]
+    assert agree and {a["country"] for a in agree[0]["source"]} == {"SRB", "XKX"}

@@ -116,6 +116,24 @@ class EventExtractor:
                     return people
         return found
 
+    def pair_antecedent(self, actor: Actor, sent: Sentence) -> list[Actor]:
+        """"Jordan and Israel opened ... before the two countries' leaders met", "talks between Phnom Penh
+        and Bangkok ... both governments agreed": "both" / "the two" refer back to the pair of
+        countries coordinated earlier in the sentence."""
+        words = actor.text.lower().split()
+        if actor.country is not None or actor.kind != "sector" or words[:1] != ["both"] and words[:2] != ["the", "two"]:
+            return [actor]
+        for tok in reversed(sent.tokens):
+            if tok.i >= actor.start or tok.dep_ == "conj" or not tok.conjuncts:
+                continue
+            found = [a for part in (tok, *tok.conjuncts) if part.i < actor.start
+                     for a in self.resolver._resolve_one(part, None, False, False, 0)]
+            countries = list(dict.fromkeys(a.country for a in found if a.country and a.country != "IGO"))
+            if len(countries) == 2:
+                return [Actor(actor.text, self.resolver.t.country_label(c, actor.sector), c, actor.sector, actor.start,
+                              actor.end, actor.kind) for c in countries]
+        return [actor]
+
     def definite_antecedent(self, actor: Actor, sent: Sentence) -> Actor:
         """"Israeli forces pulled out ... as the troops withdrew", "Sudan's generals ... after the army
         rejected": a definite role noun of no country refers back to the nearest earlier actor of its
@@ -205,6 +223,7 @@ class EventExtractor:
         agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
         if not roles.enough(cand, sources, targets, passive, agentless):
             return None
+        sources = unique([b for a in sources for b in self.pair_antecedent(a, sent)])
         sources = [self.definite_antecedent(a, sent) for a in sources]
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
