@@ -55,6 +55,7 @@ UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
 # "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
 BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly",
                           "brokered", "mediated"})
+LOYAL_WORDS = frozenset({"loyal", "faithful"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
 # "opposition activists", "student protesters": a civilian or legislator head takes the sector of its
@@ -516,6 +517,11 @@ class ActorResolver:
         if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
             # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
             return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
+        patron = self._loyal_to(head)
+        if patron is not None and depth < 2:  # "soldiers loyal to the junta leader X": X's forces
+            sub = [a for a in self._resolve_one(patron, None, True, False, depth + 1) if a.country]
+            if sub:
+                return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
         place = self._place_modifier(head, start)
         if place is not None:  # "an Istanbul court", "a Kharkiv hypermarket": of the country the place is in
             return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
@@ -551,6 +557,20 @@ class ActorResolver:
             return [Actor(text, name, "IGO", own, start, end, info.kind)]
         regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
+
+    @staticmethod
+    def _loyal_to(head: Token) -> Token | None:
+        """The patron in "troops loyal to X" (also when the parser makes "loyal" the predicate)."""
+        adjs = [c for c in head.rights if c.dep_ == "amod" and c.lemma_.lower() in LOYAL_WORDS]
+        if head.dep_ == "nsubj" and head.head.lemma_.lower() in LOYAL_WORDS and head.head.i > head.i:
+            adjs.append(head.head)
+        for adj in adjs:
+            for prep in adj.children:
+                if prep.dep_ == "prep" and prep.lower_ == "to":
+                    pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj
+        return None
 
     def _place_modifier(self, head: Token, start: int) -> str | None:
         """Country of a city or region named as a modifier of the head ("Istanbul" in "an Istanbul court")."""

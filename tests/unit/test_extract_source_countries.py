@@ -88,3 +88,13 @@ def test_both_governments_are_the_pair_named_before(extract: Extract) -> None:
     events = extract("Serbia and Kosovo resumed talks in Brussels on Monday, and the two governments agreed to a new deal on licence plates.")
     agree = [e for e in events if e["event_type"] == "AGREE"]
     assert agree and {a["country"] for a in agree[0]["source"]} == {"SRB", "XKX"}
+
+
+def test_soldiers_loyal_to_a_ruler_after_a_main_clause(extract: Extract) -> None:
+    events = extract("Belgium froze its aid to Zaire on Monday, after soldiers loyal to President Mobutu Sese Seko killed dozens of students in Lubumbashi.")
+    attacks = [e for e in events if e["event_type"] == "ASSAULT"]
+    assert attacks and [a["country"] for a in attacks[0]["source"]] == ["COD"]
+
+
+def test_troops_loyal_to_take_the_patrons_country(extract: Extract) -> None:
+    assert source_countries(extract, "Fighters loyal to Abdel Fattah al-Burhan shelled a market.") == ["SDN"]

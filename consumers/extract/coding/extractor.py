@@ -177,7 +177,7 @@ class EventExtractor:
         else:
             reciprocal = []
             subj, passive = tr.clause_subject(trigger)
-            subj = copula_subject(subj)
+            subj = loyal_subject(trigger) or copula_subject(subj)
             sources = []
             if subj is not None:
                 if tr.is_pronoun(subj):
@@ -260,6 +260,19 @@ def copula_subject(subj: Token | None) -> Token | None:
         return subj
     real, passive = tr.clause_subject(subj.head)
     return real if real is not None and not passive and not tr.is_pronoun(real) else subj
+
+
+def loyal_subject(verb: Token) -> Token | None:
+    """"..., after soldiers loyal to the ruler killed 15 critics": the parser reads "soldiers (were) loyal"
+    as a clause and hangs "killed" on the main verb as a conjunct with no "and"; its subject is the
+    noun before the adjective."""
+    if verb.dep_ != "conj" or tr.first_child(verb, tr.SUBJECT_DEPS) is not None:
+        return None
+    between = verb.doc[verb.head.i + 1 : verb.i]
+    if any(t.dep_ == "cc" and t.head.i == verb.head.i for t in between):
+        return None
+    return next((t for t in reversed(between) if t.dep_ == "nsubj" and t.head.pos_ == "ADJ" and t.head.i > t.i
+                 and t.pos_ in {"NOUN", "PROPN"}), None)
 
 
 def possessive_pronoun(tok: Token) -> Token | None:
