@@ -98,3 +98,15 @@ def test_soldiers_loyal_to_a_ruler_after_a_main_clause(extract: Extract) -> None
 
 def test_troops_loyal_to_take_the_patrons_country(extract: Extract) -> None:
     assert source_countries(extract, "Fighters loyal to Abdel Fattah al-Burhan shelled a market.") == ["SDN"]
+
+
+def test_government_troops_refer_back_to_the_named_forces(extract: Extract) -> None:
+    events = extract("Iran sent military advisers to help Assad's forces on Monday, as government troops massed for an offensive.")
+    massing = [e for e in events if e["event_type"] == "MOBILIZE" and any(a["text"] == "government troops" for a in e["source"])]
+    assert massing and massing[0]["source"][0]["country"] == "SYR"
+
+
+def test_unknown_titled_person_takes_the_sentence_country(extract: Extract) -> None:
+    events = extract("Canadian Prime Minister Mark Carney unveiled a housing plan, and opposition leader Jane Porter denounced it as a gimmick.")
+    accuse = [e for e in events if e["event_type"] == "ACCUSE"]
+    assert accuse and accuse[0]["source"][0]["country"] == "CAN"

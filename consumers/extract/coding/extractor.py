@@ -29,6 +29,8 @@ COPULAS = frozenset({"be", "become", "remain"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 # Antecedents a personal pronoun cannot have: "he" is no country.
 INANIMATE_KINDS = frozenset({"country", "capital", "metonym", "org"})
+# Roles held at home: a person with one of them is of the country the sentence is about.
+DOMESTIC_ROLE_SECTORS = frozenset({"OPP", "LEG", "JUD", "POL", "EDU", "REL", "MED", "BUS", "CVL", "HLH"})
 # Role nouns that "the ..." uses to refer back to a force or body named earlier in the sentence.
 ANAPHORIC_SECTORS = frozenset({"MIL", "POL", "REB", "GOV", "SPY"})
 
@@ -116,6 +118,18 @@ class EventExtractor:
                     return people
         return found
 
+    def titled_person_country(self, actor: Actor, sent: Sentence) -> Actor:
+        """"opposition leader Brendan Nelson" in a sentence about Australia: a named person the
+        dictionary does not know, with a domestic role, is of the one country the sentence names (C38)."""
+        if actor.country is not None or actor.kind != "entity" or actor.sector not in DOMESTIC_ROLE_SECTORS:
+            return actor
+        if sent.span.doc[actor.end - 1].ent_type_ != "PERSON":
+            return actor
+        home = self.places.sentence_country(sent)
+        if home is None:
+            return actor
+        return Actor(actor.text, actor.name, home, actor.sector, actor.start, actor.end, actor.kind)
+
     def pair_antecedent(self, actor: Actor, sent: Sentence) -> list[Actor]:
         """"Jordan and Israel opened ... before the two countries' leaders met", "talks between Phnom Penh
         and Bangkok ... both governments agreed": "both" / "the two" refer back to the pair of
@@ -136,11 +150,11 @@ class EventExtractor:
 
     def definite_antecedent(self, actor: Actor, sent: Sentence) -> Actor:
         """"Israeli forces pulled out ... as the troops withdrew", "Sudan's generals ... after the army
-        rejected": a definite role noun of no country refers back to the nearest earlier actor of its
+        rejected", "Assad's forces ... as government troops massed": a definite role noun of no country refers back to the nearest earlier actor of its
         sector in the sentence that has one (before the place of the event is asked)."""
         doc = sent.span.doc
         if (actor.country is not None or actor.kind != "sector" or actor.sector not in ANAPHORIC_SECTORS
-                or doc[actor.start].lower_ != "the" or actor.end - actor.start > 3):
+                or doc[actor.start].lower_ not in {"the", "government"} or actor.end - actor.start > 3):
             return actor
         for tok in reversed(sent.tokens):
             if tok.i >= actor.start or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ in {"compound", "amod", "poss"}:
@@ -230,6 +244,7 @@ class EventExtractor:
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
                                               lambda: self.places.sentence_country(sent))
+        sources = [self.titled_person_country(a, sent) for a in sources]
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)
