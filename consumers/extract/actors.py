@@ -349,6 +349,13 @@ class ActorResolver:
                 other = next((c.info for c in cues if c.info.kind in {"country", "demonym"} and c.info.country != country), None)
                 if other is not None:
                     country, name = other.country, self.t.country_label(other.country, sector)
+            if info.kind == "person" and depth == 0:
+                cc = next((t for t in doc[start : head_match.first_token] if t.dep_ == "cc" and start <= t.head.i < head.i), None)
+                left = self._named_person(doc, start, cc.i) if cc is not None else None
+                if cc is not None and left is not None:
+                    # "US President Donald Trump and North Korean leader Kim Jong Un" parsed as one name
+                    right = doc[cc.i + 1 : text_end].text.strip(" ,\"'")
+                    return [left, Actor(right, name, country, sector, cc.i + 1, text_end, info.kind)]
             actor = Actor(text, name, country, sector, start, text_end, info.kind)
             if info.kind == "country" and depth == 0:
                 return [actor, *self._listed_countries(head, poss_country, modifier_actors)]
@@ -396,6 +403,15 @@ class ActorResolver:
                             if sub:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
+
+    def _named_person(self, doc: Doc, start: int, end: int) -> Actor | None:
+        """A known person named in doc[start:end], with the words before the name as the actor text."""
+        person = next((m for m in reversed(self.t.scan(doc, start, end)) if m.info.kind == "person"), None)
+        if person is None:
+            return None
+        info = person.info
+        sector = self._past_office(doc[person.last_token], start, info.sector)
+        return Actor(doc[start:end].text.strip(" ,\"'"), info.name, info.country, sector, start, end, "person")
 
     def _named_group(self, head: Token, of_pobj: Token) -> bool:
         """"the Group of Seven", "the Group of 77": a name, not "a group of" some people."""

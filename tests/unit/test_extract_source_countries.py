@@ -110,3 +110,8 @@ def test_unknown_titled_person_takes_the_sentence_country(extract: Extract) -> N
     events = extract("Canadian Prime Minister Mark Carney unveiled a housing plan, and opposition leader Jane Porter denounced it as a gimmick.")
     accuse = [e for e in events if e["event_type"] == "ACCUSE"]
     assert accuse and accuse[0]["source"][0]["country"] == "CAN"
+
+
+def test_two_titled_leaders_parsed_as_one_name(extract: Extract) -> None:
+    countries = source_countries(extract, "French President Emmanuel Macron and Chinese leader Xi Jinping held talks in Guangzhou on Friday.")
+    assert set(countries) >= {"FRA", "CHN"}
