@@ -115,3 +115,18 @@ def test_unknown_titled_person_takes_the_sentence_country(extract: Extract) -> N
 def test_two_titled_leaders_parsed_as_one_name(extract: Extract) -> None:
     countries = source_countries(extract, "French President Emmanuel Macron and Chinese leader Xi Jinping held talks in Guangzhou on Friday.")
     assert set(countries) >= {"FRA", "CHN"}
+
+
+def test_second_subject_after_and_is_a_source(extract: Extract) -> None:
+    countries = source_countries(extract, "US President Joe Biden and North Korean leader Kim Jong Un held talks at a hotel on Tuesday.")
+    assert set(countries) == {"USA", "PRK"}
+
+
+def test_conjunct_of_the_subjects_apposition_is_a_source(extract: Extract) -> None:
+    countries = source_countries(extract, "US President Barack Obama and Cuban leader Raul Castro held talks in Panama.")
+    assert set(countries) == {"USA", "CUB"}
+
+
+def test_subject_and_apposition_and_counterpart(extract: Extract) -> None:
+    countries = source_countries(extract, "Chile's Foreign Minister, Alberto van Klaveren, and his Bolivian counterpart held talks in Santiago.")
+    assert set(countries) == {"CHL", "BOL"}

@@ -211,6 +211,8 @@ class EventExtractor:
                     if speaker_country is None and possessive_pronoun(subj) is not None:
                         speaker_country = self.possessor_country(subj)
                     sources = roles.resolve(subj, poss_country=speaker_country)
+                    for other in stray_subjects(subj):
+                        sources = unique(sources + roles.resolve(other))
             if passive:
                 ag = tr.agent(trigger) or shared_agent(trigger)
                 sources = roles.resolve(ag) if ag is not None else []
@@ -288,6 +290,23 @@ def loyal_subject(verb: Token) -> Token | None:
         return None
     return next((t for t in reversed(between) if t.dep_ == "nsubj" and t.head.pos_ == "ADJ" and t.head.i > t.i
                  and t.pos_ in {"NOUN", "PROPN"}), None)
+
+
+def stray_subjects(subj: Token) -> list[Token]:
+    """The rest of a coordinated subject the parser lost: a second subject of the same verb after an
+    "and" ("US President Joe Biden and (...) leader Kim Jong Un held talks"), or a conjunct of the
+    subject's apposition ("US President (, Barack Obama and Cuban leader Raul Castro)")."""
+    doc = subj.doc
+    # "X (, his name,) and Y", not "X, the capital they took ..., and Y entered": nothing but an
+    # apposition between X and its "and"
+    appos = {t.i for c in subj.rights if c.dep_ == "appos" for t in c.subtree}
+    joined = any(c.dep_ == "cc" and all(t.i in appos or (t.is_punct and appos) for t in doc[subj.i + 1 : c.i])
+                 for c in subj.rights)
+    out = [c for c in subj.head.children if c.dep_ == "nsubj" and c.i > subj.i] if subj.dep_ == "nsubj" and joined else []
+    for ap in subj.children:
+        if ap.dep_ == "appos":
+            out.extend(c for c in ap.conjuncts if c.i > ap.i and c.pos_ == "PROPN")
+    return out
 
 
 def possessive_pronoun(tok: Token) -> Token | None:
