@@ -130,3 +130,20 @@ def test_conjunct_of_the_subjects_apposition_is_a_source(extract: Extract) -> No
 def test_subject_and_apposition_and_counterpart(extract: Extract) -> None:
     countries = source_countries(extract, "Chile's Foreign Minister, Alberto van Klaveren, and his Bolivian counterpart held talks in Santiago.")
     assert set(countries) == {"CHL", "BOL"}
+
+
+def test_attack_noun_subject_gives_its_author(extract: Extract) -> None:
+    events = extract("A raid by Ethiopian troops killed 20 villagers near the border.")
+    attacks = [e for e in events if e["event_type"] == "ASSAULT"]
+    assert attacks and all([a["country"] for a in e["source"]] == ["ETH"] for e in attacks)
+
+
+def test_subject_left_as_object_of_after(extract: Extract) -> None:
+    events = extract("Pakistan recalled its envoy after an air strike by Afghan jets killed six villagers.")
+    attacks = [e for e in events if e["event_type"] == "ASSAULT"]
+    assert attacks and [a["country"] for a in attacks[0]["source"]] == ["AFG"]
+
+
+def test_workers_strike_is_no_attack_source(extract: Extract) -> None:
+    events = extract("The miners' strike in Asturias entered its third month.")
+    assert not [e for e in events if e["event_type"] == "ASSAULT"]

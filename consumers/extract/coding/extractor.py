@@ -191,7 +191,7 @@ class EventExtractor:
         else:
             reciprocal = []
             subj, passive = tr.clause_subject(trigger)
-            subj = loyal_subject(trigger) or copula_subject(subj)
+            subj = loyal_subject(trigger) or copula_subject(subj) or preposed_subject(trigger)
             sources = []
             if subj is not None:
                 if tr.is_pronoun(subj):
@@ -213,6 +213,10 @@ class EventExtractor:
                     sources = roles.resolve(subj, poss_country=speaker_country)
                     for other in stray_subjects(subj):
                         sources = unique(sources + roles.resolve(other))
+                    if not sources and (sense := self.triggers.noun_sense(subj)) is not None and sense.type == "ASSAULT":
+                        # "a Turkish drone strike / a strike by Turkish forces killed nine": the attack's author
+                        # ("the dockworkers' strike" is a walkout: no attack by civilians)
+                        sources = [a for a in roles.noun_sources(subj)[0] if a.sector not in CIVILIAN_SECTORS]
             if passive:
                 ag = tr.agent(trigger) or shared_agent(trigger)
                 sources = roles.resolve(ag) if ag is not None else []
@@ -290,6 +294,17 @@ def loyal_subject(verb: Token) -> Token | None:
         return None
     return next((t for t in reversed(between) if t.dep_ == "nsubj" and t.head.pos_ == "ADJ" and t.head.i > t.i
                  and t.pos_ in {"NOUN", "PROPN"}), None)
+
+
+def preposed_subject(verb: Token) -> Token | None:
+    """"... after an air strike by Turkish jets killed nine": the parser ends the clause's subject up
+    as the object of "after" and leaves the verb with none; the object right before the verb is it."""
+    if verb.dep_ != "advcl" or tr.first_child(verb, tr.SUBJECT_DEPS) is not None or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    for prep, pobj in tr.prep_objects(verb.head, {"after", "before", "until", "as", "since"}):
+        if pobj.right_edge.i == verb.i - 1 and pobj.pos_ in {"NOUN", "PROPN"}:
+            return pobj
+    return None
 
 
 def stray_subjects(subj: Token) -> list[Token]:
