@@ -147,3 +147,8 @@ def test_subject_left_as_object_of_after(extract: Extract) -> None:
 def test_workers_strike_is_no_attack_source(extract: Extract) -> None:
     events = extract("The miners' strike in Asturias entered its third month.")
     assert not [e for e in events if e["event_type"] == "ASSAULT"]
+
+
+def test_agent_on_the_noun_of_a_passive_phrase(extract: Extract) -> None:
+    events = extract("Former Peruvian President Pedro Castillo was placed under investigation by a Lima prosecutor on Monday.")
+    assert events and [a["country"] for a in events[0]["source"]] == ["PER"]

@@ -334,6 +334,12 @@ def shared_agent(trigger: Token) -> Token | None:
     for verb in (*trigger.conjuncts, trigger.head if trigger.dep_ == "conj" else None):
         if verb is not None and tr.is_verbal(verb) and (ag := tr.agent(verb)) is not None:
             return ag
+    # "was placed under investigation by a judge", "was taken into custody by police": the agent
+    # hangs off the noun of the verb's phrase
+    for _prep, pobj in tr.prep_objects(trigger, {"under", "into", "in"}):
+        for by, agent in tr.prep_objects(pobj, {"by"}):
+            if agent.pos_ in {"NOUN", "PROPN"}:
+                return agent
     return None
 
 
