@@ -150,5 +150,5 @@ def test_workers_strike_is_no_attack_source(extract: Extract) -> None:
 
 
 def test_agent_on_the_noun_of_a_passive_phrase(extract: Extract) -> None:
-    events = extract("Former Peruvian President Pedro Castillo was placed under investigation by a Lima prosecutor on Monday.")
-    assert events and [a["country"] for a in events[0]["source"]] == ["PER"]
+    events = extract("Former Brazilian President Fernando Collor was placed under formal investigation by a Brasilia judge on Thursday.")
+    assert events and [a["country"] for a in events[0]["source"]] == ["BRA"]
