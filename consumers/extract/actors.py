@@ -358,7 +358,7 @@ class ActorResolver:
                     return [left, Actor(right, name, country, sector, cc.i + 1, text_end, info.kind)]
             actor = Actor(text, name, country, sector, start, text_end, info.kind)
             if info.kind == "country" and depth == 0:
-                return [actor, *self._listed_countries(head, poss_country, modifier_actors)]
+                return [*self._elided_country(doc, head_match, start), actor, *self._listed_countries(head, poss_country, modifier_actors)]
             return [actor]
         if head_match and head_match.info.kind == "demonym":
             # "six jailed Americans", "25 Palestinians": nationals of that country.
@@ -416,6 +416,18 @@ class ActorResolver:
     def _named_group(self, head: Token, of_pobj: Token) -> bool:
         """"the Group of Seven", "the Group of 77": a name, not "a group of" some people."""
         return head.is_title and _key(head.doc[head.i : of_pobj.right_edge.i + 1].text) in self.t.proper
+
+    def _elided_country(self, doc: Doc, match: _Match, start: int) -> list[Actor]:
+        """"North and South Korea": the first of two names that share their last word."""
+        first = match.first_token
+        if first - start < 2 or doc[first - 1].dep_ != "cc" or match.last_token == first:
+            return []
+        word = doc[first - 2]
+        name = f"{word.text} {doc[first + 1 : match.last_token + 1].text}"
+        info = self.t.proper.get(_key(name))
+        if info is None or info.kind != "country" or info.country == match.info.country:
+            return []
+        return [Actor(f"{word.text} {doc[first + 1 : match.last_token + 1].text}", info.name, info.country, "GOV", word.i, word.i + 1, "country")]
 
     def _listed_countries(self, head: Token, poss_country: str | None, modifier_actors: bool) -> list[Actor]:
         """"Saudi Arabia, the UAE and Kuwait": the parser may hang the rest of a list of countries on the

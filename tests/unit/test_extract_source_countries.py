@@ -152,3 +152,8 @@ def test_workers_strike_is_no_attack_source(extract: Extract) -> None:
 def test_agent_on_the_noun_of_a_passive_phrase(extract: Extract) -> None:
     events = extract("Former Brazilian President Fernando Collor was placed under formal investigation by a Brasilia judge on Thursday.")
     assert events and [a["country"] for a in events[0]["source"]] == ["BRA"]
+
+
+def test_two_country_names_sharing_their_last_word(extract: Extract) -> None:
+    countries = source_countries(extract, "North and South Korea agreed to reopen a military hotline.")
+    assert set(countries) == {"PRK", "KOR"}
