@@ -561,8 +561,9 @@ class ActorResolver:
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
                     continue
-                if sector == "JUD" and _key((entity_span(pobj) or pobj).text.removeprefix("the ")) in self.t.court_seats:
-                    # "prosecutors in The Hague" serve an international court (7.4h)
+                if (sector == "JUD" and head.lemma_.lower() not in {"court", "tribunal"}
+                        and _key((entity_span(pobj) or pobj).text.removeprefix("the ")) in self.t.court_seats):
+                    # "prosecutors in The Hague" serve an international court; "a court in The Hague" may be Dutch
                     return [Actor(text, self.t.country_label("IGO", sector), "IGO", sector, start, end, "sector")]
                 parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
                 countries = list(dict.fromkeys(

@@ -73,6 +73,10 @@ def test_judges_in_the_hague_serve_an_international_court(extract: Extract) -> N
     assert source_countries(extract, "Judges in The Hague convicted a former Congolese militia leader of war crimes.") == ["IGO"]
 
 
+def test_a_court_in_the_hague_may_be_a_dutch_court(extract: Extract) -> None:
+    assert source_countries(extract, "A court in The Hague ordered the Dutch state to halt exports of fighter jet parts to Israel.") == ["NLD"]
+
+
 def test_followers_of_a_faith_are_of_the_country_they_live_in(extract: Extract) -> None:
     ev = extract("Hundreds of Catholics marched in Managua to protest against the arrest of a bishop.")[0]
     assert (ev["source"][0]["country"], ev["source"][0]["sector"]) == ("NIC", "CVL")
