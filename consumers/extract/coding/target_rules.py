@@ -1,0 +1,415 @@
+"""Target rules: to whom a candidate event is done, read from the syntax around its trigger.
+
+Each rule is a plain function of one `Query` (the candidate, its possibly recoded type, the source's
+country and the role filler) that returns what it finds: actors already resolved, and head tokens
+still to resolve. Rules are registered by name and run in registration order; every rule's actors
+come first in the result, then its heads resolved (`find_targets`). One rule, `direct_object`, asks
+a chain of object rules in turn, the first that names someone wins. Each rule can be run alone
+(`run(name, query)`) and listed (`names()`, `object_names()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from .. import triples as tr
+from ..actors import PROPER_KINDS, Actor
+from .model import Candidate, same, unique
+from .triggers import LOOK_THROUGH_NOUNS
+
+if TYPE_CHECKING:
+    from .roles import RoleFiller
+
+# Reactions to someone's act: the actor of the act named by the object is the target.
+REACTION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT", "AGREE", "CONCEDE", "REQUEST"})
+# RETREAT verbs whose object is a party (people freed or handed back), not a place left.
+RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "exchange", "swap", "pardon",
+                            "extradite", "deliver", "surrender", "evacuate"})
+# "marched to demand X's resignation": what the protesters demand or denounce names whom they protest.
+PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", "decry", "reject", "urge"})
+
+VERB = "verb"  # rules on the clause of a verbal or light-verb trigger
+NOUN = "noun"  # rules on the event noun (of a nominal or light-verb trigger)
+
+
+@dataclass(slots=True)
+class Query:
+    """One candidate's search for targets, with what several rules need computed once."""
+
+    cand: Candidate
+    ev_type: str
+    source_country: str | None
+    roles: RoleFiller
+    preps: frozenset[str] = field(init=False)  # the type's target prepositions ("sanctions on X")
+    act_preps: frozenset[str] = field(init=False)  # of an act named by a noun: also "against", and "with" for fighting
+    direct: Token | None = field(init=False)  # the verb's direct object, whatever it is
+    obj: Token | None = field(init=False)  # the direct object when it is not the event noun itself
+    event_object: bool = field(init=False)  # the object names an act ("denounced the crackdown")
+    object_is_target: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        cand, lex = self.cand, self.roles.lex
+        # a recoded act keeps the prepositions of what it was: "will launch an incursion into Syria" threatens Syria
+        self.preps = lex.target_preps.get(self.ev_type, frozenset()) | lex.target_preps.get(cand.sense.type, frozenset())
+        self.act_preps = self.preps | {"against"} | ({"with"} if self.ev_type == "ASSAULT" else set())
+        self.direct = tr.direct_object(cand.trigger) if cand.kind != "noun" else None
+        self.obj = self.direct if self.direct is not None and not same(self.direct, cand.noun) else None
+        self.event_object = self.obj is not None and self.roles.triggers.noun_sense(self.obj) is not None
+        # what one withdraws from or leaves is a place, not a party; whom one frees is the target;
+        # what is mobilised moved, it is not whom the troops face (also when recoded: "would not send troops")
+        self.object_is_target = (
+            (cand.entry is None or cand.entry.object_is_target)
+            and (self.ev_type != "RETREAT" or lex.fix_lemma(cand.trigger.lemma_.lower()) in RELEASE_LEMMAS)
+            and "MOBILIZE" not in self.types
+        )
+
+    @property
+    def types(self) -> set[str]:
+        """The event type and the trigger's own (a recoded act keeps some of its frame)."""
+        return {self.ev_type, self.cand.sense.type}
+
+
+@dataclass(slots=True)
+class Found:
+    actors: list[Actor] = field(default_factory=list)
+    heads: list[Token] = field(default_factory=list)  # still to resolve
+
+
+Rule = Callable[[Query], Found]
+ObjectRule = Callable[[Query, Token], list[Actor]]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRule:
+    name: str
+    scope: str
+    apply: Rule
+
+    @property
+    def description(self) -> str:
+        return (self.apply.__doc__ or "").strip().split("\n")[0]
+
+
+_REGISTRY: dict[str, TargetRule] = {}
+_OBJECT_RULES: dict[str, ObjectRule] = {}
+
+
+def target_rule(name: str, scope: str = VERB) -> Callable[[Rule], Rule]:
+    """Register a rule under a name; rules run in the order they are registered."""
+
+    def register(fn: Rule) -> Rule:
+        if name in _REGISTRY or name in _OBJECT_RULES:
+            raise ValueError(f"target rule {name!r} registered twice")
+        _REGISTRY[name] = TargetRule(name, scope, fn)
+        return fn
+
+    return register
+
+
+def object_rule(name: str) -> Callable[[ObjectRule], ObjectRule]:
+    """Register a way of reading the direct object; the first that finds someone wins."""
+
+    def register(fn: ObjectRule) -> ObjectRule:
+        if name in _REGISTRY or name in _OBJECT_RULES:
+            raise ValueError(f"object rule {name!r} registered twice")
+        _OBJECT_RULES[name] = fn
+        return fn
+
+    return register
+
+
+def names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def object_names() -> list[str]:
+    return list(_OBJECT_RULES)
+
+
+def rules() -> list[TargetRule]:
+    return list(_REGISTRY.values())
+
+
+def _applies(rule: TargetRule, cand: Candidate) -> bool:
+    return cand.kind != "noun" if rule.scope == VERB else cand.noun is not None
+
+
+def _resolved(q: Query, found: Found) -> list[Actor]:
+    out = list(found.actors)
+    for head in found.heads:
+        actors = q.roles.resolve(head, poss_country=q.source_country, descend=True)
+        if not actors and q.ev_type in REACTION_TYPES:
+            actors = owners(q.roles, head)  # "acceded to the opposition's demand", "balked at a UN proposal"
+        out.extend(actors)
+    return out
+
+
+def find_targets(q: Query) -> list[Actor]:
+    """All rules in order: their actors first, then their heads resolved."""
+    found = Found()
+    for rule in _REGISTRY.values():
+        if _applies(rule, q.cand):
+            part = rule.apply(q)
+            found.actors.extend(part.actors)
+            found.heads.extend(part.heads)
+    return _resolved(q, found)
+
+
+def run(name: str, q: Query) -> list[Actor]:
+    """One target rule or object rule alone (when its scope applies)."""
+    if name in _OBJECT_RULES:
+        return _OBJECT_RULES[name](q, q.obj) if q.obj is not None else []
+    rule = _REGISTRY[name]
+    return _resolved(q, rule.apply(q)) if _applies(rule, q.cand) else []
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def owners(roles: RoleFiller, thing: Token) -> list[Actor]:
+    """Who a rejected, welcomed or accepted thing belongs to: its possessor or actor modifier ("the
+    bloc's peace deal", "a UN proposal"), its author ("a pact proposed by Beijing") or its other
+    party ("the peace deal with the FARC", "an invitation to an ECOWAS summit")."""
+    found = roles.noun_sources(thing)[0]
+    if found:
+        return found
+    for child in thing.children:
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            ag = tr.agent(child)
+            if ag is not None:
+                found.extend(roles.resolve(ag))
+    for _prep, pobj in tr.prep_objects(thing, {"with", "by", "from"}):
+        found.extend(roles.resolve(pobj))
+    if not found:
+        for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
+            found.extend(a for a in roles.resolve(pobj, descend=True) if a.kind not in {"sector", "regional"})
+            if not found and pobj.pos_ in {"NOUN", "PROPN"}:
+                found.extend(roles.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
+    return unique(found)
+
+
+def thing_owners(roles: RoleFiller, obj: Token, *, of_only: bool = False, aid: bool = False) -> list[Actor]:
+    """Whose thing or act the object is: "froze the assets of Venezuela's oil company", "wrote off
+    $4 billion of Iraq's debt"; of an act only its of-phrase ("lifted their blockade of Qatar"),
+    since its possessor is who did it. Of aid only a possessor: "a shipment of German missiles"
+    is what was given."""
+    cur = obj
+    for _ in range(3):
+        if not of_only:
+            for child in cur.children:
+                if child.dep_ == "poss" and not tr.is_pronoun(child):
+                    return roles.resolve(child, descend=True)
+        of = [p for _, p in tr.prep_objects(cur, {"of"})]
+        if not of:
+            return []
+        # an actor named by the of-phrase itself, not a nationality word: "the purchase of French weapons" is no one's
+        found = [] if aid else [a for a in roles.resolve(of[0]) if a.kind != "modifier"]
+        if found:
+            return found
+        cur, of_only = of[0], False
+    return []
+
+
+def territory_left(roles: RoleFiller, tok: Token) -> list[Actor]:
+    """The country whose territory a withdrawal leaves is its target; villages and treaties are not."""
+    return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in roles.resolve(p) if a.kind == "country"]
+
+
+# ----------------------------------------------------------------------------- object rules
+
+
+@object_rule("object_party")
+def object_party(q: Query, obj: Token) -> list[Actor]:
+    """The object names the party acted on: "expelled two Iranian diplomats"; "froze the US assets of
+    Venezuela's oil company" is the owner's, not the source's own; aid goes to a named party only."""
+    if q.event_object or not q.object_is_target:
+        return []
+    actors = q.roles.resolve(obj, poss_country=q.source_country, descend=True)
+    if q.source_country and actors and all(a.kind == "modifier" and a.country == q.source_country for a in actors):
+        actors = thing_owners(q.roles, obj, aid=q.ev_type == "AID") or actors
+    if "AID" in q.types:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
+        actors = [a for a in actors if a.kind in PROPER_KINDS]
+    return actors
+
+
+@object_rule("reacted_owner")
+def reacted_owner(q: Query, obj: Token) -> list[Actor]:
+    """A reaction targets whose act or thing it reacts to: "denounced Russia's crackdown", "rejected
+    the peace deal with the FARC", "repudiated the tribunal's ruling"."""
+    if q.ev_type not in REACTION_TYPES:
+        return []
+    if q.event_object or (q.object_is_target and "AID" not in q.types):
+        return owners(q.roles, obj)
+    return []
+
+
+@object_rule("place_attacked")
+def place_attacked(q: Query, obj: Token) -> list[Actor]:
+    """"seized four towns in Chiapas", "shelled villages": a place attacked is the target, of the
+    country it is in (guidelines 7.1; with no place named, the event's location fills it in)."""
+    if q.ev_type != "ASSAULT" or not q.object_is_target or obj.lemma_.lower() not in q.roles.lex.place_nouns:
+        return []
+    roles = q.roles
+    country = next((a.country for _, p in tr.prep_objects(obj, {"in", "near", "of"}) for a in roles.resolve(p)
+                    if a.country and a.country != "IGO"), None)
+    end = max([obj.i] + [pobj.i for _, pobj in tr.prep_objects(obj, {"in", "near", "of"})]) + 1
+    text = obj.doc[obj.left_edge.i : end].text
+    name = roles.resolver.t.country_label(country, None) if country else obj.lemma_.lower()
+    return [Actor(text, name, country, None, obj.left_edge.i, end, "sector")]
+
+
+@object_rule("country_left")
+def country_left(q: Query, obj: Token) -> list[Actor]:
+    """"left Cambodia": the party whose territory is left, when a country is named (guidelines RETREAT)."""
+    if q.ev_type != "RETREAT" or q.object_is_target:
+        return []
+    return [a for a in q.roles.resolve(obj) if a.kind == "country"]
+
+
+@object_rule("thing_owner")
+def thing_owner(q: Query, obj: Token) -> list[Actor]:
+    """Whose thing the object is: "froze the assets of Venezuela's oil company"; of a lifted blockade
+    or siege only the of-phrase: "lifted their blockade of Qatar"."""
+    if q.ev_type in REACTION_TYPES or q.ev_type == "MOBILIZE":
+        return []
+    if not (q.object_is_target or q.event_object or q.ev_type == "RETREAT"):
+        return []
+    return thing_owners(q.roles, obj, of_only=q.event_object or not q.object_is_target, aid=q.ev_type == "AID")
+
+
+# ----------------------------------------------------------------------------- target rules
+
+
+@target_rule("reacted_event_object")
+def reacted_event_object(q: Query) -> Found:
+    """A reaction to an act named by its object noun targets the act's owner: "blocked the EU's aid package"."""
+    if q.direct is None or q.obj is not None or q.ev_type not in REACTION_TYPES:
+        return Found()
+    return Found(actors=owners(q.roles, q.direct))
+
+
+@target_rule("direct_object")
+def direct_object(q: Query) -> Found:
+    """The direct object, read by the first object rule that names someone; else the parties in its
+    prepositions: "cut diplomatic ties with Qatar", "halted its mediation between A and B"."""
+    if q.obj is None:
+        return Found()
+    for rule in _OBJECT_RULES.values():
+        actors = rule(q, q.obj)
+        if actors:
+            return Found(actors=actors)
+    return Found(heads=[p for _, p in tr.prep_objects(q.obj, q.act_preps | {"between"})])
+
+
+@target_rule("indirect_object")
+def indirect_object(q: Query) -> Found:
+    """The indirect object: "offered Kyiv a loan"."""
+    return Found(heads=[c for c in q.cand.trigger.children if c.dep_ in {"dative", "iobj"} and c.pos_ != "ADP"])
+
+
+@target_rule("trigger_preposition")
+def trigger_preposition(q: Query) -> Found:
+    """The object of a preposition that is part of the trigger ("cracked down on protesters"), unless
+    the sense says what that object is."""
+    prep = q.cand.prep
+    if prep is None or q.cand.sense.pobj is not None:
+        return Found()
+    return Found(heads=[p for p in prep.children if p.dep_ == "pobj"])
+
+
+@target_rule("verb_prepositions")
+def verb_prepositions(q: Query) -> Found:
+    """The type's target prepositions on the verb: "imposed sanctions on Iran", "sent aid to Gaza"."""
+    return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps) if not same(prep, q.cand.prep)])
+
+
+@target_rule("light_verb_act")
+def light_verb_act(q: Query) -> Found:
+    """"engaged in a firefight with Pakistani soldiers": the act is the noun, known to the lexicon or
+    what made the typer read a verb the lexicon lacks; whom it is done to is in its prepositions."""
+    heads: list[Token] = []
+    for _, act in tr.prep_objects(q.cand.trigger, {"in"}):
+        sense = q.roles.triggers.noun_sense(act)
+        if (sense.type == q.ev_type) if sense is not None else q.cand.entry is None:
+            heads.extend(p for _, p in tr.prep_objects(act, q.act_preps))
+    return Found(heads=heads)
+
+
+@target_rule("protest_aims")
+def protest_aims(q: Query) -> Found:
+    """Whom a protest is aimed at beyond its prepositions: the building protested outside ("rallied outside
+    parliament") and the owner of what is demanded ("marched to demand the prime minister's resignation")."""
+    if q.ev_type != "PROTEST":
+        return Found()
+    roles, verb = q.roles, q.cand.trigger
+    out = [a for _, p in tr.prep_objects(verb, {"outside"}) for a in roles.resolve(p)]
+    for child in verb.children:
+        if child.dep_ in {"advcl", "xcomp"} and roles.lex.fix_lemma(child.lemma_.lower()) in PROTEST_AIMS:
+            obj = tr.direct_object(child)
+            if obj is not None and not tr.is_pronoun(obj):
+                out.extend(roles.resolve(obj, descend=True) or owners(roles, obj))
+    return Found(actors=out)
+
+
+@target_rule("mobilized_with")
+def mobilized_with(q: Query) -> Found:
+    """"moved divisions to the border with Kuwait": forces face whom the with-phrase names; "with tanks" is gear."""
+    if "MOBILIZE" not in q.types:
+        return Found()
+    return Found(actors=[a for _, p in tr.prep_objects(q.cand.trigger, {"with"}) for a in q.roles.resolve(p, descend=True)
+                         if a.kind != "sector"])
+
+
+@target_rule("territory_left")
+def territory_left_verb(q: Query) -> Found:
+    """"withdrew from Afghanistan", "pulled out of Hungary": the country left."""
+    if q.ev_type != "RETREAT" or q.direct is not None:
+        return Found()
+    return Found(actors=territory_left(q.roles, q.cand.trigger))
+
+
+@target_rule("look_through_object")
+def look_through_object(q: Query) -> Found:
+    """An object that counts or groups acts: "imposed a new round of sanctions on Iran", "$2 billion in aid to Kyiv"."""
+    obj = q.obj
+    if obj is None or obj.lower_ not in {"million", "billion"} | LOOK_THROUGH_NOUNS:
+        return Found()
+    return Found(heads=[p for _, inner in tr.prep_objects(obj, {"in", "of"}) for _, p in tr.prep_objects(inner, q.preps)])
+
+
+@target_rule("event_noun_preps", NOUN)
+def event_noun_preps(q: Query) -> Found:
+    """"sanctions against South Africa" are directed at it whatever is done to them; whom one fights
+    a battle with is fought."""
+    assert q.cand.noun is not None
+    return Found(heads=[p for _, p in tr.prep_objects(q.cand.noun, q.act_preps)])
+
+
+@target_rule("event_noun_of", NOUN)
+def event_noun_of(q: Query) -> Found:
+    """"their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act."""
+    assert q.cand.noun is not None
+    return Found(actors=[a for _, p in tr.prep_objects(q.cand.noun, {"of"}) for a in q.roles.resolve(p) if a.kind != "modifier"])
+
+
+@target_rule("withdrawal_from", NOUN)
+def withdrawal_from(q: Query) -> Found:
+    """"its withdrawal from Afghanistan": the country left."""
+    if q.ev_type != "RETREAT":
+        return Found()
+    assert q.cand.noun is not None
+    return Found(actors=territory_left(q.roles, q.cand.noun))
+
+
+@target_rule("look_through_noun", NOUN)
+def look_through_noun(q: Query) -> Found:
+    """An event noun that groups acts: "a fresh wave of strikes on Gaza"."""
+    noun = q.cand.noun
+    assert noun is not None
+    if noun.lemma_.lower() not in LOOK_THROUGH_NOUNS:
+        return Found()
+    return Found(heads=[p for _, inner in tr.prep_objects(noun, {"of"}) for _, p in tr.prep_objects(inner, q.preps)])

@@ -1,0 +1,94 @@
+"""Each target rule on its own, run on one candidate of a parsed sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from consumers.extract.coding import target_rules
+from consumers.extract.coding.model import Sentence
+from consumers.extract.pipeline import EVENTS_COMPONENT, analysed_text
+
+Targets = Callable[..., set[str | None]]
+
+
+@pytest.fixture(scope="module")
+def rule_targets(nlp: Any) -> Targets:
+    """rule_targets(rule, sentence, trigger word) -> the countries (or names, when none) the rule alone finds."""
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+
+    def run(name: str, text: str, word: str, kind: str | None = None) -> set[str | None]:
+        doc = nlp(analysed_text({"text": text})[0])
+        sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+        cand = next(c for c in coder.triggers.candidates(sent) if c.trigger.text == word and kind in {None, c.kind})
+        query = target_rules.Query(cand, cand.event_type, None, coder.roles)
+        return {a.country or a.name for a in target_rules.run(name, query)}
+
+    return run
+
+
+def test_rules_are_registered_in_order() -> None:
+    names = target_rules.names()
+    assert names[:2] == ["reacted_event_object", "direct_object"]
+    assert names.index("verb_prepositions") < names.index("protest_aims") < names.index("event_noun_preps")
+    assert target_rules.object_names()[0] == "object_party"
+    assert all(rule.description for rule in target_rules.rules())
+    assert all(rule.__doc__ for rule in target_rules._OBJECT_RULES.values())
+    assert not set(target_rules.names()) & set(target_rules.object_names())
+
+
+def test_reacted_event_object(rule_targets: Targets) -> None:
+    assert rule_targets("reacted_event_object", "Poland blocked the EU's new aid package for Serbia.", "blocked") == {"IGO"}
+
+
+def test_object_rules(rule_targets: Targets) -> None:
+    assert rule_targets("object_party", "Ghana expelled two Nigerian diplomats.", "expelled") == {"NGA"}
+    assert rule_targets("reacted_owner", "Chile denounced Bolivia's crackdown on miners.", "denounced") == {"BOL"}
+    assert rule_targets("place_attacked", "Rebels seized two towns in northern Chad on Monday.", "seized") == {"TCD"}
+    assert rule_targets("place_attacked", "Rebels shelled three villages overnight.", "shelled") == {"village"}
+    assert rule_targets("country_left", "Syrian troops abandoned Lebanon in 2005.", "abandoned") == {"LBN"}
+    assert rule_targets("thing_owner", "Britain froze the assets of Syria's central bank.", "froze") == {"SYR"}
+    assert rule_targets("thing_owner", "Egypt ended its blockade of Gaza.", "ended") == {"PSE"}
+
+
+def test_direct_object_falls_back_to_its_prepositions(rule_targets: Targets) -> None:
+    assert rule_targets("direct_object", "Qatar cut diplomatic ties with Egypt.", "cut") == {"EGY"}
+
+
+def test_indirect_object(rule_targets: Targets) -> None:
+    assert rule_targets("indirect_object", "Japan offered Vietnam a loan.", "offered") == {"VNM"}
+
+
+def test_trigger_and_verb_prepositions(rule_targets: Targets) -> None:
+    assert rule_targets("trigger_preposition", "Police fired on Malian protesters.", "fired") == {"MLI"}
+    assert rule_targets("verb_prepositions", "Norway sent aid to Sudan.", "sent", "verb") == {"SDN"}
+
+
+def test_light_verb_act(rule_targets: Targets) -> None:
+    assert rule_targets("light_verb_act", "Indian troops engaged in a gun battle with Chinese soldiers.", "engaged") == {"CHN"}
+
+
+def test_protest_aims(rule_targets: Targets) -> None:
+    text = "Thousands marched in Lima to demand the Peruvian president's resignation."
+    assert rule_targets("protest_aims", text, "marched") == {"PER"}
+
+
+def test_mobilized_with(rule_targets: Targets) -> None:
+    assert rule_targets("mobilized_with", "Kenya moved two battalions to the border with Somalia.", "moved") == {"SOM"}
+
+
+def test_territory_left(rule_targets: Targets) -> None:
+    assert rule_targets("territory_left", "Cuba withdrew from Angola in 1991.", "withdrew") == {"AGO"}
+    assert rule_targets("withdrawal_from", "Russia's withdrawal from Georgia ended in 2008.", "withdrawal") == {"GEO"}
+
+
+def test_look_through(rule_targets: Targets) -> None:
+    assert rule_targets("look_through_object", "Iran conducted a series of attacks on Iraqi Kurdistan.", "conducted") == {"IRQ"}
+    assert rule_targets("look_through_noun", "The EU adopted a package of sanctions against Belarus.", "adopted") == {"BLR"}
+
+
+def test_event_noun_rules(rule_targets: Targets) -> None:
+    assert rule_targets("event_noun_preps", "Chinese sanctions against Lithuania hurt exporters.", "sanctions") == {"LTU"}
+    assert rule_targets("event_noun_of", "The arrest of two Turkish journalists angered Ankara.", "arrest") == {"TUR"}
