@@ -57,3 +57,9 @@ def test_owner_of_a_thing_named_by_the_sources_own_word(extract: Extract) -> Non
 def test_owner_of_a_rejected_event_object(extract: Extract) -> None:
     assert find(extract("Slovakia blocked the EU's new aid package for Moldova on Thursday."),
                 "REJECT", source={"SVK"}, target={"IGO"})
+
+
+def test_party_named_in_the_object_takes_the_authoritys_country(extract: Extract) -> None:
+    # the object is a thing of a domestic party: the party's sector, and the acting authority's country
+    events = find(extract("Uganda's government revoked the licences of two radio stations."), "SANCTION", source={"UGA"})
+    assert events and [(a["country"], a["sector"]) for a in events[0]["target"]] == [("UGA", "MED")]

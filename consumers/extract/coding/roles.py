@@ -266,7 +266,9 @@ def implied_countries(
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
     def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
-        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational or actor.sector == "REF":
+        # a thing named by its party's sector ("the licences of four newspapers") is that party's
+        placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
+        if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
         if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
             # forces attacking the named people of a place are seldom that place's own
