@@ -33,7 +33,7 @@ def test_rules_are_registered_in_order() -> None:
     names = target_rules.names()
     assert names[:2] == ["reacted_event_object", "direct_object"]
     assert names.index("verb_prepositions") < names.index("protest_aims") < names.index("event_noun_preps")
-    assert target_rules.object_names()[0] == "object_party"
+    assert target_rules.object_names()[:2] == ["recipient_under_object", "object_party"]
     assert all(rule.description for rule in target_rules.rules())
     assert all(rule.__doc__ for rule in target_rules._OBJECT_RULES.values())
     assert not set(target_rules.names()) & set(target_rules.object_names())
@@ -92,3 +92,11 @@ def test_look_through(rule_targets: Targets) -> None:
 def test_event_noun_rules(rule_targets: Targets) -> None:
     assert rule_targets("event_noun_preps", "Chinese sanctions against Lithuania hurt exporters.", "sanctions") == {"LTU"}
     assert rule_targets("event_noun_of", "The arrest of two Turkish journalists angered Ankara.", "arrest") == {"TUR"}
+
+
+def test_recipient_under_object(rule_targets: Targets) -> None:
+    # the parser hangs the to-phrase under the object; the recipient is the target, not what is handed over
+    assert rule_targets("recipient_under_object", "Turkey delivered the first of six drones to Kenya's army.", "delivered") == {"KEN"}
+    assert rule_targets("recipient_under_object", "Qatar halted shipments of gas to Egypt.", "halted") == {"EGY"}
+    # a ban on a country's own party is no delivery
+    assert rule_targets("recipient_under_object", "Norway expelled Iran's ambassador to Oslo.", "expelled") == set()

@@ -32,6 +32,9 @@ RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "
 # "marched to demand X's resignation": what the protesters demand or denounce names whom they protest.
 PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", "decry", "reject", "urge"})
 
+# Acts of handing over: the to-phrase names the recipient ("extradited X to Ireland").
+TRANSFER_TYPES = frozenset({"COOPERATE", "AID"})
+
 VERB = "verb"  # rules on the clause of a verbal or light-verb trigger
 NOUN = "noun"  # rules on the event noun (of a nominal or light-verb trigger)
 
@@ -220,6 +223,35 @@ def territory_left(roles: RoleFiller, tok: Token) -> list[Actor]:
 
 
 # ----------------------------------------------------------------------------- object rules
+
+
+def noun_chain(obj: Token, depth: int = 3) -> list[Token]:
+    """The nouns an object phrase runs through: the object, its apposition and what its of-phrases
+    name ("a leading member of the Kinahan cartel", "the first of four frigates", "entrepreneur Do Kwon")."""
+    out = [obj]
+    for child in obj.children:
+        if depth and child.dep_ == "appos":
+            out.extend(noun_chain(child, depth - 1))
+    for _, pobj in tr.prep_objects(obj, {"of"}):
+        if depth:
+            out.extend(noun_chain(pobj, depth - 1))
+    return out
+
+
+@object_rule("recipient_under_object")
+def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
+    """Who receives what is handed over, sold or banned, where the parser hung the to-phrase under
+    the object: "extradited a member of the Kinahan cartel to Ireland", "delivered the first of four
+    frigates to Pakistan's navy", "banned exports of luxury goods to Russia". The recipient is the
+    target, not what or whom is handed over; of a ban, only when the object names no country's party."""
+    types = q.types
+    if not types & TRANSFER_TYPES and "SANCTION" not in types:
+        return []
+    roles = q.roles
+    if not types & TRANSFER_TYPES and any(a.country for a in roles.resolve(obj, poss_country=q.source_country, descend=True)):
+        return []
+    heads = [p for noun in noun_chain(obj) for _, p in tr.prep_objects(noun, {"to"})]
+    return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
 
 @object_rule("object_party")
