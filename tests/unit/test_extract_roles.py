@@ -63,3 +63,9 @@ def test_party_named_in_the_object_takes_the_authoritys_country(extract: Extract
     # the object is a thing of a domestic party: the party's sector, and the acting authority's country
     events = find(extract("Uganda's government revoked the licences of two radio stations."), "SANCTION", source={"UGA"})
     assert events and [(a["country"], a["sector"]) for a in events[0]["target"]] == [("UGA", "MED")]
+
+
+def test_a_threat_on_a_condition_targets_who_must_meet_it(extract: Extract) -> None:
+    assert find(extract("Kenyan teachers threatened a nationwide strike unless the government raised their pay."),
+                "THREATEN", source={"KEN"}, target={"KEN"})
+    assert find(extract("Serbia threatened to leave the talks if Kosovo declared independence."), "THREATEN", source={"SRB"}, target={"XKX"})

@@ -15,6 +15,8 @@ from .target_rules import REACTION_TYPES
 from .triggers import TriggerFinder
 
 COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across"})
+# A threat or offer made on a condition is addressed to whoever must meet it (C14).
+CONDITIONAL_OFFERS = frozenset({"THREATEN", "AGREE"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
 # Events coded even when their agent is unknown (guidelines C37).
@@ -185,8 +187,12 @@ class RoleFiller:
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                         out.extend(self.resolve(child, poss_country=source_country, descend=True))
-        if not out and cand.condition is not None:
-            subj, _ = tr.clause_subject(cand.condition)
+        condition = cand.condition
+        if condition is None and ev_type in CONDITIONAL_OFFERS:
+            # "threatened a strike unless the government scrapped ...", "threatened to secede if the envoy imposed ..."
+            condition = tr.conditional_clause(cand.trigger) or (tr.conditional_clause(comp) if comp is not None else None)
+        if not out and condition is not None:
+            subj, _ = tr.clause_subject(condition)
             if subj is not None and not tr.is_pronoun(subj):
                 out.extend(self.resolve(subj))
         return out
