@@ -100,3 +100,18 @@ def test_recipient_under_object(rule_targets: Targets) -> None:
     assert rule_targets("recipient_under_object", "Qatar halted shipments of gas to Egypt.", "halted") == {"EGY"}
     # a ban on a country's own party is no delivery
     assert rule_targets("recipient_under_object", "Norway expelled Iran's ambassador to Oslo.", "expelled") == set()
+
+
+def test_concession_after(rule_targets: Targets) -> None:
+    # a fallback: to whoever moved first, in either parse of the after-clause
+    assert rule_targets("concession_after", "Colombian truckers called off their strike after the government cut diesel prices.",
+                        "called") == {"government"}  # of no country until the implied one is filled in
+    assert rule_targets("concession_after", "Chilean dockworkers called off their strike after shipping companies raised wages.",
+                        "called") == {"company"}
+    assert "concession_after" in target_rules.names() and target_rules._REGISTRY["concession_after"].fallback
+
+
+def test_concession_after_in_the_pipeline(extract: Any) -> None:
+    events = [e for e in extract("Colombian truckers called off their strike after the government cut diesel prices.")
+              if e["event_type"] == "CONCEDE"]
+    assert events and [(a["text"], a["country"]) for a in events[0]["target"]] == [("the government", "COL")]

@@ -91,6 +91,7 @@ class TargetRule:
     name: str
     scope: str
     apply: Rule
+    fallback: bool = False  # runs only when the rules before it found no one
 
     @property
     def description(self) -> str:
@@ -101,13 +102,14 @@ _REGISTRY: dict[str, TargetRule] = {}
 _OBJECT_RULES: dict[str, ObjectRule] = {}
 
 
-def target_rule(name: str, scope: str = VERB) -> Callable[[Rule], Rule]:
-    """Register a rule under a name; rules run in the order they are registered."""
+def target_rule(name: str, scope: str = VERB, *, fallback: bool = False) -> Callable[[Rule], Rule]:
+    """Register a rule under a name; rules run in the order they are registered, fallbacks only
+    when no rule before them found anyone."""
 
     def register(fn: Rule) -> Rule:
         if name in _REGISTRY or name in _OBJECT_RULES:
             raise ValueError(f"target rule {name!r} registered twice")
-        _REGISTRY[name] = TargetRule(name, scope, fn)
+        _REGISTRY[name] = TargetRule(name, scope, fn, fallback)
         return fn
 
     return register
@@ -152,14 +154,22 @@ def _resolved(q: Query, found: Found) -> list[Actor]:
 
 
 def find_targets(q: Query) -> list[Actor]:
-    """All rules in order: their actors first, then their heads resolved."""
+    """All rules in order: their actors first, then their heads resolved; then, if that found no
+    one, the fallback rules."""
     found = Found()
+    out: list[Actor] = []
     for rule in _REGISTRY.values():
+        if rule.fallback:
+            if not out:
+                out = _resolved(q, found)
+                found = Found()
+            if out:
+                break
         if _applies(rule, q.cand):
             part = rule.apply(q)
             found.actors.extend(part.actors)
             found.heads.extend(part.heads)
-    return _resolved(q, found)
+    return out + _resolved(q, found)
 
 
 def run(name: str, q: Query) -> list[Actor]:
@@ -445,3 +455,24 @@ def look_through_noun(q: Query) -> Found:
     if noun.lemma_.lower() not in LOOK_THROUGH_NOUNS:
         return Found()
     return Found(heads=[p for _, inner in tr.prep_objects(noun, {"of"}) for _, p in tr.prep_objects(inner, q.preps)])
+
+
+def _after_clause(verb: Token) -> Token | None:
+    """The verb of an "after ..." clause on this verb (parsed as a marked clause or as a preposition's complement)."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in child.children):
+            return child
+        if child.dep_ == "prep" and child.lower_ == "after":
+            return next((c for c in child.children if c.dep_ == "pcomp" and tr.is_verbal(c)), None)
+    return None
+
+
+@target_rule("concession_after", fallback=True)
+def concession_after(q: Query) -> Found:
+    """A concession made after the other side's move is made to that side: "called off their strike
+    after factory owners agreed to a pay rise"."""
+    clause = _after_clause(q.cand.trigger) if q.ev_type == "CONCEDE" else None
+    if clause is None:
+        return Found()
+    subj, passive = tr.clause_subject(clause)
+    return Found(heads=[subj] if subj is not None and not passive and not tr.is_pronoun(subj) else [])
