@@ -33,7 +33,7 @@ def test_rules_are_registered_in_order() -> None:
     names = target_rules.names()
     assert names[:2] == ["reacted_event_object", "direct_object"]
     assert names.index("verb_prepositions") < names.index("protest_aims") < names.index("event_noun_preps")
-    assert target_rules.object_names()[:2] == ["recipient_under_object", "object_party"]
+    assert target_rules.object_names()[:3] == ["recipient_under_object", "object_party", "aided_people"]
     assert all(rule.description for rule in target_rules.rules())
     assert all(rule.__doc__ for rule in target_rules._OBJECT_RULES.values())
     assert not set(target_rules.names()) & set(target_rules.object_names())
@@ -115,3 +115,10 @@ def test_concession_after_in_the_pipeline(extract: Any) -> None:
     events = [e for e in extract("Colombian truckers called off their strike after the government cut diesel prices.")
               if e["event_type"] == "CONCEDE"]
     assert events and [(a["text"], a["country"]) for a in events[0]["target"]] == [("the government", "COL")]
+
+
+def test_aided_people(rule_targets: Targets) -> None:
+    assert rule_targets("aided_people", "Germany trained 500 Afghan police officers last year.", "trained") == {"AFG"}
+    assert rule_targets("aided_people", "Japan funded two hospitals in northern Ghana.", "funded") == {"GHA"}
+    # what is given is no recipient
+    assert rule_targets("aided_people", "Moscow airlifted Czech tanks worth $300 million to Kabul.", "airlifted") == set()

@@ -278,6 +278,21 @@ def object_party(q: Query, obj: Token) -> list[Actor]:
     return actors
 
 
+@object_rule("aided_people")
+def aided_people(q: Query, obj: Token) -> list[Actor]:
+    """Aid given to people or places named by their country is received by them when no recipient is
+    named: "trained 30,000 Ukrainian recruits", "funded clinics in northern Nigeria" (but "sent
+    tanks", "sent German missiles to Kyiv" name what was given)."""
+    if "AID" not in q.types or any(t.dep_ == "prep" and t.lower_ in q.preps for t in (*q.cand.trigger.children, *obj.subtree)):
+        return []
+    # people of a country ("Ukrainian recruits"), not things made there ("French weapons", "French goods")
+    found = [a for a in q.roles.resolve(obj) if a.kind in {"sector", "modifier"} and a.country and a.sector != "BUS"]
+    if not found:  # "clinics in northern Nigeria"
+        found = [a for noun in noun_chain(obj) for _, p in tr.prep_objects(noun, {"in"}) for a in q.roles.resolve(p)
+                 if a.kind in {"country", "entity"} and a.country]
+    return [a for a in found if a.country not in {q.source_country, "IGO"}]
+
+
 @object_rule("reacted_owner")
 def reacted_owner(q: Query, obj: Token) -> list[Actor]:
     """A reaction targets whose act or thing it reacts to: "denounced Russia's crackdown", "rejected
