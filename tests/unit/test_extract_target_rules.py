@@ -33,7 +33,7 @@ def test_rules_are_registered_in_order() -> None:
     names = target_rules.names()
     assert names[:2] == ["reacted_event_object", "direct_object"]
     assert names.index("verb_prepositions") < names.index("protest_aims") < names.index("event_noun_preps")
-    assert target_rules.object_names()[:3] == ["recipient_under_object", "object_party", "aided_people"]
+    assert target_rules.object_names()[:4] == ["own_object_abroad", "recipient_under_object", "object_party", "aided_people"]
     assert all(rule.description for rule in target_rules.rules())
     assert all(rule.__doc__ for rule in target_rules._OBJECT_RULES.values())
     assert not set(target_rules.names()) & set(target_rules.object_names())
@@ -122,3 +122,9 @@ def test_aided_people(rule_targets: Targets) -> None:
     assert rule_targets("aided_people", "Japan funded two hospitals in northern Ghana.", "funded") == {"GHA"}
     # what is given is no recipient
     assert rule_targets("aided_people", "Moscow airlifted Czech tanks worth $300 million to Kabul.", "airlifted") == set()
+
+
+def test_own_object_abroad(rule_targets: Targets) -> None:
+    assert rule_targets("own_object_abroad", "Peru recalled its ambassador to Mexico on Friday.", "recalled") == {"MEX"}
+    assert rule_targets("own_object_abroad", "Qatar reopened its embassy in Cairo.", "reopened") == {"EGY"}
+    assert rule_targets("own_object_abroad", "Peru expelled Mexico's ambassador.", "expelled") == set()  # not its own

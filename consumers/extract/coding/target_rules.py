@@ -248,6 +248,16 @@ def noun_chain(obj: Token, depth: int = 3) -> list[Token]:
     return out
 
 
+@object_rule("own_object_abroad")
+def own_object_abroad(q: Query, obj: Token) -> list[Actor]:
+    """What the source does with its own mission or people abroad concerns the host: "reopened its
+    embassy in Tripoli", "recalled its ambassador to Britain"."""
+    if not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in obj.children):
+        return []
+    return [a for _, p in tr.prep_objects(obj, {"in", "to", "from", "at"}) for a in q.roles.resolve(p)
+            if a.country and a.country != q.source_country]
+
+
 @object_rule("recipient_under_object")
 def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     """Who receives what is handed over, sold or banned, where the parser hung the to-phrase under
