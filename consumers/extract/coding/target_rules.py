@@ -262,15 +262,16 @@ def own_object_abroad(q: Query, obj: Token) -> list[Actor]:
 def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     """Who receives what is handed over, sold or banned, where the parser hung the to-phrase under
     the object: "extradited a member of the Kinahan cartel to Ireland", "delivered the first of four
-    frigates to Pakistan's navy", "banned exports of luxury goods to Russia". The recipient is the
-    target, not what or whom is handed over; of a ban, only when the object names no country's party."""
+    frigates to Pakistan's navy", "banned exports of luxury goods to Russia", or on the verb
+    ("extradited a Russian arms dealer to the United States"). The recipient is the target, not what
+    or whom is handed over; of a ban, only when the object names no country's party."""
     types = q.types
     if not types & TRANSFER_TYPES and "SANCTION" not in types:
         return []
     roles = q.roles
     if not types & TRANSFER_TYPES and any(a.country for a in roles.resolve(obj, poss_country=q.source_country, descend=True)):
         return []
-    heads = [p for noun in noun_chain(obj) for _, p in tr.prep_objects(noun, {"to"})]
+    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for _, p in tr.prep_objects(noun, {"to"})]
     return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
 
