@@ -130,3 +130,8 @@ def test_own_object_abroad(rule_targets: Targets) -> None:
     assert rule_targets("own_object_abroad", "Peru recalled its ambassador to Mexico on Friday.", "recalled") == {"MEX"}
     assert rule_targets("own_object_abroad", "Qatar reopened its embassy in Cairo.", "reopened") == {"EGY"}
     assert rule_targets("own_object_abroad", "Peru expelled Mexico's ambassador.", "expelled") == set()  # not its own
+
+
+def test_a_deed_one_is_accused_of_names_its_doer_not_its_place(rule_targets: Targets) -> None:
+    text = "Chilean prosecutors opened an inquiry into alleged fraud by Argentine officials at a Santiago bank."
+    assert rule_targets("verb_prepositions", text, "opened") == {"ARG"}

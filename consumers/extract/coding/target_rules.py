@@ -143,13 +143,26 @@ def _applies(rule: TargetRule, cand: Candidate) -> bool:
     return cand.kind != "noun" if rule.scope == VERB else cand.noun is not None
 
 
+def read_head(q: Query, head: Token) -> list[Actor]:
+    """Who a head token a rule found names: the party it names or has inside it ("Pakistan's navy",
+    "villages in Chad"); of a deed one is accused of, whoever did it, not where ("a probe into
+    sabotage by Russian intelligence at a Warsaw mall"); of what is reacted to, its owner
+    ("acceded to the opposition's demand", "balked at a UN proposal")."""
+    roles = q.roles
+    if q.ev_type == "ACCUSE" and head.pos_ == "NOUN" and not roles.resolve(head):
+        doers = roles.noun_sources(head)[0]
+        if doers:
+            return doers
+    actors = roles.resolve(head, poss_country=q.source_country, descend=True)
+    if not actors and q.ev_type in REACTION_TYPES:
+        actors = owners(roles, head)
+    return actors
+
+
 def _resolved(q: Query, found: Found) -> list[Actor]:
     out = list(found.actors)
     for head in found.heads:
-        actors = q.roles.resolve(head, poss_country=q.source_country, descend=True)
-        if not actors and q.ev_type in REACTION_TYPES:
-            actors = owners(q.roles, head)  # "acceded to the opposition's demand", "balked at a UN proposal"
-        out.extend(actors)
+        out.extend(read_head(q, head))
     return out
 
 
