@@ -98,6 +98,7 @@ def test_recipient_under_object(rule_targets: Targets) -> None:
     # the parser hangs the to-phrase under the object; the recipient is the target, not what is handed over
     assert rule_targets("recipient_under_object", "Turkey delivered the first of six drones to Kenya's army.", "delivered") == {"KEN"}
     assert rule_targets("recipient_under_object", "Qatar halted shipments of gas to Egypt.", "halted") == {"EGY"}
+    assert rule_targets("recipient_under_object", "Korea sent rice and 50 ventilators to Laos to help it fight the virus.", "sent") == {"LAO"}
     # on the verb too: the person handed over is no target
     assert rule_targets("recipient_under_object", "Spain extradited a Chilean banker to Peru.", "extradited") == {"PER"}
     # a ban on a country's own party is no delivery

@@ -249,11 +249,12 @@ def territory_left(roles: RoleFiller, tok: Token) -> list[Actor]:
 
 
 def noun_chain(obj: Token, depth: int = 3) -> list[Token]:
-    """The nouns an object phrase runs through: the object, its apposition and what its of-phrases
-    name ("a leading member of the Kinahan cartel", "the first of four frigates", "entrepreneur Do Kwon")."""
+    """The nouns an object phrase runs through: the object, its apposition, conjuncts and what its
+    of-phrases name ("a leading member of the Kinahan cartel", "the first of four frigates",
+    "entrepreneur Do Kwon", "masks and ventilators")."""
     out = [obj]
     for child in obj.children:
-        if depth and child.dep_ == "appos":
+        if depth and child.dep_ in {"appos", "conj"}:
             out.extend(noun_chain(child, depth - 1))
     for _, pobj in tr.prep_objects(obj, {"of"}):
         if depth:
