@@ -136,3 +136,12 @@ def test_own_object_abroad(rule_targets: Targets) -> None:
 def test_a_deed_one_is_accused_of_names_its_doer_not_its_place(rule_targets: Targets) -> None:
     text = "Chilean prosecutors opened an inquiry into alleged fraud by Argentine officials at a Santiago bank."
     assert rule_targets("verb_prepositions", text, "opened") == {"ARG"}
+
+
+def test_shifted_object(rule_targets: Targets) -> None:
+    assert rule_targets("shifted_object", "Chile rejected as baseless Peru's claims about the border.", "rejected") == {"PER"}
+
+
+def test_helped_party(rule_targets: Targets) -> None:
+    assert rule_targets("helped_party", "The IMF pledged $2 billion to help Sri Lanka recover from the crisis.", "pledged") == {"LKA"}
+    assert rule_targets("helped_party", "EU leaders agreed to create a fund to help Moldova rebuild its roads.", "agreed") == {"MDA"}

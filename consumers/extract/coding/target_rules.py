@@ -35,6 +35,9 @@ PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", 
 # Acts of handing over: the to-phrase names the recipient ("extradited X to Ireland").
 TRANSFER_TYPES = frozenset({"COOPERATE", "AID"})
 
+# "to help X rebuild": the purpose clause names who is helped.
+HELP_LEMMAS = frozenset({"help", "assist", "enable", "support"})
+
 VERB = "verb"  # rules on the clause of a verbal or light-verb trigger
 NOUN = "noun"  # rules on the event noun (of a nominal or light-verb trigger)
 
@@ -495,6 +498,36 @@ def look_through_noun(q: Query) -> Found:
     if noun.lemma_.lower() not in LOOK_THROUGH_NOUNS:
         return Found()
     return Found(heads=[p for _, inner in tr.prep_objects(noun, {"of"}) for _, p in tr.prep_objects(inner, q.preps)])
+
+
+@target_rule("shifted_object")
+def shifted_object(q: Query) -> Found:
+    """A reaction whose object the writer moved behind an as-phrase, which the parser then takes for
+    the as-phrase's object: "condemned as unacceptable the French president's remarks", "dismissed as
+    absurd Beijing's allegation"; whose remarks or allegation they are is the target."""
+    if q.ev_type not in REACTION_TYPES or q.direct is not None:
+        return Found()
+    return Found(actors=[a for _, p in tr.prep_objects(q.cand.trigger, {"as"})
+                         if any(c.dep_ == "poss" for c in p.children) for a in owners(q.roles, p)])
+
+
+@target_rule("helped_party", fallback=True)
+def helped_party(q: Query) -> Found:
+    """Aid given or pledged "to help X" goes to X: "pledged $1.5 billion to help Pakistan rebuild",
+    "agreed to set up a fund to help Ukraine rebuild its grid"."""
+    if not q.types & {"AID", "AGREE"}:
+        return Found()
+    heads: list[Token] = []
+    verbs = [q.cand.trigger] + [c for c in q.cand.trigger.children if c.dep_ == "xcomp"]
+    for verb in verbs:
+        for clause in verb.children:
+            if clause.dep_ in {"advcl", "xcomp"} and clause.lemma_.lower() in HELP_LEMMAS:
+                obj = tr.direct_object(clause)
+                if obj is None:  # "help Pakistan rebuild": the parser makes Pakistan the subject of rebuild
+                    obj = next((tr.clause_subject(c)[0] for c in clause.children if c.dep_ in {"ccomp", "xcomp"}), None)
+                if obj is not None and not tr.is_pronoun(obj):
+                    heads.append(obj)
+    return Found(heads=heads)
 
 
 def _after_clause(verb: Token) -> Token | None:
