@@ -145,3 +145,8 @@ def test_shifted_object(rule_targets: Targets) -> None:
 def test_helped_party(rule_targets: Targets) -> None:
     assert rule_targets("helped_party", "The IMF pledged $2 billion to help Sri Lanka recover from the crisis.", "pledged") == {"LKA"}
     assert rule_targets("helped_party", "EU leaders agreed to create a fund to help Moldova rebuild its roads.", "agreed") == {"MDA"}
+
+
+def test_participle_victims(rule_targets: Targets) -> None:
+    text = "A gunman opened fire in a crowded church, killing 12 Nigerian worshippers."
+    assert rule_targets("participle_victims", text, "opened") == {"NGA"}

@@ -530,6 +530,18 @@ def helped_party(q: Query) -> Found:
     return Found(heads=heads)
 
 
+@target_rule("participle_victims", fallback=True)
+def participle_victims(q: Query) -> Found:
+    """An attack told by how it began and what it did: "opened fire in a school, killing 19 children";
+    whom the participle's act befalls is attacked."""
+    if q.ev_type not in {"ASSAULT", "COERCE"}:
+        return Found()
+    heads = [obj for c in q.cand.trigger.children
+             if c.dep_ == "advcl" and c.tag_ == "VBG" and q.roles.triggers.lexicon_type(c) in {"ASSAULT", "COERCE"}
+             and (obj := tr.direct_object(c)) is not None and not tr.is_pronoun(obj)]
+    return Found(heads=heads)
+
+
 def _after_clause(verb: Token) -> Token | None:
     """The verb of an "after ..." clause on this verb (parsed as a marked clause or as a preposition's complement)."""
     for child in verb.children:
