@@ -69,3 +69,12 @@ def test_a_threat_on_a_condition_targets_who_must_meet_it(extract: Extract) -> N
     assert find(extract("Kenyan teachers threatened a nationwide strike unless the government raised their pay."),
                 "THREATEN", source={"KEN"}, target={"KEN"})
     assert find(extract("Serbia threatened to leave the talks if Kosovo declared independence."), "THREATEN", source={"SRB"}, target={"XKX"})
+
+
+def test_the_country_is_a_state_named_before_not_the_other_party(extract: Extract) -> None:
+    text = "Kuwait expelled two diplomats from Iraq, a week after Iraqi troops entered the emirate."
+    assert find(extract(text), "ASSAULT", source={"IRQ"}, target={"KWT"})
+    text = "Rwanda recalled its envoy from Burundi after the country's army shelled a border post."
+    assert find(extract(text), "ASSAULT", source={"BDI"})
+    text = "Chile and Peru opened a new border crossing, and the two countries' presidents agreed to expand trade."
+    assert find(extract(text), "AGREE", source={"CHL", "PER"})

@@ -39,8 +39,44 @@ class RoleFiller:
                 if antecedent is not None:
                     out.extend(self.resolve(antecedent, poss_country=poss_country, descend=descend))
                 continue
-            out.extend(self.resolver._resolve_one(part, poss_country, True, descend, 0))
+            found = self.resolver._resolve_one(part, poss_country, True, descend, 0)
+            if any(a.country is None and a.kind == "sector" for a in found):
+                found = self._of_state_named_before(part, found)
+            out.extend(found)
         return unique(out)
+
+    def _of_state_named_before(self, tok: Token, found: list[Actor]) -> list[Actor]:
+        """"the country", "the kingdom", "the country's junta" refer to a state the sentence named before,
+        not to the other party of their own clause: "... Burkina Faso after the country's junta expelled
+        French troops", "Iraqi troops overran the emirate" (Kuwait, named before)."""
+        anaphor = tok if _state_anaphor(tok) else next((c for c in tok.children if c.dep_ == "poss" and _state_anaphor(c)), None)
+        if anaphor is None:
+            return found
+        clause = next((a for a in anaphor.ancestors if tr.is_verbal(a)), None)
+        other: set[str] = set()
+        if clause is not None:  # the clause's other party, and the noun a relative clause describes ("whose forces entered")
+            span = [clause.head] if clause.dep_ == "relcl" else []
+            for t in (*clause.subtree, *span):
+                if not (anaphor.left_edge.i <= t.i <= tok.right_edge.i) and t.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS | {"pobj", "relcl"}:
+                    other.update(a.country for a in self.resolver._resolve_one(t, None, True, False, 0) if a.country)
+        sent = tok.sent
+        # a state named by its name, else by its capital ("into the Somali capital, Mogadishu"); a nationality
+        # word names people, not the state ("ordered French troops to leave the country")
+        mentions = [info for _s, _e, info in self.resolver.mentions(tok.doc, sent.start, anaphor.left_edge.i)
+                    if info.country and info.country != "IGO" and info.country not in other]
+        wanted = 2 if anaphor.tag_ == "NNS" else 1  # "the two countries": the last two named
+        countries: list[str] = []
+        for kind in ("country", "capital"):
+            for info in reversed(mentions):
+                if info.kind == kind and info.country not in countries and len(countries) < wanted:
+                    countries.append(info.country)
+            if countries:
+                break
+        if len(countries) < wanted:
+            return found
+        t = self.resolver.t
+        return [Actor(a.text, t.country_label(c, a.sector), c, a.sector, a.start, a.end, a.kind)
+                for a in found for c in (countries if a.country is None and a.kind == "sector" else [a.country])]
 
     @staticmethod
     def _object_antecedent(pron: Token) -> Token | None:
@@ -237,6 +273,19 @@ class RoleFiller:
             if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
+
+
+# Nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country").
+STATE_ANAPHORS = frozenset({"country", "kingdom", "emirate", "sultanate", "nation", "republic"})
+
+
+def _state_anaphor(tok: Token) -> bool:
+    """"the country", or "the two countries", with no of-phrase of its own ("the Republic of Korea" is a name)."""
+    if tok.lemma_.lower() not in STATE_ANAPHORS or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return False
+    if tok.tag_ == "NNS" and not any(c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children):
+        return False  # "the first countries to recognise"
+    return not any(True for _ in tr.prep_objects(tok, {"of"}))
 
 
 # Role nouns that, when unqualified, are of the country where the event is or of the authority that
