@@ -150,3 +150,8 @@ def test_helped_party(rule_targets: Targets) -> None:
 def test_participle_victims(rule_targets: Targets) -> None:
     text = "A gunman opened fire in a crowded church, killing 12 Nigerian worshippers."
     assert rule_targets("participle_victims", text, "opened") == {"NGA"}
+
+
+def test_misparsed_passive_subject(rule_targets: Targets) -> None:
+    # "Aid" read as a verb heading a clausal subject; the party in its to-phrase undergoes the suspension
+    assert rule_targets("misparsed_passive_subject", "Aid to Sudan was suspended by Norway.", "suspended") == {"SDN"}

@@ -530,6 +530,17 @@ def helped_party(q: Query) -> Found:
     return Found(heads=heads)
 
 
+@target_rule("misparsed_passive_subject")
+def misparsed_passive_subject(q: Query) -> Found:
+    """A passive subject noun the parser took for a clause ("Aid to Sudan was suspended by Norway",
+    with "Aid" read as a verb): like any passive subject, it or the party in its target phrase undergoes the act."""
+    roles = q.roles
+    subj = next((c for c in q.cand.trigger.children if c.dep_ == "csubjpass" and not any(g.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS for g in c.children)), None)
+    if subj is None:
+        return Found()
+    return Found(actors=roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, q.cand))
+
+
 @target_rule("participle_victims", fallback=True)
 def participle_victims(q: Query) -> Found:
     """An attack told by how it began and what it did: "opened fire in a school, killing 19 children";
