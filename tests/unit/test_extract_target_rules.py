@@ -155,3 +155,8 @@ def test_participle_victims(rule_targets: Targets) -> None:
 def test_misparsed_passive_subject(rule_targets: Targets) -> None:
     # "Aid" read as a verb heading a clausal subject; the party in its to-phrase undergoes the suspension
     assert rule_targets("misparsed_passive_subject", "Aid to Sudan was suspended by Norway.", "suspended") == {"SDN"}
+
+
+def test_a_state_of_emergency_is_no_party(rule_targets: Targets) -> None:
+    assert rule_targets("object_party", "Ecuador declared a state of emergency in three provinces.", "declared") == set()
+    assert rule_targets("object_party", "Ghana expelled two Nigerian diplomats.", "expelled") == {"NGA"}

@@ -292,11 +292,20 @@ def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
 
+def _condition_state(q: Query, obj: Token) -> bool:
+    """"a state of emergency", "a state of siege": a state that is a condition, not a polity (whose
+    of-phrase would name it: "the state of Israel")."""
+    if obj.lemma_.lower() != "state":
+        return False
+    of = [p for _, p in tr.prep_objects(obj, {"of"})]
+    return bool(of) and not any(q.roles.resolve(p) for p in of)
+
+
 @object_rule("object_party")
 def object_party(q: Query, obj: Token) -> list[Actor]:
     """The object names the party acted on: "expelled two Iranian diplomats"; "froze the US assets of
     Venezuela's oil company" is the owner's, not the source's own; aid goes to a named party only."""
-    if q.event_object or not q.object_is_target:
+    if q.event_object or not q.object_is_target or _condition_state(q, obj):
         return []
     actors = q.roles.resolve(obj, poss_country=q.source_country, descend=True)
     if q.source_country and actors and all(a.kind == "modifier" and a.country == q.source_country for a in actors):
