@@ -160,3 +160,10 @@ def test_misparsed_passive_subject(rule_targets: Targets) -> None:
 def test_a_state_of_emergency_is_no_party(rule_targets: Targets) -> None:
     assert rule_targets("object_party", "Ecuador declared a state of emergency in three provinces.", "declared") == set()
     assert rule_targets("object_party", "Ghana expelled two Nigerian diplomats.", "expelled") == {"NGA"}
+
+
+def test_a_border_named_by_nationality_is_a_place(rule_targets: Targets) -> None:
+    # the parser hangs the place under the troops: the direct object's prepositions name it
+    assert rule_targets("direct_object", "Sudan massed troops near the Chadian border.", "massed") == set()
+    assert rule_targets("direct_object", "Sudan massed troops on the border with Chad.", "massed") == {"TCD"}
+    assert rule_targets("direct_object", "Sudan massed troops on Chad's border.", "massed") == {"TCD"}

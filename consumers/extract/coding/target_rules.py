@@ -157,9 +157,18 @@ def read_head(q: Query, head: Token) -> list[Actor]:
         if doers:
             return doers
     actors = roles.resolve(head, poss_country=q.source_country, descend=True)
+    if "MOBILIZE" in q.types and _nationality_border(head, actors):
+        return []
     if not actors and q.ev_type in REACTION_TYPES:
         actors = owners(roles, head)
     return actors
+
+
+def _nationality_border(head: Token, actors: list[Actor]) -> bool:
+    """"massed near the Saudi border" names where forces are, not whom they face (but "the border with
+    Kuwait" and "Ukraine's borders" do)."""
+    return head.lemma_.lower() == "border" and bool(actors) and all(a.end <= head.i for a in actors) \
+        and not any(c.dep_ == "poss" for c in head.children)
 
 
 def _resolved(q: Query, found: Found) -> list[Actor]:
