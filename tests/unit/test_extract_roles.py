@@ -78,3 +78,8 @@ def test_the_country_is_a_state_named_before_not_the_other_party(extract: Extrac
     assert find(extract(text), "ASSAULT", source={"BDI"})
     text = "Chile and Peru opened a new border crossing, and the two countries' presidents agreed to expand trade."
     assert find(extract(text), "AGREE", source={"CHL", "PER"})
+
+
+def test_a_nationality_before_coordinated_nouns_is_all_of_theirs(extract: Extract) -> None:
+    events = find(extract("Peru expelled six Bolivian diplomats, journalists and trade officials."), "SANCTION", source={"PER"})
+    assert events and {a["country"] for a in events[0]["target"]} == {"BOL"}

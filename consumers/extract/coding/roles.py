@@ -33,7 +33,8 @@ class RoleFiller:
         if tok is None:
             return []
         out: list[Actor] = []
-        for part in tr.coordinated(tok):
+        shared: str | None = None  # "25 Soviet diplomats, journalists and trade officials": the nationality is all of theirs
+        for n, part in enumerate(tr.coordinated(tok)):
             if tr.is_pronoun(part):
                 antecedent = self._object_antecedent(part)
                 if antecedent is not None:
@@ -42,6 +43,13 @@ class RoleFiller:
             found = self.resolver._resolve_one(part, poss_country, True, descend, 0)
             if any(a.country is None and a.kind == "sector" for a in found):
                 found = self._of_state_named_before(part, found)
+            if n == 0:
+                nationality = {a.country for a in found if a.kind == "sector" and a.country
+                               and any(c.dep_ == "amod" and c.i < part.i for c in part.children)}
+                shared = next(iter(nationality)) if len(nationality) == 1 else None
+            elif shared is not None and not any(c.dep_ in {"amod", "poss"} for c in part.children):
+                found = [Actor(a.text, self.resolver.t.country_label(shared, a.sector), shared, a.sector, a.start, a.end, a.kind)
+                         if a.country is None and a.kind == "sector" else a for a in found]
             out.extend(found)
         return unique(out)
 
