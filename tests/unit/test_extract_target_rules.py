@@ -167,3 +167,8 @@ def test_a_border_named_by_nationality_is_a_place(rule_targets: Targets) -> None
     assert rule_targets("direct_object", "Sudan massed troops near the Chadian border.", "massed") == set()
     assert rule_targets("direct_object", "Sudan massed troops on the border with Chad.", "massed") == {"TCD"}
     assert rule_targets("direct_object", "Sudan massed troops on Chad's border.", "massed") == {"TCD"}
+
+
+def test_means_phrase(rule_targets: Targets) -> None:
+    text = "Chile's foreign minister spoke by telephone with Bolivian President Luis Arce about the border."
+    assert rule_targets("means_phrase", text, "spoke") == {"BOL"}

@@ -430,6 +430,15 @@ def verb_prepositions(q: Query) -> Found:
     return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps) if not same(prep, q.cand.prep)])
 
 
+@target_rule("means_phrase")
+def means_phrase(q: Query) -> Found:
+    """A target phrase the parser hung under the means of the act: "spoke by telephone with Peru's
+    president", "talked via video link with Xi"."""
+    heads = [p for c in q.cand.trigger.children if c.dep_ in {"prep", "agent"} and c.lower_ in {"by", "via"}
+             for m in c.children if m.dep_ == "pobj" for _, p in tr.prep_objects(m, q.preps & {"with", "to"})]
+    return Found(heads=heads)
+
+
 @target_rule("light_verb_act")
 def light_verb_act(q: Query) -> Found:
     """"engaged in a firefight with Pakistani soldiers": the act is the noun, known to the lexicon or
