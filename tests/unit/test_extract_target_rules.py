@@ -37,6 +37,8 @@ def test_rules_are_registered_in_order() -> None:
     assert all(rule.description for rule in target_rules.rules())
     assert all(rule.__doc__ for rule in target_rules._OBJECT_RULES.values())
     assert not set(target_rules.names()) & set(target_rules.object_names())
+    fallbacks = [rule.fallback for rule in target_rules.rules()]
+    assert fallbacks == sorted(fallbacks)  # fallbacks come last
 
 
 def test_reacted_event_object(rule_targets: Targets) -> None:

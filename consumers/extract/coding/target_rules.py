@@ -3,8 +3,9 @@
 Each rule is a plain function of one `Query` (the candidate, its possibly recoded type, the source's
 country and the role filler) that returns what it finds: actors already resolved, and head tokens
 still to resolve. Rules are registered by name and run in registration order; every rule's actors
-come first in the result, then its heads resolved (`find_targets`). One rule, `direct_object`, asks
-a chain of object rules in turn, the first that names someone wins. Each rule can be run alone
+come first in the result, then its heads resolved (`find_targets`); fallback rules, registered
+last, run one by one only while no one is found. One rule, `direct_object`, asks a chain of
+object rules in turn, the first that names someone wins. Each rule can be run alone
 (`run(name, query)`) and listed (`names()`, `object_names()`).
 """
 
@@ -112,6 +113,8 @@ def target_rule(name: str, scope: str = VERB, *, fallback: bool = False) -> Call
     def register(fn: Rule) -> Rule:
         if name in _REGISTRY or name in _OBJECT_RULES:
             raise ValueError(f"target rule {name!r} registered twice")
+        if not fallback and any(r.fallback for r in _REGISTRY.values()):
+            raise ValueError(f"target rule {name!r} registered after a fallback")
         _REGISTRY[name] = TargetRule(name, scope, fn, fallback)
         return fn
 
@@ -179,22 +182,21 @@ def _resolved(q: Query, found: Found) -> list[Actor]:
 
 
 def find_targets(q: Query) -> list[Actor]:
-    """All rules in order: their actors first, then their heads resolved; then, if that found no
-    one, the fallback rules."""
+    """All rules in order: their actors first, then their heads resolved; then, while no one is
+    found, the fallback rules one by one."""
     found = Found()
-    out: list[Actor] = []
     for rule in _REGISTRY.values():
-        if rule.fallback:
-            if not out:
-                out = _resolved(q, found)
-                found = Found()
-            if out:
-                break
-        if _applies(rule, q.cand):
+        if not rule.fallback and _applies(rule, q.cand):
             part = rule.apply(q)
             found.actors.extend(part.actors)
             found.heads.extend(part.heads)
-    return out + _resolved(q, found)
+    out = _resolved(q, found)
+    for rule in _REGISTRY.values():
+        if out:
+            break
+        if rule.fallback and _applies(rule, q.cand):
+            out = _resolved(q, rule.apply(q))
+    return out
 
 
 def run(name: str, q: Query) -> list[Actor]:
@@ -538,6 +540,17 @@ def shifted_object(q: Query) -> Found:
                          if any(c.dep_ == "poss" for c in p.children) for a in owners(q.roles, p)])
 
 
+@target_rule("misparsed_passive_subject")
+def misparsed_passive_subject(q: Query) -> Found:
+    """A passive subject noun the parser took for a clause ("Aid to Sudan was suspended by Norway",
+    with "Aid" read as a verb): like any passive subject, it or the party in its target phrase undergoes the act."""
+    roles = q.roles
+    subj = next((c for c in q.cand.trigger.children if c.dep_ == "csubjpass" and not any(g.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS for g in c.children)), None)
+    if subj is None:
+        return Found()
+    return Found(actors=roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, q.cand))
+
+
 @target_rule("helped_party", fallback=True)
 def helped_party(q: Query) -> Found:
     """Aid given or pledged "to help X" goes to X: "pledged $1.5 billion to help Pakistan rebuild",
@@ -555,17 +568,6 @@ def helped_party(q: Query) -> Found:
                 if obj is not None and not tr.is_pronoun(obj):
                     heads.append(obj)
     return Found(heads=heads)
-
-
-@target_rule("misparsed_passive_subject")
-def misparsed_passive_subject(q: Query) -> Found:
-    """A passive subject noun the parser took for a clause ("Aid to Sudan was suspended by Norway",
-    with "Aid" read as a verb): like any passive subject, it or the party in its target phrase undergoes the act."""
-    roles = q.roles
-    subj = next((c for c in q.cand.trigger.children if c.dep_ == "csubjpass" and not any(g.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS for g in c.children)), None)
-    if subj is None:
-        return Found()
-    return Found(actors=roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, q.cand))
 
 
 @target_rule("participle_victims", fallback=True)
