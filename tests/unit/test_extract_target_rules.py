@@ -174,3 +174,8 @@ def test_a_border_named_by_nationality_is_a_place(rule_targets: Targets) -> None
 def test_means_phrase(rule_targets: Targets) -> None:
     text = "Chile's foreign minister spoke by telephone with Bolivian President Luis Arce about the border."
     assert rule_targets("means_phrase", text, "spoke") == {"BOL"}
+
+
+def test_condition_addressee(rule_targets: Targets) -> None:
+    text = "Serbia threatened to quit Montenegro's talks unless Kosovo withdrew its police."
+    assert rule_targets("condition_addressee", text, "threatened") == {"XKX"}

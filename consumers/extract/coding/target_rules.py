@@ -540,6 +540,23 @@ def shifted_object(q: Query) -> Found:
                          if any(c.dep_ == "poss" for c in p.children) for a in owners(q.roles, p)])
 
 
+@target_rule("condition_addressee")
+def condition_addressee(q: Query) -> Found:
+    """A threat made on a condition is aimed at whoever must meet it: "threatened to quit the
+    government unless the DUP agreed ...", "will block the aid unless the Commission releases ..." (C14)."""
+    if q.ev_type != "THREATEN":
+        return Found()
+    trigger = q.cand.trigger
+    clause = q.cand.condition or tr.conditional_clause(trigger) or next(
+        (tr.conditional_clause(c) for c in trigger.children if c.dep_ == "xcomp" and tr.conditional_clause(c) is not None), None)
+    if clause is None:
+        return Found()
+    subj, passive = tr.clause_subject(clause)
+    if subj is None or passive or tr.is_pronoun(subj):
+        return Found()
+    return Found(actors=q.roles.resolve(subj))
+
+
 @target_rule("misparsed_passive_subject")
 def misparsed_passive_subject(q: Query) -> Found:
     """A passive subject noun the parser took for a clause ("Aid to Sudan was suspended by Norway",
