@@ -179,3 +179,8 @@ def test_means_phrase(rule_targets: Targets) -> None:
 def test_condition_addressee(rule_targets: Targets) -> None:
     text = "Serbia threatened to quit Montenegro's talks unless Kosovo withdrew its police."
     assert rule_targets("condition_addressee", text, "threatened") == {"XKX"}
+
+
+def test_left_with(rule_targets: Targets) -> None:
+    assert rule_targets("left_with", "Colombia walked out of peace talks with Venezuela on Monday.", "walked") == {"VEN"}
+    assert rule_targets("left_with", "Iran withdrew from the talks with the United States.", "withdrew") == {"USA"}

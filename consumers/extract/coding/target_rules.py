@@ -540,6 +540,22 @@ def shifted_object(q: Query) -> Found:
                          if any(c.dep_ == "poss" for c in p.children) for a in owners(q.roles, p)])
 
 
+@target_rule("left_with")
+def left_with(q: Query) -> Found:
+    """Walking out of or withdrawing from something shared is aimed at the other party to it:
+    "walked out of talks with Azerbaijan", "withdrew from the nuclear deal with Iran"."""
+    if not q.types & {"SANCTION", "RETREAT", "REJECT"}:
+        return Found()
+    heads: list[Token] = []
+    preps = [c for c in q.cand.trigger.children if c.dep_ == "prep" and c.lower_ in {"from", "of", "out"}]
+    preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep" and g.lower_ == "of"]
+    for prep in preps:
+        for shared in prep.children:
+            if shared.dep_ == "pobj":
+                heads.extend(p for _, p in tr.prep_objects(shared, {"with"}))
+    return Found(heads=heads)
+
+
 @target_rule("condition_addressee")
 def condition_addressee(q: Query) -> Found:
     """A threat made on a condition is aimed at whoever must meet it: "threatened to quit the
