@@ -83,3 +83,7 @@ def test_the_country_is_a_state_named_before_not_the_other_party(extract: Extrac
 def test_a_nationality_before_coordinated_nouns_is_all_of_theirs(extract: Extract) -> None:
     events = find(extract("Peru expelled six Bolivian diplomats, journalists and trade officials."), "SANCTION", source={"PER"})
     assert events and {a["country"] for a in events[0]["target"]} == {"BOL"}
+
+
+def test_an_offer_to_mediate_targets_both_sides(extract: Extract) -> None:
+    assert find(extract("Qatar offered to mediate between Ethiopia and Eritrea."), "AGREE", source={"QAT"}, target={"ETH", "ERI"})

@@ -14,7 +14,7 @@ from .model import Candidate, Sentence, unique
 from .target_rules import REACTION_TYPES
 from .triggers import TriggerFinder
 
-COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across"})
+COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
 # A threat or offer made on a condition is addressed to whoever must meet it (C14).
 CONDITIONAL_OFFERS = frozenset({"THREATEN", "AGREE"})
 # Nominal events stand alone only with enough participants; these need just a source.
