@@ -87,3 +87,8 @@ def test_a_nationality_before_coordinated_nouns_is_all_of_theirs(extract: Extrac
 
 def test_an_offer_to_mediate_targets_both_sides(extract: Extract) -> None:
     assert find(extract("Qatar offered to mediate between Ethiopia and Eritrea."), "AGREE", source={"QAT"}, target={"ETH", "ERI"})
+
+
+def test_the_capital_is_the_one_named(extract: Extract) -> None:
+    assert find(extract("Thousands fled Khartoum in the days after the paramilitaries seized the capital."), "ASSAULT", target={"SDN"})
+    assert find(extract("Rebels from the north attacked the capital, Bamako, at dawn."), "ASSAULT", target={"MLI"})

@@ -60,9 +60,14 @@ class RoleFiller:
         anaphor = tok if _state_anaphor(tok) else next((c for c in tok.children if c.dep_ == "poss" and _state_anaphor(c)), None)
         if anaphor is None:
             return found
+        capital = anaphor.lemma_.lower() == "capital"
+        if capital:  # "attacked the capital, N'Djamena"
+            named = [a.country for c in anaphor.children if c.dep_ == "appos" for a in self.resolve(c) if a.country]
+            if named:
+                return self._with_countries(found, named[:1])
         clause = next((a for a in anaphor.ancestors if tr.is_verbal(a)), None)
         other: set[str] = set()
-        if clause is not None:  # the clause's other party, and the noun a relative clause describes ("whose forces entered")
+        if clause is not None and not capital:  # a side may take its own capital  # the clause's other party, and the noun a relative clause describes ("whose forces entered")
             span = [clause.head] if clause.dep_ == "relcl" else []
             for t in (*clause.subtree, *span):
                 if not (anaphor.left_edge.i <= t.i <= tok.right_edge.i) and t.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS | {"pobj", "relcl"}:
@@ -74,14 +79,15 @@ class RoleFiller:
                     if info.country and info.country != "IGO" and info.country not in other]
         wanted = 2 if anaphor.tag_ == "NNS" else 1  # "the two countries": the last two named
         countries: list[str] = []
-        for kind in ("country", "capital"):
+        for kind in (("capital",) if capital else ("country", "capital")):
             for info in reversed(mentions):
                 if info.kind == kind and info.country not in countries and len(countries) < wanted:
                     countries.append(info.country)
             if countries:
                 break
-        if len(countries) < wanted:
-            return found
+        return self._with_countries(found, countries) if len(countries) == wanted else found
+
+    def _with_countries(self, found: list[Actor], countries: list[str]) -> list[Actor]:
         t = self.resolver.t
         return [Actor(a.text, t.country_label(c, a.sector), c, a.sector, a.start, a.end, a.kind)
                 for a in found for c in (countries if a.country is None and a.kind == "sector" else [a.country])]
@@ -284,7 +290,7 @@ class RoleFiller:
 
 
 # Nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country").
-STATE_ANAPHORS = frozenset({"country", "kingdom", "emirate", "sultanate", "nation", "republic"})
+STATE_ANAPHORS = frozenset({"country", "kingdom", "emirate", "sultanate", "nation", "republic", "capital"})
 
 
 def _state_anaphor(tok: Token) -> bool:

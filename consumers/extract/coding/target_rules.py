@@ -361,6 +361,9 @@ def place_attacked(q: Query, obj: Token) -> list[Actor]:
     roles = q.roles
     country = next((a.country for _, p in tr.prep_objects(obj, {"in", "near", "of"}) for a in roles.resolve(p)
                     if a.country and a.country != "IGO"), None)
+    if country is None:  # "seized the town, Kidal"
+        country = next((a.country for c in obj.children if c.dep_ == "appos" for a in roles.resolve(c)
+                        if a.country and a.country != "IGO"), None)
     end = max([obj.i] + [pobj.i for _, pobj in tr.prep_objects(obj, {"in", "near", "of"})]) + 1
     text = obj.doc[obj.left_edge.i : end].text
     name = roles.resolver.t.country_label(country, None) if country else obj.lemma_.lower()
