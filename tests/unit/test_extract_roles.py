@@ -57,3 +57,38 @@ def test_owner_of_a_thing_named_by_the_sources_own_word(extract: Extract) -> Non
 def test_owner_of_a_rejected_event_object(extract: Extract) -> None:
     assert find(extract("Slovakia blocked the EU's new aid package for Moldova on Thursday."),
                 "REJECT", source={"SVK"}, target={"IGO"})
+
+
+def test_party_named_in_the_object_takes_the_authoritys_country(extract: Extract) -> None:
+    # the object is a thing of a domestic party: the party's sector, and the acting authority's country
+    events = find(extract("Uganda's government revoked the licences of two radio stations."), "SANCTION", source={"UGA"})
+    assert events and [(a["country"], a["sector"]) for a in events[0]["target"]] == [("UGA", "MED")]
+
+
+def test_a_threat_on_a_condition_targets_who_must_meet_it(extract: Extract) -> None:
+    assert find(extract("Kenyan teachers threatened a nationwide strike unless the government raised their pay."),
+                "THREATEN", source={"KEN"}, target={"KEN"})
+    assert find(extract("Serbia threatened to leave the talks if Kosovo declared independence."), "THREATEN", source={"SRB"}, target={"XKX"})
+
+
+def test_the_country_is_a_state_named_before_not_the_other_party(extract: Extract) -> None:
+    text = "Kuwait expelled two diplomats from Iraq, a week after Iraqi troops entered the emirate."
+    assert find(extract(text), "ASSAULT", source={"IRQ"}, target={"KWT"})
+    text = "Rwanda recalled its envoy from Burundi after the country's army shelled a border post."
+    assert find(extract(text), "ASSAULT", source={"BDI"})
+    text = "Chile and Peru opened a new border crossing, and the two countries' presidents agreed to expand trade."
+    assert find(extract(text), "AGREE", source={"CHL", "PER"})
+
+
+def test_a_nationality_before_coordinated_nouns_is_all_of_theirs(extract: Extract) -> None:
+    events = find(extract("Peru expelled six Bolivian diplomats, journalists and trade officials."), "SANCTION", source={"PER"})
+    assert events and {a["country"] for a in events[0]["target"]} == {"BOL"}
+
+
+def test_an_offer_to_mediate_targets_both_sides(extract: Extract) -> None:
+    assert find(extract("Qatar offered to mediate between Ethiopia and Eritrea."), "AGREE", source={"QAT"}, target={"ETH", "ERI"})
+
+
+def test_the_capital_is_the_one_named(extract: Extract) -> None:
+    assert find(extract("Thousands fled Khartoum in the days after the paramilitaries seized the capital."), "ASSAULT", target={"SDN"})
+    assert find(extract("Rebels from the north attacked the capital, Bamako, at dawn."), "ASSAULT", target={"MLI"})

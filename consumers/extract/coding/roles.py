@@ -9,19 +9,16 @@ from spacy.tokens import Token
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
-from .model import Candidate, Sentence, same, unique
-from .triggers import LOOK_THROUGH_NOUNS, TriggerFinder
+from . import target_rules
+from .model import Candidate, Sentence, unique
+from .target_rules import REACTION_TYPES
+from .triggers import TriggerFinder
 
-COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across"})
-# Reactions to someone's act: the actor of the act named by the object is the target.
-REACTION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT", "AGREE", "CONCEDE", "REQUEST"})
-# RETREAT verbs whose object is a party (people freed or handed back), not a place left.
-RELEASE_LEMMAS = frozenset({"free", "release", "return", "repatriate", "hand", "exchange", "swap", "pardon",
-                            "extradite", "deliver", "surrender", "evacuate"})
+COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
+# A threat or offer made on a condition is addressed to whoever must meet it (C14).
+CONDITIONAL_OFFERS = frozenset({"THREATEN", "AGREE"})
 # Nominal events stand alone only with enough participants; these need just a source.
 SOURCE_ONLY_NOMINALS = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "RETREAT", "COERCE"})
-# "marched to demand X's resignation": what the protesters demand or denounce names whom they protest.
-PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", "decry", "reject", "urge"})
 # Events coded even when their agent is unknown (guidelines C37).
 UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
@@ -36,14 +33,64 @@ class RoleFiller:
         if tok is None:
             return []
         out: list[Actor] = []
-        for part in tr.coordinated(tok):
+        shared: str | None = None  # "25 Soviet diplomats, journalists and trade officials": the nationality is all of theirs
+        for n, part in enumerate(tr.coordinated(tok)):
             if tr.is_pronoun(part):
                 antecedent = self._object_antecedent(part)
                 if antecedent is not None:
                     out.extend(self.resolve(antecedent, poss_country=poss_country, descend=descend))
                 continue
-            out.extend(self.resolver._resolve_one(part, poss_country, True, descend, 0))
+            found = self.resolver._resolve_one(part, poss_country, True, descend, 0)
+            if any(a.country is None and a.kind == "sector" for a in found):
+                found = self._of_state_named_before(part, found)
+            if n == 0:
+                nationality = {a.country for a in found if a.kind == "sector" and a.country
+                               and any(c.dep_ == "amod" and c.i < part.i for c in part.children)}
+                shared = next(iter(nationality)) if len(nationality) == 1 else None
+            elif shared is not None and not any(c.dep_ in {"amod", "poss"} for c in part.children):
+                found = [Actor(a.text, self.resolver.t.country_label(shared, a.sector), shared, a.sector, a.start, a.end, a.kind)
+                         if a.country is None and a.kind == "sector" else a for a in found]
+            out.extend(found)
         return unique(out)
+
+    def _of_state_named_before(self, tok: Token, found: list[Actor]) -> list[Actor]:
+        """"the country", "the kingdom", "the country's junta" refer to a state the sentence named before,
+        not to the other party of their own clause: "... Burkina Faso after the country's junta expelled
+        French troops", "Iraqi troops overran the emirate" (Kuwait, named before)."""
+        anaphor = tok if _state_anaphor(tok) else next((c for c in tok.children if c.dep_ == "poss" and _state_anaphor(c)), None)
+        if anaphor is None:
+            return found
+        capital = anaphor.lemma_.lower() == "capital"
+        if capital:  # "attacked the capital, N'Djamena"
+            named = [a.country for c in anaphor.children if c.dep_ == "appos" for a in self.resolve(c) if a.country]
+            if named:
+                return self._with_countries(found, named[:1])
+        clause = next((a for a in anaphor.ancestors if tr.is_verbal(a)), None)
+        other: set[str] = set()
+        if clause is not None and not capital:  # a side may take its own capital  # the clause's other party, and the noun a relative clause describes ("whose forces entered")
+            span = [clause.head] if clause.dep_ == "relcl" else []
+            for t in (*clause.subtree, *span):
+                if not (anaphor.left_edge.i <= t.i <= tok.right_edge.i) and t.dep_ in tr.SUBJECT_DEPS | tr.OBJECT_DEPS | {"pobj", "relcl"}:
+                    other.update(a.country for a in self.resolver._resolve_one(t, None, True, False, 0) if a.country)
+        sent = tok.sent
+        # a state named by its name, else by its capital ("into the Somali capital, Mogadishu"); a nationality
+        # word names people, not the state ("ordered French troops to leave the country")
+        mentions = [info for _s, _e, info in self.resolver.mentions(tok.doc, sent.start, anaphor.left_edge.i)
+                    if info.country and info.country != "IGO" and info.country not in other]
+        wanted = 2 if anaphor.tag_ == "NNS" else 1  # "the two countries": the last two named
+        countries: list[str] = []
+        for kind in (("capital",) if capital else ("country", "capital")):
+            for info in reversed(mentions):
+                if info.kind == kind and info.country not in countries and len(countries) < wanted:
+                    countries.append(info.country)
+            if countries:
+                break
+        return self._with_countries(found, countries) if len(countries) == wanted else found
+
+    def _with_countries(self, found: list[Actor], countries: list[str]) -> list[Actor]:
+        t = self.resolver.t
+        return [Actor(a.text, t.country_label(c, a.sector), c, a.sector, a.start, a.end, a.kind)
+                for a in found for c in (countries if a.country is None and a.kind == "sector" else [a.country])]
 
     @staticmethod
     def _object_antecedent(pron: Token) -> Token | None:
@@ -140,75 +187,6 @@ class RoleFiller:
                     sources.extend(self.resolve(ag))
         return unique(sources), unique(reciprocal)
 
-    def owners(self, thing: Token) -> list[Actor]:
-        """Who a rejected, welcomed or accepted thing belongs to: its possessor or actor modifier ("the
-        bloc's peace deal", "a UN proposal"), its author ("a pact proposed by Beijing") or its other
-        party ("the peace deal with the FARC", "an invitation to an ECOWAS summit")."""
-        found = self.noun_sources(thing)[0]
-        if found:
-            return found
-        for child in thing.children:
-            if child.dep_ == "acl" and child.tag_ == "VBN":
-                ag = tr.agent(child)
-                if ag is not None:
-                    found.extend(self.resolve(ag))
-        for _prep, pobj in tr.prep_objects(thing, {"with", "by", "from"}):
-            found.extend(self.resolve(pobj))
-        if not found:
-            for _prep, pobj in tr.prep_objects(thing, {"to", "of"}):
-                found.extend(a for a in self.resolve(pobj, descend=True) if a.kind not in {"sector", "regional"})
-                if not found and pobj.pos_ in {"NOUN", "PROPN"}:
-                    found.extend(self.noun_sources(pobj)[0])  # "an invitation to an ECOWAS summit"
-        return unique(found)
-
-    def protested(self, verb: Token) -> list[Actor]:
-        """Whom a protest is aimed at beyond its prepositions: the building protested outside ("rallied outside
-        parliament") and the owner of what is demanded ("marched to demand the prime minister's resignation")."""
-        out = [a for _, p in tr.prep_objects(verb, {"outside"}) for a in self.resolve(p)]
-        for child in verb.children:
-            if child.dep_ in {"advcl", "xcomp"} and self.lex.fix_lemma(child.lemma_.lower()) in PROTEST_AIMS:
-                obj = tr.direct_object(child)
-                if obj is not None and not tr.is_pronoun(obj):
-                    out.extend(self.resolve(obj, descend=True) or self.owners(obj))
-        return out
-
-    def place_attacked(self, obj: Token) -> list[Actor]:
-        """"seized four towns in Chiapas", "shelled villages": a place attacked is the target, of the
-        country it is in (guidelines 7.1; with no place named, the event's location fills it in)."""
-        if obj.lemma_.lower() not in self.lex.place_nouns:
-            return []
-        country = next((a.country for _, p in tr.prep_objects(obj, {"in", "near", "of"}) for a in self.resolve(p)
-                        if a.country and a.country != "IGO"), None)
-        end = max([obj.i] + [pobj.i for _, pobj in tr.prep_objects(obj, {"in", "near", "of"})]) + 1
-        text = obj.doc[obj.left_edge.i : end].text
-        name = self.resolver.t.country_label(country, None) if country else obj.lemma_.lower()
-        return [Actor(text, name, country, None, obj.left_edge.i, end, "sector")]
-
-    def territory_left(self, tok: Token) -> list[Actor]:
-        """The country whose territory a withdrawal leaves is its target; villages and treaties are not."""
-        return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in self.resolve(p) if a.kind == "country"]
-
-    def thing_owners(self, obj: Token, *, of_only: bool = False, aid: bool = False) -> list[Actor]:
-        """Whose thing or act the object is: "froze the assets of Venezuela's oil company", "wrote off
-        $4 billion of Iraq's debt"; of an act only its of-phrase ("lifted their blockade of Qatar"),
-        since its possessor is who did it. Of aid only a possessor: "a shipment of German missiles"
-        is what was given."""
-        cur = obj
-        for _ in range(3):
-            if not of_only:
-                for child in cur.children:
-                    if child.dep_ == "poss" and not tr.is_pronoun(child):
-                        return self.resolve(child, descend=True)
-            of = [p for _, p in tr.prep_objects(cur, {"of"})]
-            if not of:
-                return []
-            # an actor named by the of-phrase itself, not a nationality word: "the purchase of French weapons" is no one's
-            found = [] if aid else [a for a in self.resolve(of[0]) if a.kind != "modifier"]
-            if found:
-                return found
-            cur, of_only = of[0], False
-        return []
-
     def irrealis(self, noun: Token) -> bool:
         """"in search of US support", "a bid for talks": the nominal event has not happened."""
         cur = noun
@@ -224,89 +202,8 @@ class RoleFiller:
         return False
 
     def targets(self, cand: Candidate, ev_type: str, source_country: str | None) -> list[Actor]:
-        # a recoded act keeps the prepositions of what it was: "will launch an incursion into Syria" threatens Syria
-        preps = self.lex.target_preps.get(ev_type, frozenset()) | self.lex.target_preps.get(cand.sense.type, frozenset())
-        heads: list[Token] = []
-        heads_actors: list[Actor] = []
-        verb = cand.trigger
-        # of an act named by a noun: "sanctions against X"; whom one fights a battle with is fought
-        act_preps = preps | {"against"} | ({"with"} if ev_type == "ASSAULT" else set())
-        if cand.kind != "noun":
-            obj = tr.direct_object(verb)
-            # what one withdraws from or leaves is a place, not a party; whom one frees is the target
-            object_is_target = (cand.entry is None or cand.entry.object_is_target) and (
-                ev_type != "RETREAT" or self.lex.fix_lemma(verb.lemma_.lower()) in RELEASE_LEMMAS)
-            if "MOBILIZE" in {ev_type, cand.sense.type}:  # also when recoded: "would not send troops to Ukraine"
-                object_is_target = False  # the troops moved, not whom they face ("massed troops on the border with X")
-            if obj is not None and same(obj, cand.noun) and ev_type in REACTION_TYPES:
-                heads_actors.extend(self.owners(obj))  # whose act is reacted to: "blocked the EU's aid package"
-            if obj is not None and not same(obj, cand.noun):
-                actors = []
-                event_object = self.triggers.noun_sense(obj) is not None
-                if not event_object and object_is_target:
-                    actors = self.resolve(obj, poss_country=source_country, descend=True)
-                    if source_country and actors and all(a.kind == "modifier" and a.country == source_country for a in actors):
-                        # "froze the US assets of Venezuela's oil company": whose the thing is, if the sentence says
-                        actors = self.thing_owners(obj, aid=ev_type == "AID") or actors
-                    if "AID" in {ev_type, cand.sense.type}:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
-                        actors = [a for a in actors if a.kind in PROPER_KINDS]
-                    elif not actors and ev_type in REACTION_TYPES:
-                        actors = self.owners(obj)  # "repudiated the tribunal's ruling"
-                elif event_object and ev_type in REACTION_TYPES:
-                    # "denounced Russia's crackdown", "rejected the peace deal with the FARC": whoever acted is the target
-                    actors = self.owners(obj)
-                if not actors and ev_type == "ASSAULT" and object_is_target:
-                    actors = self.place_attacked(obj)
-                if not actors and ev_type == "RETREAT" and not object_is_target:
-                    # "left Cambodia": the party whose territory is left, when a country is named (guidelines RETREAT)
-                    actors = [a for a in self.resolve(obj) if a.kind == "country"]
-                if not actors and ev_type not in REACTION_TYPES and ev_type != "MOBILIZE" and (
-                        object_is_target or event_object or ev_type == "RETREAT"):
-                    # of a lifted blockade or siege only the of-phrase: "lifted their blockade of Qatar"
-                    actors = self.thing_owners(obj, of_only=event_object or not object_is_target, aid=ev_type == "AID")
-                if actors:
-                    heads_actors.extend(actors)
-                else:  # "cut diplomatic ties with Qatar", "halted its mediation between A and B", "lifted sanctions against X"
-                    heads.extend(p for _, p in tr.prep_objects(obj, act_preps | {"between"}))
-            for child in verb.children:
-                if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
-                    heads.append(child)
-            if cand.prep is not None and cand.sense.pobj is None:
-                heads.extend(p for p in cand.prep.children if p.dep_ == "pobj")
-            heads.extend(p for prep, p in tr.prep_objects(verb, preps) if not same(prep, cand.prep))
-            # "engaged in a firefight with Pakistani soldiers": the act is the noun, known to the lexicon or
-            # what made the typer read a verb the lexicon lacks
-            for _, act in tr.prep_objects(verb, {"in"}):
-                sense = self.triggers.noun_sense(act)
-                if (sense.type == ev_type) if sense is not None else cand.entry is None:
-                    heads.extend(p for _, p in tr.prep_objects(act, act_preps))
-            if ev_type == "PROTEST":
-                heads_actors.extend(self.protested(verb))
-            if "MOBILIZE" in {ev_type, cand.sense.type}:  # "moved divisions to the border with Kuwait"; "with tanks" is gear
-                heads_actors.extend(a for _, p in tr.prep_objects(verb, {"with"}) for a in self.resolve(p, descend=True)
-                                    if a.kind != "sector")
-            if ev_type == "RETREAT" and obj is None:  # "withdrew from Afghanistan", "pulled out of Hungary"
-                heads_actors.extend(self.territory_left(verb))
-            if obj is not None and not same(obj, cand.noun) and obj.lower_ in {"million", "billion"} | LOOK_THROUGH_NOUNS:
-                for _, inner in tr.prep_objects(obj, {"in", "of"}):
-                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
-        if cand.noun is not None:  # "sanctions against South Africa" are directed at it whatever is done to them
-            # "engaged in a firefight with Pakistani soldiers": whom one fights with is fought
-            heads.extend(p for _, p in tr.prep_objects(cand.noun, act_preps))
-            # "their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act
-            heads_actors.extend(a for _, p in tr.prep_objects(cand.noun, {"of"}) for a in self.resolve(p) if a.kind != "modifier")
-            if ev_type == "RETREAT":  # "its withdrawal from Afghanistan"
-                heads_actors.extend(self.territory_left(cand.noun))
-            if cand.noun.lemma_.lower() in LOOK_THROUGH_NOUNS:
-                for _, inner in tr.prep_objects(cand.noun, {"of"}):
-                    heads.extend(p for _, p in tr.prep_objects(inner, preps))
-        out: list[Actor] = list(heads_actors)
-        for head in heads:
-            found = self.resolve(head, poss_country=source_country, descend=True)
-            if not found and ev_type in REACTION_TYPES:
-                found = self.owners(head)  # "acceded to the opposition's demand", "balked at a UN proposal"
-            out.extend(found)
-        return out
+        """Whom the event is done to, by the named rules of `target_rules`, in order."""
+        return target_rules.find_targets(target_rules.Query(cand, ev_type, source_country, self))
 
     def subject_phrase_targets(self, subj: Token, cand: Candidate) -> list[Actor]:
         """A passive subject that names a thing, not a party: "evidence against Serbia was presented",
@@ -334,14 +231,18 @@ class RoleFiller:
                         for _, p in tr.prep_objects(obj, COMPLEMENT_PREPS | {"with"} | self.lex.target_preps.get(ev_type, frozenset())):
                             out.extend(self.resolve(p, poss_country=source_country, descend=True))
                     if not out and ev_type in REACTION_TYPES:
-                        out.extend(self.owners(obj))  # "refused to sign a pact proposed by Beijing"
+                        out.extend(target_rules.owners(self, obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                         out.extend(self.resolve(child, poss_country=source_country, descend=True))
-        if not out and cand.condition is not None:
-            subj, _ = tr.clause_subject(cand.condition)
+        condition = cand.condition
+        if condition is None and ev_type in CONDITIONAL_OFFERS:
+            # "threatened a strike unless the government scrapped ...", "threatened to secede if the envoy imposed ..."
+            condition = tr.conditional_clause(cand.trigger) or (tr.conditional_clause(comp) if comp is not None else None)
+        if not out and condition is not None:
+            subj, _ = tr.clause_subject(condition)
             if subj is not None and not tr.is_pronoun(subj):
                 out.extend(self.resolve(subj))
         return out
@@ -388,6 +289,19 @@ class RoleFiller:
         return False
 
 
+# Nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country").
+STATE_ANAPHORS = frozenset({"country", "kingdom", "emirate", "sultanate", "nation", "republic", "capital"})
+
+
+def _state_anaphor(tok: Token) -> bool:
+    """"the country", or "the two countries", with no of-phrase of its own ("the Republic of Korea" is a name)."""
+    if tok.lemma_.lower() not in STATE_ANAPHORS or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return False
+    if tok.tag_ == "NNS" and not any(c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children):
+        return False  # "the first countries to recognise"
+    return not any(True for _ in tr.prep_objects(tok, {"of"}))
+
+
 # Role nouns that, when unqualified, are of the country where the event is or of the authority that
 # acts on them ("Kenyan authorities shut down three television stations": Kenyan stations).
 DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "BUS", "JUD", "LEG", "POL", "NGO"})
@@ -421,7 +335,9 @@ def implied_countries(
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
     def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
-        if actor.country is not None or actor.kind != "sector" or actor.name in tables.relational or actor.sector == "REF":
+        # a thing named by its party's sector ("the licences of four newspapers") is that party's
+        placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
+        if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
         if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
             # forces attacking the named people of a place are seldom that place's own
