@@ -100,11 +100,36 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
         for child in tools.triggers.owned_clauses(cand):
             if cand.complement is None:
                 cand.complement = child
-            scope = [t.i for t in child.subtree] if cand.event_type in COMPLEMENT_OWNERS else [child.i]
+            scope = _content_scope(child) if cand.event_type in COMPLEMENT_OWNERS else [child.i]
             for i in scope:
                 inner = by_token.get(i)
                 if inner is not None and inner is not cand:
                     inner.suppress("owned_complement")
+
+
+# "warned that X would be treated as a target, four days after Syria shot down a jet": a finished
+# act in a time clause is the background the content is set against, told as fact.
+TEMPORAL_MARKS = frozenset({"after", "since", "before", "when", "as", "while"})
+
+
+def _background_clause(tok: Token) -> bool:
+    """A time clause with its own subject and a past-tense verb ("after Paris agreed to ...")."""
+    if tok.dep_ != "advcl" or not any(m.dep_ == "mark" and m.lower_ in TEMPORAL_MARKS for m in tok.children):
+        return False
+    if tr.first_child(tok, {"nsubj", "nsubjpass"}) is None:
+        return False
+    return tok.tag_ == "VBD" or any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "was", "were"} for c in tok.children)
+
+
+def _content_scope(clause: Token) -> list[int]:
+    """The token indices of an owned clause, less the background time clauses inside it."""
+    out: list[int] = []
+    stack = [clause]
+    while stack:
+        tok = stack.pop()
+        out.append(tok.i)
+        stack.extend(c for c in tok.children if not _background_clause(c))
+    return out
 
 
 @construction("threat_frame")

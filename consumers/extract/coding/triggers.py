@@ -279,6 +279,14 @@ class TriggerFinder:
             end += 2
         return doc[start : end + 1].text.lower() if end > start else tok.lower_
 
+    def _preposed_fact(self, verb: Token, clause: Token) -> bool:
+        """"Britain sent a destroyer, a move Argentina denounced as ...": a clause before a verb that
+        does not report speech is a fact the verb reacts to, not what it alleges."""
+        if clause.i > verb.i:
+            return False
+        lemma = self.lex.fix_lemma(verb.lemma_.lower())
+        return lemma not in self.lex.reporting_verbs and lemma not in self.lex.word_list("claim_verbs")
+
     def owned_clauses(self, cand: Candidate) -> list[Token]:
         """Clauses that spell out this trigger's content rather than report another event: its xcomp
         ("agreed to resume talks"), an order it gives ("tells Moscow: rein in Assad"), what it
@@ -293,7 +301,8 @@ class TriggerFinder:
         for child in verb.children:
             if not tr.is_verbal(child):
                 continue
-            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in CONTENT_OWNERS):
+            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in CONTENT_OWNERS
+                                                                   and not self._preposed_fact(verb, child)):
                 owned.append(child)
         if cand.event_type in COMPLEMENT_OWNERS:
             for _prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
