@@ -42,6 +42,7 @@ class VerbEntry:
     object_is_target: bool = True
     protest_if_civilian: bool = False
     hosts: bool = False  # "A hosted / received B": B visits, so B is the source and A the target (C26)
+    instrument_subject: bool = False  # its senses need a weapon or an attack as subject ("a rocket slammed into")
 
 
 @dataclass(slots=True)
@@ -132,6 +133,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             object_is_target=bool(spec.get("object_is_target", True)),
             protest_if_civilian=bool(spec.get("protest_if_civilian", False)),
             hosts=bool(spec.get("hosts", False)),
+            instrument_subject=bool(spec.get("instrument_subject", False)),
         )
         verbs[lemma.lower()] = entry
     nouns: dict[str, NounEntry] = {}

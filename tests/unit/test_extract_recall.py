@@ -36,3 +36,80 @@ def test_a_preposed_clause_is_owned_only_by_a_reporting_verb(nlp: Any) -> None:
     said = Doc(nlp.vocab, words=["Japan", "sent", "ships", ",", "China", "said"], heads=[1, 5, 1, 5, 5, 5],
                deps=["nsubj", "ccomp", "dobj", "punct", "nsubj", "ROOT"], lemmas=["Japan", "send", "ship", ",", "China", "say"])
     assert not finder._preposed_fact(said[5], said[1])
+
+
+def test_suspending_a_strike_or_a_law_concedes_suspending_a_constitution_coerces(extract: Any) -> None:
+    assert find(extract("Nigerian doctors suspended their strike after talks with the health ministry."), "CONCEDE")
+    assert find(extract("Chile's government suspended the new water tax after weeks of protests."), "CONCEDE", source={"CHL"})
+    assert find(extract("Tunisia's president suspended the constitution and dismissed the cabinet."), "COERCE", source={"TUN"})
+
+
+def test_shelving_a_bill_concedes(extract: Any) -> None:
+    assert find(extract("Kenya's parliament shelved the finance bill after days of street protests."), "CONCEDE", source={"KEN"})
+
+
+def test_expulsion_from_a_body_and_quitting_one_are_sanctions(extract: Any) -> None:
+    assert find(extract("Belarus was expelled from the International Ice Hockey Federation on Monday."), "SANCTION")
+    assert find(extract("Burkina Faso quit the organisation in protest at its sanctions."), "SANCTION", source={"BFA"})
+    assert find(extract("ECOWAS kicked Mali out of the regional bloc."), "SANCTION")
+    assert find(extract("Three Pakistani ministers quit the government on Friday."), "RETREAT", source={"PAK"})
+
+
+def test_a_weapon_slamming_into_a_place_is_an_attack_a_storm_is_not(extract: Any) -> None:
+    assert find(extract("A Russian missile slammed into an apartment block in Dnipro, killing 40 people."), "ASSAULT", source={"RUS"})
+    events = extract("Typhoon Haiyan slammed into the Philippine island of Leyte on Friday.")
+    assert not find(events, "ASSAULT") and not find(events, "ACCUSE")
+
+
+def test_setting_something_on_fire(extract: Any) -> None:
+    assert find(extract("Militants set two schools on fire in Khyber district."), "ASSAULT")
+    assert find(extract("Rioters set fire to a police station in Dhaka."), "PROTEST", source={"BGD"})
+
+
+def test_converging_on_a_capital(extract: Any) -> None:
+    assert find(extract("Thousands of Kenyan farmers converged on Nairobi to demand lower fertiliser prices."), "PROTEST", source={"KEN"})
+
+
+def test_gathering_fighters_mobilises(extract: Any) -> None:
+    assert find(extract("The Houthis gathered thousands of fighters near Marib, Yemeni officials said."), "MOBILIZE")
+
+
+def test_mocking_accuses(extract: Any) -> None:
+    assert find(extract("Iran's supreme leader mocked Washington for its failures in Afghanistan."), "ACCUSE", source={"IRN"})
+
+
+def test_ousting_in_a_coup_is_an_assault(extract: Any) -> None:
+    assert find(extract("Guinea's special forces ousted President Alpha Conde in a coup on Sunday."), "ASSAULT", source={"GIN"})
+
+
+def test_warning_off_is_a_request(extract: Any) -> None:
+    assert find(extract("China warned off a US destroyer near the Paracel Islands."), "REQUEST", source={"CHN"})
+
+
+def test_bringing_parties_together_is_mediation(extract: Any) -> None:
+    assert find(extract("Qatari mediators brought together Afghan and American officials in Doha."), "CONSULT")
+
+
+def test_ending_cooperation_sanctions(extract: Any) -> None:
+    assert find(extract("Niger ended military cooperation with France on Wednesday."), "SANCTION", source={"NER"})
+
+
+def test_lifting_and_clearing_roadblocks_concede(extract: Any) -> None:
+    assert find(extract("Bolivian miners lifted their roadblocks after the government raised wages."), "CONCEDE")
+    assert find(extract("Farmers in Peru cleared the roadblocks on the Pan-American highway."), "CONCEDE")
+
+
+def test_receiving_an_official_is_a_meeting(extract: Any) -> None:
+    assert find(extract("Egypt's president received the Qatari intelligence chief in Cairo."), "CONSULT")
+
+
+def test_evacuating_people_is_aid_and_peacekeepers_deployed_are_aid(extract: Any) -> None:
+    assert find(extract("Turkish ships evacuated hundreds of foreign nationals from Tripoli."), "AID", source={"TUR"})
+    assert find(extract("Kenya deployed 400 peacekeepers to Haiti."), "AID", source={"KEN"})
+
+
+def test_aid_dropped_accepted_transferred(extract: Any) -> None:
+    assert find(extract("Jordan's air force dropped food and medicine over northern Gaza."), "AID", source={"JOR"})
+    assert find(extract("Nepal accepted aid from India after the earthquake."), "AID", source={"IND"}, target={"NPL"})
+    assert find(extract("The World Bank transferred 200 million dollars to Ukraine's budget."), "AID", target={"UKR"})
+    assert find(extract("Turkey sends drones to Somalia's army."), "AID", source={"TUR"})

@@ -18,7 +18,7 @@ from .. import triples as tr
 from ..lexicon import Lexicon, Sense
 from .model import CLAIMED, INTENDED, REFUSED, THREATENED, Candidate, Sentence
 from .roles import RoleFiller
-from .triggers import COMPLEMENT_OWNERS, TriggerFinder
+from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, TriggerFinder
 
 FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 
@@ -87,6 +87,20 @@ def conditional(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     for cand in cands:
         if tr.in_conditional(cand.trigger):
             cand.suppress("conditional")
+
+
+@construction("impact")
+def impact(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A rocket slammed into a school", "blasts tore through the market" are attacks; "a typhoon
+    tore through the islands" is weather: these senses need a weapon or an attack as subject."""
+    for cand in cands:
+        if cand.kind != "verb" or cand.prep is None or cand.entry is None or not cand.entry.instrument_subject:
+            continue
+        subj, _ = tr.clause_subject(cand.trigger)
+        if subj is not None and subj.lemma_.lower() in LOOK_THROUGH_NOUNS:  # "a series of blasts"
+            subj = next((pobj for _prep, pobj in tr.prep_objects(subj, {"of"})), subj)
+        if subj is not None and not tools.roles.agentless(subj):
+            cand.suppress("impact")
 
 
 @construction("owned_complement")

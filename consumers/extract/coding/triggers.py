@@ -18,6 +18,10 @@ from ..typer import CLASSES, TyperModel, is_candidate, token_features
 from .model import Candidate, Sentence, same
 
 LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
+# Heads of "N of X" objects that only count X ("hundreds of prisoners", "the rest of its troops").
+QUANTITY_HEADS = frozenset({"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions",
+                            "score", "scores", "some", "most", "all", "many", "rest", "remainder", "last", "first",
+                            "part", "bulk", "majority", "number", "group", "contingent", "one", "two", "three", "several"})
 # A complement that spells out what these verbs are about is not a separate event.
 COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
 # A that-clause spells out what these are about ("signalled it would reopen the border"): their content.
@@ -175,11 +179,18 @@ class TriggerFinder:
 
     def _object_keys(self, obj: Token) -> list[str]:
         keys = []
+        if obj.lemma_.lower() in QUANTITY_HEADS or obj.pos_ == "NUM":
+            # "thousands of fighters", "the last of its F-16 jets": the counted thing is the object
+            for _prep, pobj in tr.prep_objects(obj, {"of"}):
+                keys.extend(self._object_keys(pobj))
         mods = [c for c in obj.lefts if c.dep_ in {"compound", "amod"}]
         if mods:
             keys.append(f"{mods[-1].lower_} {obj.lemma_.lower()}")
             keys.append(f"{mods[-1].lower_} {obj.lower_}")
         keys.extend([obj.lemma_.lower(), obj.lower_])
+        hyphen = self.hyphen_word(obj)  # "ended their sit-in"
+        if hyphen != obj.lower_:
+            keys.append(hyphen)
         return keys
 
     def _verb_candidate(self, tok: Token, lemma: str) -> Candidate | None:
@@ -205,10 +216,10 @@ class TriggerFinder:
                 if prt in entry.particles:
                     sense = entry.particles[prt]
                     return Candidate(tok, sense, "verb", entry) if sense else None
-            for prep in tok.children:
+            for prep in self._preps(tok, obj):
                 if prep.dep_ == "prep" and prep.lower_ in entry.preps:
                     sense = entry.preps[prep.lower_]
-                    if sense is None:
+                    if sense is None or (sense.pobj is None and not same(prep.head, tok)):
                         continue
                     if sense.pobj is not None:
                         pobj = tr.first_child(prep, {"pobj"})
@@ -230,6 +241,15 @@ class TriggerFinder:
         if entry.needs_actor_object and (obj is None or not self.resolver.resolve(obj, modifier_actors=False)):
             return None
         return Candidate(tok, entry.default, "verb", entry)
+
+    @staticmethod
+    def _preps(verb: Token, obj: Token | None) -> list[Token]:
+        """The verb's prepositions, then its object's: "set two schools on fire" hangs "on fire" on
+        the schools (only a sense that names its prepositional object is read from there)."""
+        preps = [c for c in verb.children if c.dep_ == "prep"]
+        if obj is not None:
+            preps.extend(c for c in obj.children if c.dep_ == "prep")
+        return preps
 
     def _light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
         """Event nouns a light verb may carry: its object ("held talks"), a look-through
