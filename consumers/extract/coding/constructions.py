@@ -89,20 +89,6 @@ def conditional(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.suppress("conditional")
 
 
-@construction("impact")
-def impact(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
-    """"A rocket slammed into a school", "blasts tore through the market" are attacks; "a typhoon
-    tore through the islands" is weather: these senses need a weapon or an attack as subject."""
-    for cand in cands:
-        if cand.kind != "verb" or cand.prep is None or cand.entry is None or not cand.entry.instrument_subject:
-            continue
-        subj, _ = tr.clause_subject(cand.trigger)
-        if subj is not None and subj.lemma_.lower() in LOOK_THROUGH_NOUNS:  # "a series of blasts"
-            subj = next((pobj for _prep, pobj in tr.prep_objects(subj, {"of"})), subj)
-        if subj is not None and not tools.roles.agentless(subj):
-            cand.suppress("impact")
-
-
 @construction("owned_complement")
 def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """A clause that spells out another trigger's content is not an event of its own: "agreed to
@@ -161,6 +147,20 @@ def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
             cand.recode("THREATEN", "threat_frame")
             cand.condition = cond
+
+
+@construction("impact")
+def impact(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A rocket slammed into a school", "blasts tore through the market" are attacks; "a typhoon
+    tore through the islands" is weather: these senses need a weapon or an attack as subject."""
+    for cand in cands:
+        if cand.kind != "verb" or cand.prep is None or cand.entry is None or not cand.entry.instrument_subject:
+            continue
+        subj, _ = tr.clause_subject(cand.trigger)
+        if subj is not None and subj.lemma_.lower() in LOOK_THROUGH_NOUNS:  # "a series of blasts"
+            subj = next((pobj for _prep, pobj in tr.prep_objects(subj, {"of"})), subj)
+        if subj is not None and not tools.roles.agentless(subj):
+            cand.suppress("impact")
 
 
 # ----------------------------------------------------------------------------- helpers
