@@ -113,3 +113,15 @@ def test_aid_dropped_accepted_transferred(extract: Any) -> None:
     assert find(extract("Nepal accepted aid from India after the earthquake."), "AID", source={"IND"}, target={"NPL"})
     assert find(extract("The World Bank transferred 200 million dollars to Ukraine's budget."), "AID", target={"UKR"})
     assert find(extract("Turkey sends drones to Somalia's army."), "AID", source={"TUR"})
+
+
+def test_the_noun_a_relative_clause_modifies_is_its_object(extract: Any) -> None:
+    events = extract("Houthi rebels withdrew from the towns they had seized in Yemen.")
+    assert find(events, "RETREAT")
+    assert find(events, "ASSAULT")
+
+
+def test_a_missile_fired_over_a_country_or_into_the_sea_is_a_test(extract: Any) -> None:
+    assert find(extract("North Korea fired two ballistic missiles into the sea off its east coast."), "MOBILIZE", source={"PRK"})
+    assert find(extract("Iran test-fired a new cruise missile on Friday."), "MOBILIZE", source={"IRN"})
+    assert find(extract("Hezbollah fired rockets at Haifa on Sunday."), "ASSAULT")

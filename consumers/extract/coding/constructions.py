@@ -163,6 +163,28 @@ def impact(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.suppress("impact")
 
 
+@construction("missile_test")
+def missile_test(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"North Korea fired a ballistic missile over Japan / into the sea", "test-fired a missile": a
+    launch aimed at no one is a show of force (MOBILIZE), not an attack."""
+    missiles = tools.lex.word_list("test_weapons")
+    for cand in cands:
+        verb = cand.trigger
+        if cand.kind != "verb" or cand.event_type != "ASSAULT" or verb.lemma_.lower() not in {"fire", "launch"}:
+            continue
+        obj = tr.direct_object(verb)
+        if obj is None or obj.lemma_.lower() not in missiles:
+            continue
+        # "over Japan" may hang on the missile
+        preps = {p.lower_: tr.first_child(p, {"pobj"}) for p in [*verb.children, *obj.children] if p.dep_ == "prep"}
+        if preps.keys() & {"at", "on", "against", "toward", "towards"}:
+            continue
+        into = preps.get("into")
+        tested = verb.i >= 2 and verb.doc[verb.i - 1].text == "-" and verb.doc[verb.i - 2].lower_ == "test"
+        if tested or "over" in preps or (into is not None and into.lemma_.lower() in {"sea", "water", "waters", "ocean"}):
+            cand.recode("MOBILIZE", "missile_test")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})

@@ -198,6 +198,8 @@ class TriggerFinder:
         obj = tr.direct_object(tok)
         if obj is None and tr.is_passive(tok):
             obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
+        if obj is None and tok.dep_ == "relcl" and _own_subject(tok):
+            obj = tok.head  # "the sanctions it had imposed", "the towns they had seized"
         oprd = tr.first_child(tok, {"oprd", "acomp"})
         if oprd is None and obj is not None:  # "held the state responsible", parsed as a noun's modifier
             oprd = next((c for c in obj.rights if c.dep_ == "amod"), None)
@@ -337,6 +339,12 @@ class TriggerFinder:
                 owned.append(purpose)
         return owned
 
+
+
+def _own_subject(clause: Token) -> bool:
+    """A relative clause with a subject of its own ("it had imposed"): the noun it modifies is its object."""
+    subj = tr.first_child(clause, {"nsubj"})
+    return subj is not None and subj.tag_ not in {"WP", "WDT"} and subj.lower_ not in {"that", "which", "who"}
 
 
 def _phrasal(tok: Token) -> bool:
