@@ -125,3 +125,9 @@ def test_a_missile_fired_over_a_country_or_into_the_sea_is_a_test(extract: Any) 
     assert find(extract("North Korea fired two ballistic missiles into the sea off its east coast."), "MOBILIZE", source={"PRK"})
     assert find(extract("Iran test-fired a new cruise missile on Friday."), "MOBILIZE", source={"IRN"})
     assert find(extract("Hezbollah fired rockets at Haifa on Sunday."), "ASSAULT")
+
+
+def test_a_strike_owned_by_a_trade_is_a_walkout(extract: Any) -> None:
+    assert find(extract("A strike by hospital nurses in Wales entered its second day on Tuesday."), "PROTEST")
+    assert find(extract("The Chilean copper miners' strike halted output at Escondida."), "PROTEST")
+    assert not find(extract("A strike by Israeli jets hit a weapons depot in Homs."), "PROTEST")

@@ -185,6 +185,21 @@ def missile_test(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("MOBILIZE", "missile_test")
 
 
+@construction("labour_strike")
+def labour_strike(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"a strike by air traffic controllers", "the dockworkers' strike": a strike whose owner is a
+    trade is a walkout (PROTEST), not an air strike."""
+    trades = tools.lex.word_list("labour_nouns")
+    for cand in cands:
+        noun = cand.noun if cand.noun is not None else cand.trigger
+        if cand.event_type != "ASSAULT" or noun.lemma_.lower() not in {"strike", "walkout", "stoppage"}:
+            continue
+        owners = [c for c in noun.children if c.dep_ in {"poss", "compound", "nmod"}]
+        owners += [pobj for _prep, pobj in tr.prep_objects(noun, {"by", "of"})]
+        if any(o.lemma_.lower() in trades or o.lemma_.lower().endswith("worker") for o in owners):
+            cand.recode("PROTEST", "labour_strike")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
