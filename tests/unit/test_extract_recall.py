@@ -131,3 +131,9 @@ def test_a_strike_owned_by_a_trade_is_a_walkout(extract: Any) -> None:
     assert find(extract("A strike by hospital nurses in Wales entered its second day on Tuesday."), "PROTEST")
     assert find(extract("The Chilean copper miners' strike halted output at Escondida."), "PROTEST")
     assert not find(extract("A strike by Israeli jets hit a weapons depot in Homs."), "PROTEST")
+
+
+def test_an_exercise_held_with_another_state_is_cooperation(extract: Any) -> None:
+    assert find(extract("Egypt's navy held exercises with French warships in the Red Sea."), "COOPERATE", source={"EGY"})
+    assert find(extract("India and Sri Lanka began a joint naval drill off Colombo."), "COOPERATE")
+    assert find(extract("Iran's Revolutionary Guards held naval drills in the Strait of Hormuz."), "MOBILIZE")

@@ -200,6 +200,26 @@ def labour_strike(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("PROTEST", "labour_strike")
 
 
+@construction("joint_exercise")
+def joint_exercise(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"conducted war games with US forces", "a joint naval drill": an exercise held with another
+    state's forces is military cooperation (COOPERATE), not a show of force."""
+    drills = tools.lex.word_list("exercise_nouns")
+    for cand in cands:
+        if cand.event_type != "MOBILIZE":
+            continue
+        noun = cand.noun
+        if noun is None:
+            noun = next((t for t in tools.triggers.light_objects(cand.trigger, tr.direct_object(cand.trigger))
+                         if t.lemma_.lower() in drills), None)
+        if noun is None or noun.lemma_.lower() not in drills:
+            continue
+        joint = any(t.lower_ in {"joint", "combined", "bilateral", "trilateral", "multinational"} for t in noun.lefts)
+        partners = [pobj for head in (noun, cand.trigger) for _prep, pobj in tr.prep_objects(head, {"with", "alongside"})]
+        if joint or any(a.country for p in partners for a in tools.roles.resolve(p)):
+            cand.recode("COOPERATE", "joint_exercise")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})

@@ -230,7 +230,7 @@ class TriggerFinder:
                             continue
                     return Candidate(tok, sense, "verb", entry, prep=prep)
         if lemma in self.lex.light_verbs:
-            for noun in self._light_objects(tok, obj):
+            for noun in self.light_objects(tok, obj):
                 sense = self.noun_sense(noun)
                 if sense is not None:
                     return Candidate(tok, sense, "light", entry, noun=noun)
@@ -253,7 +253,7 @@ class TriggerFinder:
             preps.extend(c for c in obj.children if c.dep_ == "prep")
         return preps
 
-    def _light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
+    def light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
         """Event nouns a light verb may carry: its object ("held talks"), a look-through
         ("a package of sanctions"), or "on alert" style complements ("put forces on high alert")."""
         out: list[Token] = []
