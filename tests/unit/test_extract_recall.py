@@ -137,3 +137,43 @@ def test_an_exercise_held_with_another_state_is_cooperation(extract: Any) -> Non
     assert find(extract("Egypt's navy held exercises with French warships in the Red Sea."), "COOPERATE", source={"EGY"})
     assert find(extract("India and Sri Lanka began a joint naval drill off Colombo."), "COOPERATE")
     assert find(extract("Iran's Revolutionary Guards held naval drills in the Strait of Hormuz."), "MOBILIZE")
+
+
+def test_release_of_servicemen_and_of_people_named_by_a_pronoun(extract: Any) -> None:
+    assert find(extract("Armenia released five Azerbaijani servicemen on Friday."), "RETREAT", source={"ARM"})
+    assert find(extract("Venezuela detained two American tourists and released them a week later."), "RETREAT", source={"VEN"})
+
+
+def test_recognising_a_result_supports_and_refusing_to_rejects(extract: Any) -> None:
+    assert find(extract("The European Union said it would not recognise the result of the election in Venezuela."), "REJECT")
+
+
+def test_calling_a_counterpart_and_briefing_officials_are_consultations(extract: Any) -> None:
+    assert find(extract("Japan's prime minister called his Australian counterpart on Tuesday."), "CONSULT", source={"JPN"})
+    assert find(extract("Israeli officials briefed Egyptian intelligence officers on the talks."), "CONSULT", source={"ISR"})
+
+
+def test_calling_or_declaring_a_truce_concedes(extract: Any) -> None:
+    assert find(extract("Colombia's ELN rebels declared a truce for the Christmas holidays."), "CONCEDE")
+    assert find(extract("Striking Peruvian miners called a truce with the government."), "CONCEDE")
+
+
+def test_crushing_an_uprising_and_repelling_an_attack(extract: Any) -> None:
+    assert find(extract("Syrian troops crushed an uprising in the city of Hama."), "ASSAULT", source={"SYR"})
+    assert find(extract("Militants attacked a police post in Tank but were repelled by Pakistani troops."), "ASSAULT", source={"PAK"})
+
+
+def test_shutting_newspapers_coerces(extract: Any) -> None:
+    assert find(extract("Ethiopia's government shut three newspapers in Addis Ababa."), "COERCE", source={"ETH"})
+
+
+def test_ferrying_supplies_is_aid(extract: Any) -> None:
+    assert find(extract("Indian navy ships ferried relief supplies to Sri Lanka's flooded east."), "AID", source={"IND"})
+
+
+def test_scaling_back_and_observing_a_truce_retreat(extract: Any) -> None:
+    assert find(extract("Russia scaled back its operations around Kyiv on Tuesday."), "RETREAT", source={"RUS"})
+
+
+def test_ordering_an_internment_coerces(extract: Any) -> None:
+    assert find(extract("Myanmar's junta ordered the internment of hundreds of opposition activists."), "COERCE", source={"MMR"})
