@@ -177,3 +177,11 @@ def test_scaling_back_and_observing_a_truce_retreat(extract: Any) -> None:
 
 def test_ordering_an_internment_coerces(extract: Any) -> None:
     assert find(extract("Myanmar's junta ordered the internment of hundreds of opposition activists."), "COERCE", source={"MMR"})
+
+
+def test_what_a_strike_shuts_is_its_effect(extract: Any) -> None:
+    events = extract("A nationwide strike called by Bangladesh's opposition shut down Dhaka on Sunday.")
+    assert find(events, "PROTEST") and not find(events, "COERCE")
+    events = extract("Argentine transport unions staged a general strike on Thursday, closing ports and airports.")
+    assert find(events, "PROTEST") and not find(events, "COERCE")
+    assert find(extract("Police shut down the opposition newspaper in Dhaka."), "COERCE")

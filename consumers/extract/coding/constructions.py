@@ -220,6 +220,23 @@ def joint_exercise(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
             cand.recode("COOPERATE", "joint_exercise")
 
 
+@construction("protest_effect")
+def protest_effect(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A general strike shut down Kathmandu", "a strike that closed the ports", "staged a strike,
+    closing schools": what a protest shuts is its effect, not a second act of coercion."""
+    protests = {c.trigger.i for c in cands if c.event_type == "PROTEST"} | {c.noun.i for c in cands if c.event_type == "PROTEST" and c.noun is not None}
+    if not protests:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.kind == "noun" or cand.event_type not in {"COERCE", "SANCTION"}:
+            continue
+        subj, _ = tr.clause_subject(verb)
+        if (subj is not None and subj.i in protests) or (verb.dep_ in {"relcl", "acl"} and verb.head.i in protests) or (
+                verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i in protests):
+            cand.suppress("protest_effect")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
