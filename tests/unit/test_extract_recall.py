@@ -185,3 +185,10 @@ def test_what_a_strike_shuts_is_its_effect(extract: Any) -> None:
     events = extract("Argentine transport unions staged a general strike on Thursday, closing ports and airports.")
     assert find(events, "PROTEST") and not find(events, "COERCE")
     assert find(extract("Police shut down the opposition newspaper in Dhaka."), "COERCE")
+
+
+def test_allowing_someone_to_act_is_read_from_an_infinitive_clause(extract: Any) -> None:
+    """"would allow inspectors to return": spaCy makes "inspectors to return" a clause of its own."""
+    events = extract("Hungary said it would allow Ukrainian grain to transit its territory.")
+    assert find(events, "AGREE", source={"HUN"}) and not find(events, "REJECT")
+    assert find(extract("Syria allowed UN aid convoys to enter Idlib on Monday."), "RETREAT", source={"SYR"})

@@ -95,7 +95,11 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
     resume talks" is one AGREE; what is alleged, threatened, requested or refused did not happen."""
     by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
     for cand in cands:
-        if cand.kind == "noun":
+        if cand.kind == "noun" or cand.suppressed:
+            continue
+        if _typer_frame_over_lexicon(cand, by_token, tools):
+            # "Hungary said it would allow ...": the typer's THREATEN on "said" yields to the act it reports
+            cand.suppress("owned_complement")
             continue
         for child in tools.triggers.owned_clauses(cand):
             if cand.complement is None:
@@ -105,6 +109,18 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
                 inner = by_token.get(i)
                 if inner is not None and inner is not cand:
                     inner.suppress("owned_complement")
+
+
+def _typer_frame_over_lexicon(cand: Candidate, by_token: dict[int, Candidate], tools: Tools) -> bool:
+    """A frame the typer alone reads on a reporting verb whose complement holds a lexicon act (other
+    than an accusation)."""
+    if not cand.learned or cand.event_type == "ACCUSE" or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
+        # (a claim of another's act is the speaker's accusation, C11: the typer's ACCUSE stands)
+        return False
+    for child in cand.trigger.children:
+        if child.dep_ == "ccomp" and any((c := by_token.get(t.i)) is not None and not c.learned for t in child.subtree):
+            return True
+    return False
 
 
 # "warned that X would be treated as a target, four days after Syria shot down a jet": a finished

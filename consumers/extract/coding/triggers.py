@@ -236,7 +236,7 @@ class TriggerFinder:
                     return Candidate(tok, sense, "light", entry, noun=noun)
         if entry is None:
             return None
-        if entry.directive is not None and tr.directive_complement(tok) is not None:
+        if entry.directive is not None and (tr.directive_complement(tok) is not None or _infinitive_clause(tok) is not None):
             return Candidate(tok, entry.directive, "verb", entry)
         if entry.default is None:
             return None
@@ -318,7 +318,7 @@ class TriggerFinder:
             purpose = tr.purpose_clause(cand.trigger)
             return [purpose] if purpose is not None else []
         verb = cand.trigger
-        directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
+        directive = (tr.directive_complement(verb) or _infinitive_clause(verb)) if cand.entry and cand.sense is cand.entry.directive else None
         owned = []
         for child in verb.children:
             if not tr.is_verbal(child):
@@ -339,6 +339,15 @@ class TriggerFinder:
                 owned.append(purpose)
         return owned
 
+
+
+def _infinitive_clause(verb: Token) -> Token | None:
+    """"allow Ukrainian grain to transit", parsed as a clause with its own subject and "to"."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and tr.first_child(child, {"nsubj", "nsubjpass"}) is not None and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child
+    return None
 
 
 def _own_subject(clause: Token) -> bool:
