@@ -192,3 +192,14 @@ def test_allowing_someone_to_act_is_read_from_an_infinitive_clause(extract: Any)
     events = extract("Hungary said it would allow Ukrainian grain to transit its territory.")
     assert find(events, "AGREE", source={"HUN"}) and not find(events, "REJECT")
     assert find(extract("Syria allowed UN aid convoys to enter Idlib on Monday."), "RETREAT", source={"SYR"})
+
+
+def test_clash_and_firefight_nouns_through_engage_in(extract: Any) -> None:
+    assert find(extract("Indian and Chinese troops engaged in a brief firefight near the Line of Actual Control."), "ASSAULT",
+                source={"IND"})
+    assert find(extract("Kenyan police engaged in a gun battle with al-Shabaab militants near Lamu."), "ASSAULT", source={"KEN"})
+
+
+def test_a_killing_in_clashes_is_one_attack(extract: Any) -> None:
+    events = extract("At least 12 people were killed in clashes between Sudanese troops and RSF fighters in El Fasher.")
+    assert len(find(events, "ASSAULT")) == 1

@@ -253,6 +253,20 @@ def protest_effect(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
             cand.suppress("protest_effect")
 
 
+@construction("same_attack")
+def same_attack(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"18 people were killed in clashes", "wounded in an air strike": the nominal attack a killing
+    happened in is that killing, not a second event."""
+    verbs = {c.trigger.i for c in cands if c.kind != "noun" and c.event_type == "ASSAULT" and not c.suppressed}
+    for cand in cands:
+        noun = cand.trigger
+        if cand.kind != "noun" or cand.event_type != "ASSAULT":
+            continue
+        prep = noun.head
+        if noun.dep_ == "pobj" and prep.lower_ in {"in", "during"} and prep.head.i in verbs:
+            cand.suppress("same_attack")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})

@@ -265,6 +265,9 @@ class TriggerFinder:
         for _prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
             if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
                 out.append(pobj)
+        preps = self.lex.light_preps.get(self.lex.fix_lemma(verb.lemma_.lower()))
+        if preps:  # "engaged in a firefight", "took part in talks"
+            out.extend(pobj for _prep, pobj in tr.prep_objects(verb, set(preps)))
         return out
 
     def noun_sense(self, tok: Token | None) -> Sense | None:
