@@ -203,3 +203,15 @@ def test_clash_and_firefight_nouns_through_engage_in(extract: Any) -> None:
 def test_a_killing_in_clashes_is_one_attack(extract: Any) -> None:
     events = extract("At least 12 people were killed in clashes between Sudanese troops and RSF fighters in El Fasher.")
     assert len(find(events, "ASSAULT")) == 1
+
+
+def test_the_noun_release_is_a_retreat_like_the_verb(extract: Any) -> None:
+    assert find(extract("A Tehran court ordered the release of two French teachers on Tuesday."), "RETREAT")
+
+
+def test_a_bandh_is_a_general_strike(extract: Any) -> None:
+    assert find(extract("A bandh called by India's opposition Congress party shut shops across Kerala."), "PROTEST", source={"IND"})
+
+
+def test_an_object_named_with_of(extract: Any) -> None:
+    assert find(extract("Ecuador's president lifted the state of emergency in Guayaquil."), "RETREAT", source={"ECU"})

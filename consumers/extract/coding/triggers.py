@@ -188,6 +188,8 @@ class TriggerFinder:
             keys.append(f"{mods[-1].lower_} {obj.lemma_.lower()}")
             keys.append(f"{mods[-1].lower_} {obj.lower_}")
         keys.extend([obj.lemma_.lower(), obj.lower_])
+        for _prep, pobj in tr.prep_objects(obj, {"of"}):  # "ending the state of emergency"
+            keys.append(f"{obj.lower_} of {pobj.lower_}")
         hyphen = self.hyphen_word(obj)  # "ended their sit-in"
         if hyphen != obj.lower_:
             keys.append(hyphen)
