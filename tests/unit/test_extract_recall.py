@@ -215,3 +215,7 @@ def test_a_bandh_is_a_general_strike(extract: Any) -> None:
 
 def test_an_object_named_with_of(extract: Any) -> None:
     assert find(extract("Ecuador's president lifted the state of emergency in Guayaquil."), "RETREAT", source={"ECU"})
+
+
+def test_postponing_a_strike_concedes(extract: Any) -> None:
+    assert find(extract("Nigerian labour unions postponed their planned strike after talks with the government."), "CONCEDE")
