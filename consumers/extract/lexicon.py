@@ -42,6 +42,7 @@ class VerbEntry:
     object_is_target: bool = True
     protest_if_civilian: bool = False
     hosts: bool = False  # "A hosted / received B": B visits, so B is the source and A the target (C26)
+    instrument_subject: bool = False  # its senses need a weapon or an attack as subject ("a rocket slammed into")
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class Lexicon:
     verbs: dict[str, VerbEntry]
     nouns: dict[str, NounEntry]
     light_verbs: frozenset[str]
+    light_preps: dict[str, frozenset[str]]  # verbs that carry an event noun through a preposition ("engaged in clashes")
     reporting_verbs: frozenset[str]
     irrealis_governors: frozenset[str]
     negating_verbs: frozenset[str]
@@ -132,6 +134,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             object_is_target=bool(spec.get("object_is_target", True)),
             protest_if_civilian=bool(spec.get("protest_if_civilian", False)),
             hosts=bool(spec.get("hosts", False)),
+            instrument_subject=bool(spec.get("instrument_subject", False)),
         )
         verbs[lemma.lower()] = entry
     nouns: dict[str, NounEntry] = {}
@@ -148,7 +151,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         for word in words:
             modes.setdefault(word.lower(), mode)
     contexts = {name: frozenset(w.lower() for w in words) for name, words in data.get("contexts", {}).items()}
-    light = frozenset(data.get("light_verbs", []))
+    light_preps = {v.lower(): frozenset(p) for v, p in (data.get("light_preps") or {}).items()}
+    light = frozenset(data.get("light_verbs", [])) | frozenset(light_preps)
     lemma_fixes = {k.lower(): v.lower() for k, v in data.get("lemma_fixes", {}).items()}
     target_preps = {t: frozenset(p) for t, p in data.get("target_preps", {}).items()}
     for t in PLOVER_TYPES:
@@ -157,6 +161,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         verbs=verbs,
         nouns=nouns,
         light_verbs=light,
+        light_preps=light_preps,
         reporting_verbs=frozenset(data.get("reporting_verbs", [])),
         irrealis_governors=frozenset(data.get("irrealis_governors", [])),
         negating_verbs=frozenset(data.get("negating_verbs", [])),

@@ -18,7 +18,7 @@ from .. import triples as tr
 from ..lexicon import Lexicon, Sense
 from .model import CLAIMED, INTENDED, REFUSED, THREATENED, Candidate, Sentence
 from .roles import RoleFiller
-from .triggers import COMPLEMENT_OWNERS, TriggerFinder
+from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, TriggerFinder
 
 FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 
@@ -95,16 +95,57 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
     resume talks" is one AGREE; what is alleged, threatened, requested or refused did not happen."""
     by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
     for cand in cands:
-        if cand.kind == "noun":
+        if cand.kind == "noun" or cand.suppressed:
+            continue
+        if _typer_frame_over_lexicon(cand, by_token, tools):
+            # "Hungary said it would allow ...": the typer's THREATEN on "said" yields to the act it reports
+            cand.suppress("owned_complement")
             continue
         for child in tools.triggers.owned_clauses(cand):
             if cand.complement is None:
                 cand.complement = child
-            scope = [t.i for t in child.subtree] if cand.event_type in COMPLEMENT_OWNERS else [child.i]
+            scope = _content_scope(child) if cand.event_type in COMPLEMENT_OWNERS else [child.i]
             for i in scope:
                 inner = by_token.get(i)
                 if inner is not None and inner is not cand:
                     inner.suppress("owned_complement")
+
+
+def _typer_frame_over_lexicon(cand: Candidate, by_token: dict[int, Candidate], tools: Tools) -> bool:
+    """A frame the typer alone reads on a reporting verb whose complement holds a lexicon act (other
+    than an accusation)."""
+    if not cand.learned or cand.event_type == "ACCUSE" or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
+        # (a claim of another's act is the speaker's accusation, C11: the typer's ACCUSE stands)
+        return False
+    for child in cand.trigger.children:
+        if child.dep_ == "ccomp" and any((c := by_token.get(t.i)) is not None and not c.learned for t in child.subtree):
+            return True
+    return False
+
+
+# "warned that X would be treated as a target, four days after Syria shot down a jet": a finished
+# act in a time clause is the background the content is set against, told as fact.
+TEMPORAL_MARKS = frozenset({"after", "since", "before", "when", "as", "while"})
+
+
+def _background_clause(tok: Token) -> bool:
+    """A time clause with its own subject and a past-tense verb ("after Paris agreed to ...")."""
+    if tok.dep_ != "advcl" or not any(m.dep_ == "mark" and m.lower_ in TEMPORAL_MARKS for m in tok.children):
+        return False
+    if tr.first_child(tok, {"nsubj", "nsubjpass"}) is None:
+        return False
+    return tok.tag_ == "VBD" or any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "was", "were"} for c in tok.children)
+
+
+def _content_scope(clause: Token) -> list[int]:
+    """The token indices of an owned clause, less the background time clauses inside it."""
+    out: list[int] = []
+    stack = [clause]
+    while stack:
+        tok = stack.pop()
+        out.append(tok.i)
+        stack.extend(c for c in tok.children if not _background_clause(c))
+    return out
 
 
 @construction("threat_frame")
@@ -122,6 +163,108 @@ def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
             cand.recode("THREATEN", "threat_frame")
             cand.condition = cond
+
+
+@construction("impact")
+def impact(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A rocket slammed into a school", "blasts tore through the market" are attacks; "a typhoon
+    tore through the islands" is weather: these senses need a weapon or an attack as subject."""
+    for cand in cands:
+        if cand.kind != "verb" or cand.prep is None or cand.entry is None or not cand.entry.instrument_subject:
+            continue
+        subj, _ = tr.clause_subject(cand.trigger)
+        if subj is not None and subj.lemma_.lower() in LOOK_THROUGH_NOUNS:  # "a series of blasts"
+            subj = next((pobj for _prep, pobj in tr.prep_objects(subj, {"of"})), subj)
+        if subj is not None and not tools.roles.agentless(subj):
+            cand.suppress("impact")
+
+
+@construction("missile_test")
+def missile_test(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"North Korea fired a ballistic missile over Japan / into the sea", "test-fired a missile": a
+    launch aimed at no one is a show of force (MOBILIZE), not an attack."""
+    missiles = tools.lex.word_list("test_weapons")
+    for cand in cands:
+        verb = cand.trigger
+        if cand.kind != "verb" or cand.event_type != "ASSAULT" or verb.lemma_.lower() not in {"fire", "launch"}:
+            continue
+        obj = tr.direct_object(verb)
+        if obj is None or obj.lemma_.lower() not in missiles:
+            continue
+        # "over Japan" may hang on the missile
+        preps = {p.lower_: tr.first_child(p, {"pobj"}) for p in [*verb.children, *obj.children] if p.dep_ == "prep"}
+        if preps.keys() & {"at", "on", "against", "toward", "towards"}:
+            continue
+        into = preps.get("into")
+        tested = verb.i >= 2 and verb.doc[verb.i - 1].text == "-" and verb.doc[verb.i - 2].lower_ == "test"
+        if tested or "over" in preps or (into is not None and into.lemma_.lower() in {"sea", "water", "waters", "ocean"}):
+            cand.recode("MOBILIZE", "missile_test")
+
+
+@construction("labour_strike")
+def labour_strike(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"a strike by air traffic controllers", "the dockworkers' strike": a strike whose owner is a
+    trade is a walkout (PROTEST), not an air strike."""
+    trades = tools.lex.word_list("labour_nouns")
+    for cand in cands:
+        noun = cand.noun if cand.noun is not None else cand.trigger
+        if cand.event_type != "ASSAULT" or noun.lemma_.lower() not in {"strike", "walkout", "stoppage"}:
+            continue
+        owners = [c for c in noun.children if c.dep_ in {"poss", "compound", "nmod"}]
+        owners += [pobj for _prep, pobj in tr.prep_objects(noun, {"by", "of"})]
+        if any(o.lemma_.lower() in trades or o.lemma_.lower().endswith("worker") for o in owners):
+            cand.recode("PROTEST", "labour_strike")
+
+
+@construction("joint_exercise")
+def joint_exercise(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"conducted war games with US forces", "a joint naval drill": an exercise held with another
+    state's forces is military cooperation (COOPERATE), not a show of force."""
+    drills = tools.lex.word_list("exercise_nouns")
+    for cand in cands:
+        if cand.event_type != "MOBILIZE":
+            continue
+        noun = cand.noun
+        if noun is None:
+            noun = next((t for t in tools.triggers.light_objects(cand.trigger, tr.direct_object(cand.trigger))
+                         if t.lemma_.lower() in drills), None)
+        if noun is None or noun.lemma_.lower() not in drills:
+            continue
+        joint = any(t.lower_ in {"joint", "combined", "bilateral", "trilateral", "multinational"} for t in noun.lefts)
+        partners = [pobj for head in (noun, cand.trigger) for _prep, pobj in tr.prep_objects(head, {"with", "alongside"})]
+        if joint or any(a.country for p in partners for a in tools.roles.resolve(p)):
+            cand.recode("COOPERATE", "joint_exercise")
+
+
+@construction("protest_effect")
+def protest_effect(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A general strike shut down Kathmandu", "a strike that closed the ports", "staged a strike,
+    closing schools": what a protest shuts is its effect, not a second act of coercion."""
+    protests = {c.trigger.i for c in cands if c.event_type == "PROTEST"} | {c.noun.i for c in cands if c.event_type == "PROTEST" and c.noun is not None}
+    if not protests:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.kind == "noun" or cand.event_type not in {"COERCE", "SANCTION"}:
+            continue
+        subj, _ = tr.clause_subject(verb)
+        if (subj is not None and subj.i in protests) or (verb.dep_ in {"relcl", "acl"} and verb.head.i in protests) or (
+                verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i in protests):
+            cand.suppress("protest_effect")
+
+
+@construction("same_attack")
+def same_attack(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"18 people were killed in clashes", "wounded in an air strike": the nominal attack a killing
+    happened in is that killing, not a second event."""
+    verbs = {c.trigger.i for c in cands if c.kind != "noun" and c.event_type == "ASSAULT" and not c.suppressed}
+    for cand in cands:
+        noun = cand.trigger
+        if cand.kind != "noun" or cand.event_type != "ASSAULT":
+            continue
+        prep = noun.head
+        if noun.dep_ == "pobj" and prep.lower_ in {"in", "during"} and prep.head.i in verbs:
+            cand.suppress("same_attack")
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -18,6 +18,10 @@ from ..typer import CLASSES, TyperModel, is_candidate, token_features
 from .model import Candidate, Sentence, same
 
 LOOK_THROUGH_NOUNS = frozenset({"package", "series", "round", "wave", "set", "raft", "number", "string", "spate", "batch"})
+# Heads of "N of X" objects that only count X ("hundreds of prisoners", "the rest of its troops").
+QUANTITY_HEADS = frozenset({"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions",
+                            "score", "scores", "some", "most", "all", "many", "rest", "remainder", "last", "first",
+                            "part", "bulk", "majority", "number", "group", "contingent", "one", "two", "three", "several"})
 # A complement that spells out what these verbs are about is not a separate event.
 COMPLEMENT_OWNERS = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT"})
 # A that-clause spells out what these are about ("signalled it would reopen the border"): their content.
@@ -175,11 +179,20 @@ class TriggerFinder:
 
     def _object_keys(self, obj: Token) -> list[str]:
         keys = []
+        if obj.lemma_.lower() in QUANTITY_HEADS or obj.pos_ == "NUM":
+            # "thousands of fighters", "the last of its F-16 jets": the counted thing is the object
+            for _prep, pobj in tr.prep_objects(obj, {"of"}):
+                keys.extend(self._object_keys(pobj))
         mods = [c for c in obj.lefts if c.dep_ in {"compound", "amod"}]
         if mods:
             keys.append(f"{mods[-1].lower_} {obj.lemma_.lower()}")
             keys.append(f"{mods[-1].lower_} {obj.lower_}")
         keys.extend([obj.lemma_.lower(), obj.lower_])
+        for _prep, pobj in tr.prep_objects(obj, {"of"}):  # "ending the state of emergency"
+            keys.append(f"{obj.lower_} of {pobj.lower_}")
+        hyphen = self.hyphen_word(obj)  # "ended their sit-in"
+        if hyphen != obj.lower_:
+            keys.append(hyphen)
         return keys
 
     def _verb_candidate(self, tok: Token, lemma: str) -> Candidate | None:
@@ -187,6 +200,8 @@ class TriggerFinder:
         obj = tr.direct_object(tok)
         if obj is None and tr.is_passive(tok):
             obj = tr.first_child(tok, {"nsubjpass"})  # "sanctions were imposed on ..."
+        if obj is None and tok.dep_ == "relcl" and _own_subject(tok):
+            obj = tok.head  # "the sanctions it had imposed", "the towns they had seized"
         oprd = tr.first_child(tok, {"oprd", "acomp"})
         if oprd is None and obj is not None:  # "held the state responsible", parsed as a noun's modifier
             oprd = next((c for c in obj.rights if c.dep_ == "amod"), None)
@@ -205,10 +220,10 @@ class TriggerFinder:
                 if prt in entry.particles:
                     sense = entry.particles[prt]
                     return Candidate(tok, sense, "verb", entry) if sense else None
-            for prep in tok.children:
+            for prep in self._preps(tok, obj):
                 if prep.dep_ == "prep" and prep.lower_ in entry.preps:
                     sense = entry.preps[prep.lower_]
-                    if sense is None:
+                    if sense is None or (sense.pobj is None and not same(prep.head, tok)):
                         continue
                     if sense.pobj is not None:
                         pobj = tr.first_child(prep, {"pobj"})
@@ -217,13 +232,13 @@ class TriggerFinder:
                             continue
                     return Candidate(tok, sense, "verb", entry, prep=prep)
         if lemma in self.lex.light_verbs:
-            for noun in self._light_objects(tok, obj):
+            for noun in self.light_objects(tok, obj):
                 sense = self.noun_sense(noun)
                 if sense is not None:
                     return Candidate(tok, sense, "light", entry, noun=noun)
         if entry is None:
             return None
-        if entry.directive is not None and tr.directive_complement(tok) is not None:
+        if entry.directive is not None and (tr.directive_complement(tok) is not None or _infinitive_clause(tok) is not None):
             return Candidate(tok, entry.directive, "verb", entry)
         if entry.default is None:
             return None
@@ -231,7 +246,16 @@ class TriggerFinder:
             return None
         return Candidate(tok, entry.default, "verb", entry)
 
-    def _light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
+    @staticmethod
+    def _preps(verb: Token, obj: Token | None) -> list[Token]:
+        """The verb's prepositions, then its object's: "set two schools on fire" hangs "on fire" on
+        the schools (only a sense that names its prepositional object is read from there)."""
+        preps = [c for c in verb.children if c.dep_ == "prep"]
+        if obj is not None:
+            preps.extend(c for c in obj.children if c.dep_ == "prep")
+        return preps
+
+    def light_objects(self, verb: Token, obj: Token | None) -> list[Token]:
         """Event nouns a light verb may carry: its object ("held talks"), a look-through
         ("a package of sanctions"), or "on alert" style complements ("put forces on high alert")."""
         out: list[Token] = []
@@ -243,6 +267,9 @@ class TriggerFinder:
         for _prep, pobj in tr.prep_objects(verb, {"on", "under", "into"}):
             if pobj.lemma_.lower() in {"alert", "readiness", "standby", "footing"}:
                 out.append(pobj)
+        preps = self.lex.light_preps.get(self.lex.fix_lemma(verb.lemma_.lower()))
+        if preps:  # "engaged in a firefight", "took part in talks"
+            out.extend(pobj for _prep, pobj in tr.prep_objects(verb, set(preps)))
         return out
 
     def noun_sense(self, tok: Token | None) -> Sense | None:
@@ -279,6 +306,14 @@ class TriggerFinder:
             end += 2
         return doc[start : end + 1].text.lower() if end > start else tok.lower_
 
+    def _preposed_fact(self, verb: Token, clause: Token) -> bool:
+        """"Britain sent a destroyer, a move Argentina denounced as ...": a clause before a verb that
+        does not report speech is a fact the verb reacts to, not what it alleges."""
+        if clause.i > verb.i:
+            return False
+        lemma = self.lex.fix_lemma(verb.lemma_.lower())
+        return lemma not in self.lex.reporting_verbs and lemma not in self.lex.word_list("claim_verbs")
+
     def owned_clauses(self, cand: Candidate) -> list[Token]:
         """Clauses that spell out this trigger's content rather than report another event: its xcomp
         ("agreed to resume talks"), an order it gives ("tells Moscow: rein in Assad"), what it
@@ -288,12 +323,13 @@ class TriggerFinder:
             purpose = tr.purpose_clause(cand.trigger)
             return [purpose] if purpose is not None else []
         verb = cand.trigger
-        directive = tr.directive_complement(verb) if cand.entry and cand.sense is cand.entry.directive else None
+        directive = (tr.directive_complement(verb) or _infinitive_clause(verb)) if cand.entry and cand.sense is cand.entry.directive else None
         owned = []
         for child in verb.children:
             if not tr.is_verbal(child):
                 continue
-            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in CONTENT_OWNERS):
+            if child.dep_ == "xcomp" or same(child, directive) or (child.dep_ == "ccomp" and cand.event_type in CONTENT_OWNERS
+                                                                   and not self._preposed_fact(verb, child)):
                 owned.append(child)
         if cand.event_type in COMPLEMENT_OWNERS:
             for _prep, pobj in tr.prep_objects(verb, {"of", "for", "over"}):
@@ -308,6 +344,21 @@ class TriggerFinder:
                 owned.append(purpose)
         return owned
 
+
+
+def _infinitive_clause(verb: Token) -> Token | None:
+    """"allow Ukrainian grain to transit", parsed as a clause with its own subject and "to"."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and tr.first_child(child, {"nsubj", "nsubjpass"}) is not None and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child
+    return None
+
+
+def _own_subject(clause: Token) -> bool:
+    """A relative clause with a subject of its own ("it had imposed"): the noun it modifies is its object."""
+    subj = tr.first_child(clause, {"nsubj"})
+    return subj is not None and subj.tag_ not in {"WP", "WDT"} and subj.lower_ not in {"that", "which", "who"}
 
 
 def _phrasal(tok: Token) -> bool:
