@@ -364,9 +364,14 @@ class Kafka(Service):
 
 
 def base64_uuid() -> str:
+    """A KRaft cluster id. Like Kafka's own Uuid.randomUuid(), never one that starts with "-": the
+    storage tool would read it as an option and refuse to format (1 start in 64)."""
     import base64
 
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    while True:
+        value = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not value.startswith("-"):
+            return value
 
 
 def _es_get(port: int, path: str) -> dict | None:
