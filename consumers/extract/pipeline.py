@@ -141,6 +141,7 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
     title = article.get("title")
     published = rfc3339(article.get("published_at"))
     events: list[dict[str, Any]] = []
+    text = doc.text  # built from the tokens on every access: once per article, not once per event
     for core in doc._.events or []:
         start, end = core["sentence_start"], core["sentence_end"]
         sources = [a["name"] for a in core["source"]]
@@ -162,7 +163,7 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
             "source": core["source"],
             "target": core["target"],
             "location": core["location"],
-            "sentence": doc.text[start:end],
+            "sentence": text[start:end],
             "sentence_offsets": {"start": start, "end": end},
             "negated": core["negated"],
             "speaker": core["speaker"],
@@ -186,7 +187,7 @@ def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extrac
         "url": article.get("canonical_url") or article.get("url"),
         "source": article.get("source"),
         "title": title,
-        "text": doc.text,
+        "text": text,
         "authors": list(article.get("authors") or []),
         "tags": list(article.get("tags") or []),
         "published_at": published,
