@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from .. import triples as tr
 from ..actors import Actor
@@ -121,14 +121,57 @@ class Attributes:
         return round(min(1.0, max(0.05, score)), 3)
 
 
-def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One sentence, one event per (type, source): "struck Kyiv ..., killing four people" is one attack."""
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for ev in events:
-        key = (ev["event_type"], tuple(a["name"] for a in ev["source"]), ev["negated"])
-        first = merged.get(key)
+# Dependents that make a coordinated verb's act its own: "outlawed the order and seized its university".
+OBJECT_DEPS = frozenset({"dobj", "dative"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+TEMPORAL_ENTS = frozenset({"DATE", "TIME"})
+ADJUNCT_PREPS = frozenset({"since", "during", "after", "before", "until", "amid", "following", "despite"})
+
+
+def own_argument(verb: Token, subject_counts: bool) -> bool:
+    """The verb has an object (or, for a later conjunct, a subject) of its own; "on Friday" and "since
+    the coup" are none."""
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS or (subject_counts and child.dep_ in SUBJECT_DEPS):
+            return True
+        if child.dep_ == "prep" and child.lower_ not in ADJUNCT_PREPS and any(
+                p.dep_ == "pobj" and p.ent_type_ not in TEMPORAL_ENTS for p in child.children):
+            return True
+    return False
+
+
+def distinct_acts(first: Candidate, later: Candidate) -> bool:
+    """Guidelines 6.2: coordinated predicates are separate events ("outlawed the Jesuit order and seized
+    its university", "A freed X and B released Y"), unless the first has no argument of its own
+    ("shelled and bombed the town": one object for both). Participle adjuncts and their conjuncts ("..., killing four and
+    wounding ten"), event nouns and clauses that retell the act ("pulled out ... as the troops withdrew")
+    stay one event."""
+    a, b = first.trigger, later.trigger
+    if first.kind == "noun" or later.kind == "noun" or a.i == b.i or b.i not in {c.i for c in a.conjuncts}:
+        return False
+    head = a
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    if head.tag_ == "VBG":
+        return False
+    early, late = (a, b) if a.i < b.i else (b, a)
+    # "detained or suspended 50,000 officials ... and barred academics": the object of the first act
+    # may hang off a conjunct of its verb that comes before the second
+    before = [early, *(c for c in early.conjuncts if early.i < c.i < late.i)]
+    return any(own_argument(v, subject_counts=False) for v in before) and own_argument(late, subject_counts=True)
+
+
+def merge(built: list[tuple[Candidate, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One sentence, one event per act of a (type, source): "struck Kyiv ..., killing four people" is one
+    attack; "attacked a train and kidnapped three tourists" are two (distinct_acts)."""
+    def key(ev: dict[str, Any]) -> tuple[Any, ...]:
+        return ev["event_type"], tuple(a["name"] for a in ev["source"]), ev["negated"]
+
+    merged: list[tuple[Candidate, dict[str, Any]]] = []
+    for cand, ev in built:
+        first = next((f for c, f in merged if key(f) == key(ev) and not distinct_acts(c, cand)), None)
         if first is None:
-            merged[key] = ev
+            merged.append((cand, ev))
             continue
         names = {a["name"] for a in first["target"]}
         first["target"].extend(a for a in ev["target"] if a["name"] not in names)
@@ -138,4 +181,4 @@ def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if first["event_date_text"] is None and ev["event_date_text"] is not None:
             first["event_date"], first["event_date_text"] = ev["event_date"], ev["event_date_text"]
         first["confidence"] = max(first["confidence"], ev["confidence"])
-    return list(merged.values())
+    return [ev for _, ev in merged]

@@ -47,7 +47,7 @@ class EventExtractor:
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
-        seen: set[tuple[Any, ...]] = set()
+        seen: dict[tuple[Any, ...], int] = {}  # event key -> the sentence that told it first
         doc_ents = list(doc.ents)
         first_ent = 0
         sents: list[Sentence] = []
@@ -61,9 +61,10 @@ class EventExtractor:
             for ev in self.sentence_events(sent, ctx, candidates):
                 key = (ev["event_type"], tuple(a["name"] for a in ev["source"]),
                        tuple(a["name"] for a in ev["target"]), ev["negated"])
-                if key in seen:  # the same event told twice in one article: keep the first
+                # the same event told again in a later sentence: keep the first; within one sentence
+                # merge() has already decided what is one act ("confiscated X and sealed its offices": two)
+                if seen.setdefault(key, sent.index) != sent.index:
                     continue
-                seen.add(key)
                 events.append(ev)
         return events
 
@@ -75,13 +76,13 @@ class EventExtractor:
             if cand.vetoed and not cand.rules:
                 cand.suppressed = True
         sent.triggers = {c.trigger.i for c in candidates if not c.suppressed and c.kind != "noun"}
-        built: list[dict[str, Any]] = []
+        built: list[tuple[Candidate, dict[str, Any]]] = []
         for cand in candidates:
             if cand.suppressed:
                 continue
             ev = self.build(cand, sent, ctx)
             if ev is not None:
-                built.append(ev)
+                built.append((cand, ev))
         return merge(built)
 
     def clause_above_subject(self, tok: Token) -> Token | None:
