@@ -55,6 +55,11 @@ UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
 # "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
 BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly",
                           "brokered", "mediated"})
+# Words inside place and organisation names ("Santa Rosa de Lima", "Rio de Janeiro").
+NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "della", "du", "des"})
+LANDFORMS = frozenset({"valley", "river", "delta", "basin", "strait", "sea", "mountains", "desert", "plateau", "canal", "highlands"})
+CONTINENT_PREFIXES = frozenset({"latin", "north", "south", "central", "pan"})
+ESCORT_VERBS = frozenset({"escort", "accompany", "guard", "protect"})
 LOYAL_WORDS = frozenset({"loyal", "faithful"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
@@ -159,6 +164,13 @@ class ActorTables:
                 self.sector_nouns.setdefault(_key(noun), sector)
             self.generic.update(_key(n) for n in spec.get("generic", []))
             self.relational.update(_key(n) for n in spec.get("relational", []))
+        # nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country")
+        self.state_anaphors = frozenset(_key(n) for n in data.get("state_anaphors", []))
+        # heads that "international" makes a body of states ("an international tribunal", 7.4h)
+        self.international_bodies = frozenset(_key(n) for n in data.get("international_bodies", []))
+        for name, spec in data.get("institution_seats", {}).items():
+            # "Brussels' warnings": a seat named as an actor is the body that sits there
+            self.proper[_key(name)] = ActorInfo(spec["name"], spec["country"], spec["sector"], "capital")
         self.court_seats = frozenset(_key(n) for n in data.get("international_court_seats", []))
         self.unaffiliated = frozenset(_key(n) for n in data.get("unaffiliated_nouns", []))
         self.sector_modifiers: dict[str, str] = {k.lower(): v for k, v in data.get("sector_modifiers", {}).items()}
@@ -206,6 +218,16 @@ class ActorTables:
             # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
             if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
                 found = None
+            # "the Santa Rosa de Lima cartel": a capital after a name's connecting word ends a longer name
+            if found and found.info.kind in {"capital", "country"} and self._inside_name(doc, units[i].token):
+                found = None
+            # "the Jordan Valley", "the Niger Delta": a country or capital before a landform names the landform
+            if found and found.end < n and found.info.kind in {"capital", "country"} and units[found.end].text[:1].isupper() \
+                    and units[found.end].text.lower() in LANDFORMS:
+                found = None
+            # "Latin American governments": of the continent, not of the United States
+            if found and prev in CONTINENT_PREFIXES and found.info.kind == "demonym" and _key(found.text).startswith("america"):
+                found = None
             if found and found.end < n:
                 found = self._extended(units, found, doc)
             if found:
@@ -214,6 +236,11 @@ class ActorTables:
             else:
                 i += 1
         return matches
+
+    @staticmethod
+    def _inside_name(doc: Doc, i: int) -> bool:
+        """Whether token i follows a name's connecting word after a capitalised word ("Santa Rosa de Lima")."""
+        return i >= 2 and doc[i - 1].lower_ in NAME_CONNECTORS and doc[i - 2].text[:1].isupper()
 
     def _extended(self, units: list[_Unit], found: _Match, doc: Doc) -> _Match:
         """"President Saddam Hussein": a match of the same actor that starts inside this one and ends
@@ -531,6 +558,9 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
+        if (key in self.t.international_bodies or head.lemma_.lower() in self.t.international_bodies) and any(
+                t.lower_ == "international" for t in head.doc[start : head.i]):
+            return [Actor(text, name_of_body(key), "IGO", "IGO", start, end, "sector")]
         stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector in {"REB", "NGO"}), None)
         if stateless is not None and stateless.sector == "NGO":
             # "Red Cross delegates": staff of an international NGO, of no country (7.4i)
@@ -548,6 +578,11 @@ class ActorResolver:
         patron = self._loyal_to(head)
         if patron is not None and depth < 2:  # "soldiers loyal to the junta leader X": X's forces
             sub = [a for a in self._resolve_one(patron, None, True, False, depth + 1) if a.country]
+            if sub:
+                return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
+        escort = self._escort(head) if depth < 2 else None
+        if escort is not None:  # "bulldozers escorted by Israeli troops" are the troops' side's
+            sub = [a for a in self._resolve_one(escort, None, True, False, depth + 1) if a.country]
             if sub:
                 return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
         place = self._place_modifier(head, start)
@@ -584,7 +619,9 @@ class ActorResolver:
             # "the bloc's foreign ministers": officials of the body are the body's (7.4h)
             own = "MIL" if sector == "MIL" else "IGO"
             return [Actor(text, name, "IGO", own, start, end, info.kind)]
-        regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
+        regional = info.kind == "sector" and any(
+            t.lower_ in REGIONAL_WORDS or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
+            for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 
     @staticmethod
@@ -601,10 +638,21 @@ class ActorResolver:
                         return pobj
         return None
 
+    @staticmethod
+    def _escort(head: Token) -> Token | None:
+        """The escort in "bulldozers escorted by troops", "a convoy guarded by soldiers" (not a backer: 7.4)."""
+        for acl in head.rights:
+            if acl.dep_ == "acl" and acl.lemma_.lower() in ESCORT_VERBS:
+                for agent in acl.children:
+                    if agent.dep_ == "agent":
+                        return next((p for p in agent.children if p.dep_ == "pobj"), None)
+        return None
+
     def _place_modifier(self, head: Token, start: int) -> str | None:
         """Country of a city or region named as a modifier of the head ("Istanbul" in "an Istanbul court")."""
         for tok in head.doc[start : head.i]:
-            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i:
+            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i \
+                    or ActorTables._inside_name(head.doc, tok.i):
                 continue
             ent = entity_span(tok)
             name = ent.text if ent is not None and ent.end <= head.i else tok.text
@@ -669,6 +717,10 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+def name_of_body(key: str) -> str:
+    return f"international {key}"
 
 
 def backer_word_follows(doc: Doc, i: int) -> bool:
