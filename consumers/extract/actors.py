@@ -42,7 +42,8 @@ QUANTITY_HEADS = frozenset({
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
 # Collective heads that name no sector of their own: they take the sector of a modifier.
-GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing"})
+GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing",
+                         "branch", "affiliate", "offshoot", "franchise", "chapter", "province"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
@@ -398,6 +399,11 @@ class ActorResolver:
             # "a jihadist group in Mali", "doctors' groups": the group is of its members' sector
             head_match = next((c for c in reversed(cues) if c.info.kind == "sector"), None)
             cues = [c for c in cues if c is not head_match]
+            named = next((c.info for c in reversed(cues) if c.info.kind == "org"), None) if head_match is None else None
+            if named is not None:
+                # "the Islamic State group's West Africa branch", "the Wagner group": the named group's own;
+                # a transnational group is of the country where it acts (7.4k, filled from the place)
+                return [Actor(text, named.name, named.country, named.sector, start, end, "sector" if named.country is None else "org")]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
             return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
         city = self.city_misread_as_person(head)
@@ -519,10 +525,16 @@ class ActorResolver:
         if group is not None:
             sector = group
         sector = self._past_office(head, start, sector)
+        relational = key in self.t.relational or key.split()[-1] in self.t.relational
+        if relational:
+            # "Kyiv's Western backers", "Russia's allies": the possessor is the other party, not the actor's
+            # country (7.4h); "his Kenyan counterpart" is Kenyan
+            owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
+            cues = [c for c in cues if c.first_token not in owned]
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
-        if org is None and not country_cues and of_pobj is not None and depth < 3:
+        if org is None and not country_cues and of_pobj is not None and depth < 3 and not relational:
             sub = self._resolve_one(of_pobj, poss_country, True, False, depth + 1)
             if sub and sub[0].country:
                 org_like = sub[0].kind in {"org", "person"}
@@ -569,9 +581,15 @@ class ActorResolver:
             # "an Islamic State suicide bomber": a member of a transnational group, of the country where
             # it acts (7.4k, filled from the event's place later)
             return [Actor(text, stateless.name, None, stateless.sector, start, end, "sector")]
-        relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
+        if info.kind == "unaffiliated" and key.startswith("warring") and depth < 2:
+            # "the warring parties in Sudan": the sides of that country's war, whoever they are
+            for _prep, pobj in ((c, p) for c in head.rights if c.dep_ == "prep" and c.lower_ in {"in", "of"}
+                                for p in c.children if p.dep_ == "pobj"):
+                named = [a for a in self._resolve_one(pobj, None, True, False, depth + 1) if a.kind == "country"]
+                if named:
+                    return [Actor(text, head.lemma_.lower(), named[0].country, None, start, end, "unaffiliated")]
         if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
             # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
             return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
@@ -580,12 +598,17 @@ class ActorResolver:
             sub = [a for a in self._resolve_one(patron, None, True, False, depth + 1) if a.country]
             if sub:
                 return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
+        carried = self._carried(head) if depth < 2 else None
+        if carried is not None:  # "a convoy carrying the governor of Ghazni": the official's side
+            sub = [a for a in self._resolve_one(carried, None, True, True, depth + 1) if a.country and a.sector in OFFICE_SECTORS]
+            if sub:
+                return [Actor(text, sub[0].name, sub[0].country, sub[0].sector, start, end, sub[0].kind)]
         escort = self._escort(head) if depth < 2 else None
         if escort is not None:  # "bulldozers escorted by Israeli troops" are the troops' side's
             sub = [a for a in self._resolve_one(escort, None, True, False, depth + 1) if a.country]
             if sub:
                 return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
-        place = self._place_modifier(head, start)
+        place = None if relational else self._place_modifier(head, start)
         if place is not None:  # "an Istanbul court", "a Kharkiv hypermarket": of the country the place is in
             return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
@@ -636,6 +659,14 @@ class ActorResolver:
                     pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
                     if pobj is not None:
                         return pobj
+        return None
+
+    @staticmethod
+    def _carried(head: Token) -> Token | None:
+        """The passenger in "a convoy carrying the governor", "a plane transporting the minister"."""
+        for acl in head.rights:
+            if acl.dep_ == "acl" and acl.lemma_.lower() in {"carry", "transport"}:
+                return next((c for c in acl.children if c.dep_ == "dobj"), None)
         return None
 
     @staticmethod
@@ -697,11 +728,20 @@ class ActorResolver:
                 country = place.country
         elif country is None and ent is not None and ent.label_ != "PERSON":
             place = self.t.gazetteer.region(ent_text)  # a known territory the tagger took for an ORG: "annexed Crimea"
+            if place is None and self._office_of(head):  # "the governor of Ghazni" (tagged an ORG)
+                place = self.t.gazetteer.lookup(ent_text)
             if place is not None:
                 country = place.country
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")
+
+    def _office_of(self, tok: Token) -> bool:
+        """Whether tok is X in "the governor of X", "the police chief of X": an office holder's place."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ != "of" or prep.head.i == prep.i:
+            return False
+        return self.t.sector_nouns.get(_key(prep.head.lemma_)) in OFFICE_SECTORS
 
     def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
         """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""

@@ -65,3 +65,28 @@ def test_role_noun_in_an_indian_state(extract: Extract) -> None:
 def test_fighters_in_a_small_malian_town(extract: Extract) -> None:
     src, _ = _sides(extract, "Jihadist fighters attacked an army post near Menaka on Sunday.", "ASSAULT")
     assert ("MLI", "REB") in src
+
+
+def test_possessor_of_backers_is_the_other_party(extract: Extract) -> None:
+    _, tgt = _sides(extract, "Kabul urged Tehran's Western backers to stop the arms shipments.", "REQUEST")
+    assert "IRN" not in {c for c, _ in tgt}
+
+
+def test_demonym_counterpart_keeps_its_country(extract: Extract) -> None:
+    _, tgt = _sides(extract, "The foreign minister telephoned her Ghanaian counterpart on Friday.", "CONSULT")
+    assert ("GHA", "GOV") in tgt
+
+
+def test_branch_of_a_named_group_is_that_group(extract: Extract) -> None:
+    src, _ = _sides(extract, "The Islamic State group's Sahel branch kidnapped two engineers.", "ASSAULT")
+    assert [s for _, s in src] == ["REB"]
+
+
+def test_warring_parties_in_a_country(extract: Extract) -> None:
+    _, tgt = _sides(extract, "The African Union urged the warring factions in Libya to lay down their arms.", "REQUEST")
+    assert [c for c, _ in tgt] == ["LBY"]
+
+
+def test_convoy_carrying_an_official(extract: Extract) -> None:
+    _, tgt = _sides(extract, "Gunmen ambushed a convoy carrying the governor of Kunduz.", "ASSAULT")
+    assert tgt == [("AFG", "GOV")]
