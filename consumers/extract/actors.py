@@ -165,6 +165,7 @@ class ActorTables:
                 self.sector_nouns.setdefault(_key(noun), sector)
             self.generic.update(_key(n) for n in spec.get("generic", []))
             self.relational.update(_key(n) for n in spec.get("relational", []))
+        self.hazards = frozenset(_key(n) for n in data.get("natural_hazards", []))
         # nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country")
         self.state_anaphors = frozenset(_key(n) for n in data.get("state_anaphors", []))
         # heads that "international" makes a body of states ("an international tribunal", 7.4h)
@@ -343,6 +344,8 @@ class ActorResolver:
         doc = head.doc
         if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or (head.lemma_.lower() in WATERS and not self._country_name(head)):
             return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
+        if self._hazard(head):
+            return []  # "Cyclone Nargis killed thousands": a storm is no actor
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3 and not self._named_group(head, of_pobj):
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)
@@ -436,6 +439,10 @@ class ActorResolver:
                             if sub:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
+
+    def _hazard(self, head: Token) -> bool:
+        """A natural hazard named by its head or a compound ("Cyclone Nargis", "the earthquake")."""
+        return any(t.lemma_.lower() in self.t.hazards for t in (head, *(c for c in head.lefts if c.dep_ == "compound")))
 
     def _named_person(self, doc: Doc, start: int, end: int) -> Actor | None:
         """A known person named in doc[start:end], with the words before the name as the actor text."""

@@ -117,7 +117,8 @@ class Gazetteer:
             keys = {} if city["name"].startswith("The ") and pop < MIN_CITY_POPULATION else {normalise(city["name"]): 1}
             if pop >= MIN_ALTNAME_POPULATION:
                 for alt in city.get("alternatenames", ()):
-                    if _latin(alt):
+                    # codes and abbreviations ("MIG", "MiG" for Mianyang) would catch ordinary words
+                    if _latin(alt) and len(alt) > 3 and not alt.isupper():
                         keys.setdefault(normalise(alt), 0)
             for key, primary in keys.items():
                 index.setdefault(key, []).append((primary, pop, row))

@@ -90,3 +90,18 @@ def test_warring_parties_in_a_country(extract: Extract) -> None:
 def test_convoy_carrying_an_official(extract: Extract) -> None:
     _, tgt = _sides(extract, "Gunmen ambushed a convoy carrying the governor of Kunduz.", "ASSAULT")
     assert tgt == [("AFG", "GOV")]
+
+
+def test_aircraft_name_is_no_city_code(extract: Extract) -> None:
+    src, _ = _sides(extract, "MiG jets bombed a market near Idlib on Tuesday.", "ASSAULT")
+    assert "CHN" not in {c for c, _ in src}
+
+
+def test_storm_is_no_actor(extract: Extract) -> None:
+    events = extract("Typhoon Haiyan killed thousands of people in the central Philippines.")
+    assert all(a["text"] != "Typhoon Haiyan" for e in events for a in e["source"])
+
+
+def test_vigilantes_are_civilians_of_the_place(extract: Extract) -> None:
+    src, _ = _sides(extract, "Vigilantes beat two farmers in a village in Gujarat.", "ASSAULT")
+    assert src == [("IND", "CVL")]
