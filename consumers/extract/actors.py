@@ -42,7 +42,8 @@ QUANTITY_HEADS = frozenset({
 NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "npadvmod", "quantmod", "advmod", "case",
                           "punct", "prep", "cc", "conj", "predet"})
 # Collective heads that name no sector of their own: they take the sector of a modifier.
-GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing"})
+GROUP_HEADS = frozenset({"group", "movement", "faction", "network", "cell", "outfit", "organisation", "organization", "wing",
+                         "branch", "affiliate", "offshoot", "franchise", "chapter", "province"})
 ACTOR_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 WATERS = frozenset({"sea", "ocean", "gulf", "strait", "bay", "river", "lake", "coast", "waters", "channel"})
@@ -55,6 +56,11 @@ UNIDENTIFIED_WORDS = frozenset({"unidentified", "unknown", "unnamed", "masked"})
 # "US-backed forces", "Iran-allied militias": the backer is not the actor's country.
 BACKER_WORDS = frozenset({"backed", "funded", "supported", "sponsored", "trained", "armed", "allied", "aligned", "friendly",
                           "brokered", "mediated"})
+# Words inside place and organisation names ("Santa Rosa de Lima", "Rio de Janeiro").
+NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "della", "du", "des"})
+LANDFORMS = frozenset({"valley", "river", "delta", "basin", "strait", "sea", "mountains", "desert", "plateau", "canal", "highlands"})
+CONTINENT_PREFIXES = frozenset({"latin", "north", "south", "central", "pan"})
+ESCORT_VERBS = frozenset({"escort", "accompany", "guard", "protect"})
 LOYAL_WORDS = frozenset({"loyal", "faithful"})
 REGIONAL_WORDS = frozenset({"foreign", "international", "western", "african", "european", "asian", "arab", "gulf",
                             "caribbean", "baltic", "balkan", "nordic", "latin", "world", "global", "overseas", "regional"})
@@ -159,6 +165,14 @@ class ActorTables:
                 self.sector_nouns.setdefault(_key(noun), sector)
             self.generic.update(_key(n) for n in spec.get("generic", []))
             self.relational.update(_key(n) for n in spec.get("relational", []))
+        self.hazards = frozenset(_key(n) for n in data.get("natural_hazards", []))
+        # nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country")
+        self.state_anaphors = frozenset(_key(n) for n in data.get("state_anaphors", []))
+        # heads that "international" makes a body of states ("an international tribunal", 7.4h)
+        self.international_bodies = frozenset(_key(n) for n in data.get("international_bodies", []))
+        for name, spec in data.get("institution_seats", {}).items():
+            # "Brussels' warnings": a seat named as an actor is the body that sits there
+            self.proper[_key(name)] = ActorInfo(spec["name"], spec["country"], spec["sector"], "capital")
         self.court_seats = frozenset(_key(n) for n in data.get("international_court_seats", []))
         self.unaffiliated = frozenset(_key(n) for n in data.get("unaffiliated_nouns", []))
         self.sector_modifiers: dict[str, str] = {k.lower(): v for k, v in data.get("sector_modifiers", {}).items()}
@@ -206,6 +220,16 @@ class ActorTables:
             # "Pro-Palestinian activists" support Palestinians; they are not Palestinian.
             if found and prev in {"pro", "anti"} and found.info.kind in {"demonym", "country"}:
                 found = None
+            # "the Santa Rosa de Lima cartel": a capital after a name's connecting word ends a longer name
+            if found and found.info.kind in {"capital", "country"} and self._inside_name(doc, units[i].token):
+                found = None
+            # "the Jordan Valley", "the Niger Delta": a country or capital before a landform names the landform
+            if found and found.end < n and found.info.kind in {"capital", "country"} and units[found.end].text[:1].isupper() \
+                    and units[found.end].text.lower() in LANDFORMS:
+                found = None
+            # "Latin American governments": of the continent, not of the United States
+            if found and prev in CONTINENT_PREFIXES and found.info.kind == "demonym" and _key(found.text).startswith("america"):
+                found = None
             if found and found.end < n:
                 found = self._extended(units, found, doc)
             if found:
@@ -214,6 +238,11 @@ class ActorTables:
             else:
                 i += 1
         return matches
+
+    @staticmethod
+    def _inside_name(doc: Doc, i: int) -> bool:
+        """Whether token i follows a name's connecting word after a capitalised word ("Santa Rosa de Lima")."""
+        return i >= 2 and doc[i - 1].lower_ in NAME_CONNECTORS and doc[i - 2].text[:1].isupper()
 
     def _extended(self, units: list[_Unit], found: _Match, doc: Doc) -> _Match:
         """"President Saddam Hussein": a match of the same actor that starts inside this one and ends
@@ -315,6 +344,8 @@ class ActorResolver:
         doc = head.doc
         if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP", "WDT", "EX"} or (head.lemma_.lower() in WATERS and not self._country_name(head)):
             return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
+        if self._hazard(head):
+            return []  # "Cyclone Nargis killed thousands": a storm is no actor
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3 and not self._named_group(head, of_pobj):
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)
@@ -371,6 +402,11 @@ class ActorResolver:
             # "a jihadist group in Mali", "doctors' groups": the group is of its members' sector
             head_match = next((c for c in reversed(cues) if c.info.kind == "sector"), None)
             cues = [c for c in cues if c is not head_match]
+            named = next((c.info for c in reversed(cues) if c.info.kind == "org"), None) if head_match is None else None
+            if named is not None:
+                # "the Islamic State group's West Africa branch", "the Wagner group": the named group's own;
+                # a transnational group is of the country where it acts (7.4k, filled from the place)
+                return [Actor(text, named.name, named.country, named.sector, start, end, "sector" if named.country is None else "org")]
         if head_match and head_match.info.kind in {"sector", "unaffiliated"}:
             return self._sector_actors(head, head_match, cues, text, start, end, poss_country, descend, depth)
         city = self.city_misread_as_person(head)
@@ -403,6 +439,10 @@ class ActorResolver:
                             if sub:
                                 return [Actor(text, a.name, a.country, a.sector, start, end, "modifier") for a in sub]
         return []
+
+    def _hazard(self, head: Token) -> bool:
+        """A natural hazard named by its head or a compound ("Cyclone Nargis", "the earthquake")."""
+        return any(t.lemma_.lower() in self.t.hazards for t in (head, *(c for c in head.lefts if c.dep_ == "compound")))
 
     def _named_person(self, doc: Doc, start: int, end: int) -> Actor | None:
         """A known person named in doc[start:end], with the words before the name as the actor text."""
@@ -492,10 +532,16 @@ class ActorResolver:
         if group is not None:
             sector = group
         sector = self._past_office(head, start, sector)
+        relational = key in self.t.relational or key.split()[-1] in self.t.relational
+        if relational:
+            # "Kyiv's Western backers", "Russia's allies": the possessor is the other party, not the actor's
+            # country (7.4h); "his Kenyan counterpart" is Kenyan
+            owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
+            cues = [c for c in cues if c.first_token not in owned]
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
-        if org is None and not country_cues and of_pobj is not None and depth < 3:
+        if org is None and not country_cues and of_pobj is not None and depth < 3 and not relational:
             sub = self._resolve_one(of_pobj, poss_country, True, False, depth + 1)
             if sub and sub[0].country:
                 org_like = sub[0].kind in {"org", "person"}
@@ -531,6 +577,9 @@ class ActorResolver:
                 cue_sector = sector if sector is not None else cue.sector
                 out.append(Actor(text, self.t.country_label(cue.country, cue_sector), cue.country, cue_sector, start, end, "sector"))
             return out
+        if (key in self.t.international_bodies or head.lemma_.lower() in self.t.international_bodies) and any(
+                t.lower_ == "international" for t in head.doc[start : head.i]):
+            return [Actor(text, name_of_body(key), "IGO", "IGO", start, end, "sector")]
         stateless = next((c.info for c in cues if c.info.kind == "org" and c.info.country is None and c.info.sector in {"REB", "NGO"}), None)
         if stateless is not None and stateless.sector == "NGO":
             # "Red Cross delegates": staff of an international NGO, of no country (7.4i)
@@ -539,9 +588,15 @@ class ActorResolver:
             # "an Islamic State suicide bomber": a member of a transnational group, of the country where
             # it acts (7.4k, filled from the event's place later)
             return [Actor(text, stateless.name, None, stateless.sector, start, end, "sector")]
-        relational = key in self.t.relational or key.split()[-1] in self.t.relational
         if poss_country and not relational and any(c.dep_ == "poss" and c.lower_ in POSS_PRONOUNS for c in head.children):
             return [Actor(text, self.t.country_label(poss_country, sector), poss_country, sector, start, end, "sector")]
+        if info.kind == "unaffiliated" and key.startswith("warring") and depth < 2:
+            # "the warring parties in Sudan": the sides of that country's war, whoever they are
+            for _prep, pobj in ((c, p) for c in head.rights if c.dep_ == "prep" and c.lower_ in {"in", "of"}
+                                for p in c.children if p.dep_ == "pobj"):
+                named = [a for a in self._resolve_one(pobj, None, True, False, depth + 1) if a.kind == "country"]
+                if named:
+                    return [Actor(text, head.lemma_.lower(), named[0].country, None, start, end, "unaffiliated")]
         if info.kind == "unaffiliated" or any(t.lower_ in UNIDENTIFIED_WORDS for t in head.doc[start : head.i]):
             # "gunmen in the Niger Delta", "unidentified aircraft": no affiliation, whatever the place (C37, 7.4m)
             return [Actor(text, head.lemma_.lower(), None, None, start, end, "unaffiliated")]
@@ -550,7 +605,17 @@ class ActorResolver:
             sub = [a for a in self._resolve_one(patron, None, True, False, depth + 1) if a.country]
             if sub:
                 return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
-        place = self._place_modifier(head, start)
+        carried = self._carried(head) if depth < 2 else None
+        if carried is not None:  # "a convoy carrying the governor of Ghazni": the official's side
+            sub = [a for a in self._resolve_one(carried, None, True, True, depth + 1) if a.country and a.sector in OFFICE_SECTORS]
+            if sub:
+                return [Actor(text, sub[0].name, sub[0].country, sub[0].sector, start, end, sub[0].kind)]
+        escort = self._escort(head) if depth < 2 else None
+        if escort is not None:  # "bulldozers escorted by Israeli troops" are the troops' side's
+            sub = [a for a in self._resolve_one(escort, None, True, False, depth + 1) if a.country]
+            if sub:
+                return [Actor(text, self.t.country_label(sub[0].country, sector), sub[0].country, sector, start, end, "sector")]
+        place = None if relational else self._place_modifier(head, start)
         if place is not None:  # "an Istanbul court", "a Kharkiv hypermarket": of the country the place is in
             return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
@@ -584,7 +649,9 @@ class ActorResolver:
             # "the bloc's foreign ministers": officials of the body are the body's (7.4h)
             own = "MIL" if sector == "MIL" else "IGO"
             return [Actor(text, name, "IGO", own, start, end, info.kind)]
-        regional = info.kind == "sector" and any(t.lower_ in REGIONAL_WORDS for t in head.doc[start : head.i])
+        regional = info.kind == "sector" and any(
+            t.lower_ in REGIONAL_WORDS or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
+            for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 
     @staticmethod
@@ -601,10 +668,29 @@ class ActorResolver:
                         return pobj
         return None
 
+    @staticmethod
+    def _carried(head: Token) -> Token | None:
+        """The passenger in "a convoy carrying the governor", "a plane transporting the minister"."""
+        for acl in head.rights:
+            if acl.dep_ == "acl" and acl.lemma_.lower() in {"carry", "transport"}:
+                return next((c for c in acl.children if c.dep_ == "dobj"), None)
+        return None
+
+    @staticmethod
+    def _escort(head: Token) -> Token | None:
+        """The escort in "bulldozers escorted by troops", "a convoy guarded by soldiers" (not a backer: 7.4)."""
+        for acl in head.rights:
+            if acl.dep_ == "acl" and acl.lemma_.lower() in ESCORT_VERBS:
+                for agent in acl.children:
+                    if agent.dep_ == "agent":
+                        return next((p for p in agent.children if p.dep_ == "pobj"), None)
+        return None
+
     def _place_modifier(self, head: Token, start: int) -> str | None:
         """Country of a city or region named as a modifier of the head ("Istanbul" in "an Istanbul court")."""
         for tok in head.doc[start : head.i]:
-            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i:
+            if tok.pos_ != "PROPN" or tok.dep_ not in {"compound", "nmod", "poss"} or tok.head.i != head.i \
+                    or ActorTables._inside_name(head.doc, tok.i):
                 continue
             ent = entity_span(tok)
             name = ent.text if ent is not None and ent.end <= head.i else tok.text
@@ -649,11 +735,20 @@ class ActorResolver:
                 country = place.country
         elif country is None and ent is not None and ent.label_ != "PERSON":
             place = self.t.gazetteer.region(ent_text)  # a known territory the tagger took for an ORG: "annexed Crimea"
+            if place is None and self._office_of(head):  # "the governor of Ghazni" (tagged an ORG)
+                place = self.t.gazetteer.lookup(ent_text)
             if place is not None:
                 country = place.country
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")
+
+    def _office_of(self, tok: Token) -> bool:
+        """Whether tok is X in "the governor of X", "the police chief of X": an office holder's place."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ != "of" or prep.head.i == prep.i:
+            return False
+        return self.t.sector_nouns.get(_key(prep.head.lemma_)) in OFFICE_SECTORS
 
     def _modifier_actors(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> list[Actor]:
         """A non-actor head owned by actors: "a Russian plan", "U.S.-Saudi proposal", "Kyiv's infrastructure"."""
@@ -669,6 +764,10 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+def name_of_body(key: str) -> str:
+    return f"international {key}"
 
 
 def backer_word_follows(doc: Doc, i: int) -> bool:

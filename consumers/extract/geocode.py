@@ -113,10 +113,12 @@ class Gazetteer:
             pop = int(city.get("population") or 0)
             adm1 = adm1_code(city["countrycode"], city.get("admin1code"))
             self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city", pop, adm1))
-            keys = {normalise(city["name"]): 1}
+            # "The Valley", "The Bottom": a small place named by a common word is never what "valley" means
+            keys = {} if city["name"].startswith("The ") and pop < MIN_CITY_POPULATION else {normalise(city["name"]): 1}
             if pop >= MIN_ALTNAME_POPULATION:
                 for alt in city.get("alternatenames", ()):
-                    if _latin(alt):
+                    # codes and abbreviations ("MIG", "MiG" for Mianyang) would catch ordinary words
+                    if _latin(alt) and len(alt) > 3 and not alt.isupper():
                         keys.setdefault(normalise(alt), 0)
             for key, primary in keys.items():
                 index.setdefault(key, []).append((primary, pop, row))
@@ -139,7 +141,8 @@ class Gazetteer:
                 lon = statistics.median(p[1] for p in pts)
                 self._countries[iso3] = Place(self.country_names[iso3], iso3, lat, lon, int(c["geonameid"]), "country")
             self._country_index[normalise(c["name"])] = iso3
-            if c.get("capital"):
+            if c.get("capital") and not c["capital"].startswith("The "):
+                # "The Valley" (Anguilla) would read as the common word once its article is dropped
                 self.capitals[normalise(c["capital"])] = iso3
         actors = load_actor_data()
         for iso3, aliases in actors.get("country_aliases", {}).items():

@@ -57,7 +57,8 @@ class RoleFiller:
         """"the country", "the kingdom", "the country's junta" refer to a state the sentence named before,
         not to the other party of their own clause: "... Burkina Faso after the country's junta expelled
         French troops", "Iraqi troops overran the emirate" (Kuwait, named before)."""
-        anaphor = tok if _state_anaphor(tok) else next((c for c in tok.children if c.dep_ == "poss" and _state_anaphor(c)), None)
+        words = self.resolver.t.state_anaphors
+        anaphor = tok if _state_anaphor(tok, words) else next((c for c in tok.children if c.dep_ == "poss" and _state_anaphor(c, words)), None)
         if anaphor is None:
             return found
         capital = anaphor.lemma_.lower() == "capital"
@@ -289,13 +290,10 @@ class RoleFiller:
         return False
 
 
-# Nouns that, with "the", stand for a state the sentence has named ("the kingdom", "the country").
-STATE_ANAPHORS = frozenset({"country", "kingdom", "emirate", "sultanate", "nation", "republic", "capital"})
-
-
-def _state_anaphor(tok: Token) -> bool:
-    """"the country", or "the two countries", with no of-phrase of its own ("the Republic of Korea" is a name)."""
-    if tok.lemma_.lower() not in STATE_ANAPHORS or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+def _state_anaphor(tok: Token, words: frozenset[str]) -> bool:
+    """"the country", or "the two countries" (a word of actors.yaml's state_anaphors), with no of-phrase
+    of its own ("the Republic of Korea" is a name)."""
+    if tok.lemma_.lower() not in words or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
         return False
     if tok.tag_ == "NNS" and not any(c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children):
         return False  # "the first countries to recognise"
