@@ -161,3 +161,9 @@ def test_agent_on_the_noun_of_a_passive_phrase(extract: Extract) -> None:
 def test_two_country_names_sharing_their_last_word(extract: Extract) -> None:
     countries = source_countries(extract, "North and South Korea agreed to reopen a military hotline.")
     assert set(countries) == {"PRK", "KOR"}
+
+
+def test_agent_shared_by_participles_parsed_as_an_adverbial_clause(extract: Extract) -> None:
+    # "whipped" is parsed as an adverbial clause of "kicked"; "by Ethiopian troops" still belongs to all three
+    for ev in extract("Detained villagers were kicked, whipped and beaten by Ethiopian troops."):
+        assert [a["country"] for a in ev["source"]] == ["ETH"]

@@ -332,7 +332,7 @@ def possessive_pronoun(tok: Token) -> Token | None:
 def shared_agent(trigger: Token) -> Token | None:
     """"were beaten, stripped and humiliated by guards": the agent of a list of passive participles
     hangs off the last one but belongs to them all."""
-    for verb in (*trigger.conjuncts, trigger.head if trigger.dep_ == "conj" else None):
+    for verb in (*trigger.conjuncts, trigger.head if trigger.dep_ == "conj" else None, *_listed_participles(trigger)):
         if verb is not None and tr.is_verbal(verb) and (ag := tr.agent(verb)) is not None:
             return ag
     # "was placed under investigation by a judge", "was taken into custody by police": the agent
@@ -342,6 +342,15 @@ def shared_agent(trigger: Token) -> Token | None:
             if agent.pos_ in {"NOUN", "PROPN"}:
                 return agent
     return None
+
+
+def _listed_participles(trigger: Token) -> list[Token]:
+    """"were kicked, whipped and tortured by officers" is often parsed with "whipped" as an adverbial
+    clause of "kicked": the rest of a passive list then hangs off it."""
+    if not any(c.dep_ == "auxpass" for c in trigger.children):
+        return []
+    return [v for c in trigger.children if c.dep_ == "advcl" and c.tag_ == "VBN" and not tr.first_child(c, tr.SUBJECT_DEPS)
+            for v in (c, *c.conjuncts)]
 
 
 def own_side_removed(targets: list[Actor], sources: list[Actor], ev_type: str) -> list[Actor]:

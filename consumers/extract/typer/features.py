@@ -32,6 +32,19 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+# Derivational endings: "condemnation", "condemned" and "condemn" share the stem "condemn".
+_SUFFIXES = ("izations", "ization", "isations", "isation", "ations", "ation", "itions", "ition", "ments", "ment", "ances", "ance", "ences", "ence", "ions", "ion",
+             "ings", "ing", "ers", "er", "ors", "or", "als", "al", "ures", "ure", "ive", "ize", "ise", "ate", "ed", "es", "s", "e")
+
+
+def stem(lem: str) -> str:
+    """A crude derivational stem: the lemma without its longest listed ending (at least 4 letters kept)."""
+    for suf in _SUFFIXES:
+        if lem.endswith(suf) and len(lem) - len(suf) >= 4:
+            return lem[: -len(suf)]
+    return lem
+
+
 def token_features(tok: Token, lexicon_type: str | None) -> list[str]:
     """Sparse string features of one candidate token (the lexicon's reading is one of them)."""
     lem = _lemma(tok)
@@ -40,10 +53,14 @@ def token_features(tok: Token, lexicon_type: str | None) -> list[str]:
          f"lex={lexicon_type or '-'}", f"lexlem={lexicon_type or '-'}|{lem}"]
     if len(lem) > 4:
         f.append(f"suf={lem[-4:]}")
+    f.append(f"stem={stem(lem)}")  # shares what "condemnation" learnt with "condemn"
     for child in tok.children:
         dep, clem = child.dep_, _lemma(child)
         if dep in tr.OBJECT_DEPS:
             f += [f"obj={clem}", f"lo={lem}|{clem}"]
+            # what is acted on: a country or a person ("hit Israel") rather than a thing ("hit a record")
+            f += [f"oent={child.ent_type_ or ('pron' if tr.is_pronoun(child) else child.pos_)}",
+                  f"so={stem(lem)}|{stem(clem)}"]
             for mod in child.children:
                 if mod.dep_ in {"compound", "amod"}:
                     f.append(f"lom={lem}|{_lemma(mod)} {clem}")
@@ -83,6 +100,9 @@ def token_features(tok: Token, lexicon_type: str | None) -> list[str]:
     if head.i != tok.i:
         hlem = _lemma(head)
         f += [f"head={hlem}", f"hd={hlem}|{tok.dep_}", f"hpos={head.pos_}"]
+        f.append(f"lh={lem}|{hlem}")
+        if tok.dep_ == "pobj" and head.head.i != head.i:  # the word governing a noun through its preposition
+            f.append(f"gov={_lemma(head.head)}|{head.lower_}")
         if head.head.i != head.i and tok.dep_ in {"xcomp", "ccomp", "pcomp", "pobj", "dobj", "conj"}:
             f.append(f"head2={_lemma(head.head)}|{head.dep_}")
         if any(c.dep_ == "neg" for c in head.children):
