@@ -53,8 +53,13 @@ def _with_exception(record: logging.LogRecord, message: str) -> str:
 
 
 def _socket_error(record: logging.LogRecord) -> bool:
-    """A connection reset, refused or broken pipe: the peer went away, whatever the message says."""
-    return bool(record.exc_info) and isinstance(record.exc_info[1], OSError)
+    """A connection reset, refused or broken pipe: the peer went away, whatever the message says.
+    Also kafka-python's IO loop waiting on a socket that a reconnect has just closed ("Invalid file
+    descriptor: -1" in "Unhandled exception in task"): the task ends and the client reconnects."""
+    if not record.exc_info:
+        return False
+    exc = record.exc_info[1]
+    return isinstance(exc, OSError) or (isinstance(exc, ValueError) and "file descriptor" in str(exc))
 
 
 class _StderrLogger:

@@ -36,6 +36,13 @@ try:
     None.getpeername()
 except AttributeError:
     logging.getLogger("kafka.net.connection").exception("Failed to build connection log_prefix")
+try:  # kafka-python's IO loop reading a socket a reconnect closed under it
+    try:
+        raise KeyError("<socket.socket [closed] fd=-1, family=2, type=1, proto=6> is not registered")
+    except KeyError:
+        raise ValueError("Invalid file descriptor: -1")
+except ValueError:
+    logging.getLogger("kafka.net.selector").exception("Unhandled exception in task %s:", "<Task _read_from_sock>")
 logging.getLogger("kafka.net.connection").info("<KafkaConnection node_id=1 broker_version=(4, 1)>: Connected")
 for _ in range(10):
     try:
@@ -97,6 +104,7 @@ def test_kafka_pythons_internal_tracebacks_are_not_shown() -> None:
     assert "AttributeError" not in text and "log_prefix" not in text
     assert "ConnectionResetError" not in text and "Error receiving network data" not in text
     assert "Exception ignored" not in text and "Timeout waiting for future" not in text
+    assert "Invalid file descriptor" not in text and "Unhandled exception in task" not in text
 
 
 def test_secrets_never_reach_the_log() -> None:
