@@ -133,6 +133,13 @@ def test_a_strike_owned_by_a_trade_is_a_walkout(extract: Any) -> None:
     assert not find(extract("A strike by Israeli jets hit a weapons depot in Homs."), "PROTEST")
 
 
+def test_a_raid_with_force_is_an_assault_a_police_search_raid_coerces(extract: Any) -> None:
+    assert find(extract("Soldiers raided a village in Darfur, burning homes."), "ASSAULT", source={"SDN"})
+    assert find(extract("Gunmen raided a police post in northern Burkina Faso."), "ASSAULT")
+    events = extract("Police raided the offices of an opposition newspaper in Caracas.")
+    assert find(events, "COERCE", source={"VEN"}) and not find(events, "ASSAULT")
+
+
 def test_an_exercise_held_with_another_state_is_cooperation(extract: Any) -> None:
     assert find(extract("Egypt's navy held exercises with French warships in the Red Sea."), "COOPERATE", source={"EGY"})
     assert find(extract("India and Sri Lanka began a joint naval drill off Colombo."), "COOPERATE")

@@ -216,6 +216,22 @@ def labour_strike(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             cand.recode("PROTEST", "labour_strike")
 
 
+@construction("armed_raid")
+def armed_raid(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"troops raided the village, torching houses": a raid with force is ASSAULT (guidelines, ASSAULT
+    In); a police raid to search premises stays COERCE. Force shows in the raiders (armed forces,
+    rebels, unknown gunmen) or in a violent act told alongside."""
+    for cand in cands:
+        if cand.event_type != "COERCE" or cand.kind == "noun" or cand.trigger.lemma_.lower() != "raid":
+            continue
+        subj, passive = tr.clause_subject(cand.trigger)
+        raiders = [] if subj is None or passive else tools.roles.resolve(subj)
+        armed = any(a.sector in {"MIL", "REB"} or a.kind == "unaffiliated" for a in raiders)
+        violent = any(c.dep_ in {"advcl", "conj"} and tools.triggers.lexicon_type(c) == "ASSAULT" for c in cand.trigger.children)
+        if armed or violent:
+            cand.recode("ASSAULT", "armed_raid")
+
+
 @construction("joint_exercise")
 def joint_exercise(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"conducted war games with US forces", "a joint naval drill": an exercise held with another
