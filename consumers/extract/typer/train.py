@@ -176,10 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--average-from", type=int, default=AVERAGE_FROM,
                         help="average the weights after each epoch from this one on (0: the last epoch's weights)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--exclude-ids", action="append", default=[], metavar="PREFIX",
+                        help="leave out training sentences whose id starts with PREFIX (repeatable), e.g. a corpus not yet adopted")
     args = parser.parse_args(argv)
     started = time.monotonic()
     nlp = load_pipeline()
-    train_data = examples(nlp, train_items())
+    train_data = examples(nlp, [it for it in train_items() if not it["id"].startswith(tuple(args.exclude_ids))])
     dev_data = examples(nlp, dev_items())
     print(f"typer: {len(train_data)} training words ({sum(ex.label != 0 for ex in train_data)} event words), "
           f"{len(dev_data)} dev words; features in {time.monotonic() - started:.0f}s", file=sys.stderr)
