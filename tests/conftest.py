@@ -3,6 +3,7 @@ which starts them); they fail loudly, never skip, when a service is missing."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import urllib.request
@@ -59,3 +60,10 @@ def es_prefix(es_available: None) -> Iterator[str]:
     """A private index prefix with templates and write aliases applied; removed afterwards."""
     with private_indices() as prefix:
         yield prefix
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """kafka-python's daemon IO threads may still log while the interpreter exits, after pytest has
+    closed the streams its handlers write to; those writes would print "--- Logging error ---"
+    tracebacks under the test summary."""
+    logging.raiseExceptions = False
