@@ -246,3 +246,17 @@ def entity_span(tok: Token) -> Span | None:
 
 def is_pronoun(tok: Token) -> bool:
     return tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$", "WP", "WDT"}
+
+
+def clause_above_subject(tok: Token) -> Token | None:
+    """The subject of the nearest clause above a token's head, named (not a pronoun) and active."""
+    cur = tok.head
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if is_verbal(cur):
+            subj, passive = clause_subject(cur)
+            if subj is not None and not is_pronoun(subj) and not passive:
+                return subj
+    return None

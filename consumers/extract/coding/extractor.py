@@ -85,23 +85,10 @@ class EventExtractor:
                 built.append((cand, ev))
         return merge(built)
 
-    def clause_above_subject(self, tok: Token) -> Token | None:
-        """The subject of the nearest clause above a token, named (not a pronoun) and active."""
-        cur = tok.head
-        for _ in range(6):
-            if cur.head.i == cur.i:
-                return None
-            cur = cur.head
-            if tr.is_verbal(cur):
-                subj, passive = tr.clause_subject(cur)
-                if subj is not None and not tr.is_pronoun(subj) and not passive:
-                    return subj
-        return None
-
     def possessor_country(self, subj: Token) -> str | None:
         """Country of "its/their/his" in a subject: the named subject of the clause above ("Israel
         barred journalists as its forces massed", "X's president said that his country would ...")."""
-        above = self.clause_above_subject(subj)
+        above = tr.clause_above_subject(subj)
         if above is None:
             return None
         return next((a.country for a in self.roles.resolve(above) if a.country), None)

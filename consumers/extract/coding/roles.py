@@ -117,16 +117,7 @@ class RoleFiller:
         415 Palestinians it accused of ..."."""
         if pron.lower_ not in {"they", "it", "he", "she"} or pron.dep_ != "nsubj" or pron.head.dep_ == "ROOT":
             return None
-        cur = pron.head
-        for _ in range(6):
-            if cur.head.i == cur.i:
-                return None
-            cur = cur.head
-            if tr.is_verbal(cur):
-                subj, passive = tr.clause_subject(cur)
-                if subj is not None and not tr.is_pronoun(subj) and not passive:
-                    return subj
-        return None
+        return tr.clause_above_subject(pron)
 
     def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool, agentless: bool = False) -> bool:
         """Only code events with a known actor; nominal events need enough participants to stand alone.
