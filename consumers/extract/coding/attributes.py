@@ -121,9 +121,9 @@ class Attributes:
         return round(min(1.0, max(0.05, score)), 3)
 
 
-# Dependents that make a coordinated verb's act its own: "outlawed the order and seized its university".
-OBJECT_DEPS = frozenset({"dobj", "dative"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Dependents that make a coordinated verb's act its own: "outlawed the order and seized its
+# university". Not triples.OBJECT_DEPS: a dative counts here, a bare "obj" does not.
+OWN_OBJECT_DEPS = frozenset({"dobj", "dative"})
 TEMPORAL_ENTS = frozenset({"DATE", "TIME"})
 ADJUNCT_PREPS = frozenset({"since", "during", "after", "before", "until", "amid", "following", "despite"})
 
@@ -132,7 +132,7 @@ def own_argument(verb: Token, subject_counts: bool) -> bool:
     """The verb has an object (or, for a later conjunct, a subject) of its own; "on Friday" and "since
     the coup" are none."""
     for child in verb.children:
-        if child.dep_ in OBJECT_DEPS or (subject_counts and child.dep_ in SUBJECT_DEPS):
+        if child.dep_ in OWN_OBJECT_DEPS or (subject_counts and child.dep_ in tr.SUBJECT_DEPS):
             return True
         if child.dep_ == "prep" and child.lower_ not in ADJUNCT_PREPS and any(
                 p.dep_ == "pobj" and p.ent_type_ not in TEMPORAL_ENTS for p in child.children):
