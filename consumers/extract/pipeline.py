@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from common.text import clean_text
 
 from . import components  # noqa: F401  (registers the factories and Doc extensions)
-from .attribute_rules import use_array_ruler
+from .array_components import use_array_components
 from .components import ACTORS_COMPONENT, CONTEXT_COMPONENT, EVENTS_COMPONENT
 from .dates import rfc3339
 from .derived import derived_fields
@@ -69,7 +69,7 @@ def load_pipeline(model: str | None = None) -> Language:
     missing = [c for c in MODEL_COMPONENTS if c not in nlp.pipe_names]
     if missing:
         raise ValueError(f"model {name!r} lacks pipeline components {missing}")
-    use_array_ruler(nlp)  # the stock ruler's output at a fraction of its cost
+    use_array_components(nlp)  # the stock ruler's and lemmatizer's output at a fraction of their cost
     nlp.add_pipe(CONTEXT_COMPONENT, first=True)
     nlp.add_pipe(ACTORS_COMPONENT, last=True)
     nlp.add_pipe(EVENTS_COMPONENT, last=True)

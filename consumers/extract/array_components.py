@@ -1,12 +1,16 @@
-"""The model's attribute_ruler, applied with array operations instead of spaCy's Matcher.
+"""Two of the model's own components applied over token arrays, with the same output.
 
-en_core_web_sm's attribute_ruler maps fine tags to POS and morphology and fixes a few lemmas
+The attribute ruler: en_core_web_sm's attribute_ruler maps fine tags to POS and morphology and fixes a few lemmas
 (179 one- and two-token patterns). Its Matcher walks every token through every pattern, which
 costs about a tenth of the model's own time. Here each pattern becomes a mask over the token
 arrays of a whole batch of Docs, applied in the ruler's order (a later pattern wins, as in
 `AttributeRuler.set_annotations`), so the output is the stock ruler's, token for token (checked
-by tests/unit/test_extract_attribute_rules.py). Patterns it cannot express (other operators or
+by tests/unit/test_extract_array_components.py). Patterns it cannot express (other operators or
 attributes) make `compile_rules` return None and the stock ruler stays in place.
+
+The lemmatizer: the rule lemmatizer looks up every token in its cache, keyed by (orth, POS,
+morphology), through a Token object. Here the keys come from one array per Doc; only the keys not
+seen before go to the stock lemmatizer.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from itertools import islice
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 ARRAY_RULER = "newsevents_attribute_ruler"
+ARRAY_LEMMATIZER = "newsevents_lemmatizer"
 # Token attributes a pattern may test, and the ones it may set (all but DEP go through
 # Doc.from_array; DEP needs heads there, so the rare whitespace tokens get it one by one).
 MATCHED = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
@@ -215,3 +221,58 @@ def use_array_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
     ruler = nlp.get_pipe(name)
     assert isinstance(ruler, ArrayAttributeRuler) and ruler.load(patterns)
     return True
+
+
+class ArrayLemmatizer:
+    """The stock rule lemmatizer's lemmas (its own cache and rules), read and written as arrays."""
+
+    def __init__(self, vocab: Vocab, stock: Any = None) -> None:
+        self.vocab = vocab
+        self.stock = stock
+        self.cache: dict[tuple[int, int, int], int] = {}  # (orth, pos, morph) -> lemma id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ArrayLemmatizer, (self.vocab, self.stock))
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = table[:, 3].copy()
+        cache, strings, overwrite = self.cache, self.vocab.strings, self.stock.overwrite
+        for i, (orth, pos, morph, lemma) in enumerate(table.tolist()):
+            if lemma and not overwrite:
+                continue
+            found = cache.get((orth, pos, morph))
+            if found is None:
+                found = cache[(orth, pos, morph)] = strings.add(self.stock.lemmatize(doc[i])[0])
+            lemmas[i] = found
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(ARRAY_LEMMATIZER)
+def make_array_lemmatizer(nlp: Language, name: str) -> ArrayLemmatizer:
+    return ArrayLemmatizer(nlp.vocab)
+
+
+def use_array_lemmatizer(nlp: Language, name: str = "lemmatizer") -> bool:
+    """Swap the model's rule lemmatizer `name` for its array version; False if kept as it was."""
+    if name not in nlp.pipe_names:
+        return False
+    stock = nlp.get_pipe(name)
+    if getattr(stock, "mode", None) != "rule" or not hasattr(stock, "lemmatize"):
+        return False
+    stock._validate_tables(Errors.E1004)  # what the stock component checks on its first call
+    nlp.replace_pipe(name, ARRAY_LEMMATIZER)
+    lemmatizer = nlp.get_pipe(name)
+    assert isinstance(lemmatizer, ArrayLemmatizer)
+    lemmatizer.stock = stock
+    return True
+
+
+def use_array_components(nlp: Language) -> list[str]:
+    """Swap what can be swapped; the names of the components now running on arrays."""
+    return [name for name, swap in (("attribute_ruler", use_array_ruler), ("lemmatizer", use_array_lemmatizer)) if swap(nlp, name)]

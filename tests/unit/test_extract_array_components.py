@@ -1,4 +1,4 @@
-"""The array attribute ruler gives the stock attribute_ruler's output, token for token."""
+"""The array attribute ruler and lemmatizer give the stock components' output, token for token."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ import pytest
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
 
-from consumers.extract.attribute_rules import ArrayAttributeRuler, compile_rules, use_array_ruler
+from consumers.extract.array_components import (
+    ArrayAttributeRuler,
+    ArrayLemmatizer,
+    compile_rules,
+    use_array_components,
+    use_array_ruler,
+)
 from consumers.extract.pipeline import DEFAULT_MODEL, EXCLUDED_COMPONENTS
 from tests.unit.conftest import SEED_PATH
 
@@ -41,7 +47,7 @@ def stock() -> Any:
 @pytest.fixture(scope="module")
 def swapped() -> Any:
     nlp = spacy.load(DEFAULT_MODEL, exclude=list(EXCLUDED_COMPONENTS))
-    assert use_array_ruler(nlp)
+    assert use_array_components(nlp) == ["attribute_ruler", "lemmatizer"]
     return nlp
 
 
@@ -55,13 +61,15 @@ def test_same_tokens_as_the_stock_ruler(stock: Any, swapped: Any) -> None:
         assert want.shape == got.shape and (want == got).all(), text
 
 
-def test_the_pipeline_keeps_the_component_name(swapped: Any) -> None:
+def test_the_pipeline_keeps_the_component_names(swapped: Any) -> None:
     assert isinstance(swapped.get_pipe("attribute_ruler"), ArrayAttributeRuler)
+    assert isinstance(swapped.get_pipe("lemmatizer"), ArrayLemmatizer)
     assert swapped.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
 
 
-def test_the_extractor_pipeline_uses_it(nlp: Any) -> None:
+def test_the_extractor_pipeline_uses_them(nlp: Any) -> None:
     assert isinstance(nlp.get_pipe("attribute_ruler"), ArrayAttributeRuler)
+    assert isinstance(nlp.get_pipe("lemmatizer"), ArrayLemmatizer)
 
 
 def test_two_token_patterns_never_span_two_docs(stock: Any, swapped: Any) -> None:
@@ -73,6 +81,14 @@ def test_two_token_patterns_never_span_two_docs(stock: Any, swapped: Any) -> Non
 def test_pickles_for_worker_processes(stock: Any, swapped: Any) -> None:
     ruler = pickle.loads(pickle.dumps(swapped.get_pipe("attribute_ruler")))
     assert isinstance(ruler, ArrayAttributeRuler) and len(ruler.rules) == len(swapped.get_pipe("attribute_ruler").rules)
+    lemmatizer = pickle.loads(pickle.dumps(swapped.get_pipe("lemmatizer")))
+    assert isinstance(lemmatizer, ArrayLemmatizer) and lemmatizer.stock.mode == "rule"
+
+
+def test_lemmas_set_earlier_are_kept(swapped: Any) -> None:
+    # the ruler's "gonna" -> "go" "to" must survive the lemmatizer, as with the stock one
+    doc = swapped("They are gonna sign it.")
+    assert [t.lemma_ for t in doc] == ["they", "be", "go", "to", "sign", "it", "."]
 
 
 def test_unhandled_patterns_keep_the_stock_ruler() -> None:
