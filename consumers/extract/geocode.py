@@ -34,6 +34,12 @@ MIN_ALTNAME_POPULATION = 15000
 BIG_CITY = 200000
 
 
+def reads_as_common_word(name: str, population: int = 0) -> bool:
+    """"The Valley" (Anguilla's capital), "The Bottom": once normalise() drops the article, a small
+    place named "The <word>" would catch every "valley"; such names are not indexed."""
+    return name.startswith("The ") and population < MIN_CITY_POPULATION
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     name: str
@@ -113,8 +119,7 @@ class Gazetteer:
             pop = int(city.get("population") or 0)
             adm1 = adm1_code(city["countrycode"], city.get("admin1code"))
             self._cities.append(Place(city["name"], iso3, lat, lon, int(city["geonameid"]), "city", pop, adm1))
-            # "The Valley", "The Bottom": a small place named by a common word is never what "valley" means
-            keys = {} if city["name"].startswith("The ") and pop < MIN_CITY_POPULATION else {normalise(city["name"]): 1}
+            keys = {} if reads_as_common_word(city["name"], pop) else {normalise(city["name"]): 1}
             if pop >= MIN_ALTNAME_POPULATION:
                 for alt in city.get("alternatenames", ()):
                     # codes and abbreviations ("MIG", "MiG" for Mianyang) would catch ordinary words
@@ -141,8 +146,7 @@ class Gazetteer:
                 lon = statistics.median(p[1] for p in pts)
                 self._countries[iso3] = Place(self.country_names[iso3], iso3, lat, lon, int(c["geonameid"]), "country")
             self._country_index[normalise(c["name"])] = iso3
-            if c.get("capital") and not c["capital"].startswith("The "):
-                # "The Valley" (Anguilla) would read as the common word once its article is dropped
+            if c.get("capital") and not reads_as_common_word(c["capital"]):
                 self.capitals[normalise(c["capital"])] = iso3
         actors = load_actor_data()
         for iso3, aliases in actors.get("country_aliases", {}).items():
