@@ -167,3 +167,19 @@ def test_agent_shared_by_participles_parsed_as_an_adverbial_clause(extract: Extr
     # "whipped" is parsed as an adverbial clause of "kicked"; "by Ethiopian troops" still belongs to all three
     for ev in extract("Detained villagers were kicked, whipped and beaten by Ethiopian troops."):
         assert [a["country"] for a in ev["source"]] == ["ETH"]
+
+
+def test_congo_alone_is_the_democratic_republic(extract: Extract) -> None:
+    assert source_countries(extract, "Congo's foreign minister accused Uganda of arming the rebels.", "ACCUSE") == ["COD"]
+    assert source_countries(extract, "The Republic of Congo accused Gabon of closing the border.", "ACCUSE") == ["COG"]
+
+
+def test_the_visiting_side_is_the_source_wherever_it_stands(extract: Extract) -> None:
+    ev = next(e for e in extract("The Senegalese president met the visiting prime minister of Ghana on Tuesday.")
+              if e["event_type"] == "CONSULT")
+    assert [a["country"] for a in ev["source"]] == ["GHA"]
+    assert [a["country"] for a in ev["target"]] == ["SEN"]
+
+
+def test_forces_entering_a_capital_are_of_its_country(extract: Extract) -> None:
+    assert source_countries(extract, "Rebel forces entered Bangui on Sunday after a French envoy urged them to keep order.", "ASSAULT") == ["CAF"]

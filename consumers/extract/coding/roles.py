@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
@@ -297,6 +297,8 @@ DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "
 # Besides, what a government says to or does (short of violence) to rebels, troops or gangs concerns its own.
 GOVERNED_SECTORS = DOMESTIC_TARGET_SECTORS | {"REB", "MIL", "CRM", "GOV"}
 AUTHORITY_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
+# Actors that are a state itself: a country's name, its capital, a seat of power.
+STATE_KINDS = frozenset({"country", "capital", "metonym"})
 
 
 def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
@@ -319,6 +321,7 @@ def implied_countries(
         return {a.country for a in actors if a.country and a.country != "IGO"}
 
     src_countries, tgt_countries = one(sources), one(targets)
+    people_attacked = one([a for a in targets if a.kind not in STATE_KINDS])
     # a bare country name is GOV too, but says nothing about whose people the targets are
     authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
@@ -328,8 +331,9 @@ def implied_countries(
         placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
         if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
-        if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
-            # forces attacking the named people of a place are seldom that place's own
+        if location_country and not (attacker and actor.sector == "MIL" and location_country in people_attacked):
+            # forces attacking the named people of a place are seldom that place's own; forces
+            # entering or taking its capital may well be ("Rebel forces entered Addis Ababa")
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
@@ -350,11 +354,21 @@ def visit_roles(
         return sources, targets
     if cand.entry is not None and cand.entry.hosts:
         return targets, sources
+    doc = cand.trigger.doc
+    if any(_visiting(a, doc) for a in targets) and not any(_visiting(a, doc) for a in sources):
+        # "The Mauritanian president welcomed the visiting president of Mali": the visitor is who
+        # "visiting" describes, wherever the grammar puts it
+        return targets, sources
     src = {a.country for a in sources if a.country}
     tgt = {a.country for a in targets if a.country}
     if location_country and src == {location_country} and tgt and location_country not in tgt and "IGO" not in tgt:
         return targets, sources
     return sources, targets
+
+
+def _visiting(actor: Actor, doc: Doc) -> bool:
+    """"the visiting president of Mali", "the visiting Chinese premier": an actor described as the visitor."""
+    return any(t.lower_ == "visiting" and t.dep_ == "amod" for t in doc[actor.start : actor.end])
 
 
 def trailing_speaker(verb: Token) -> Token | None:
