@@ -620,8 +620,16 @@ class ActorResolver:
             return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
         # Armenia and Azerbaijan" are of each country named
+        worldwide = any(c.dep_ in {"amod", "compound"} and c.lower_ == "world" for c in head.children)
         for child in head.rights:
-            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across", "from"} or depth >= 2:
+            # "world leaders in St Petersburg" are no Russians; "negotiators for Kyiv and Moscow" speak for each
+            if child.dep_ != "prep" or depth >= 2 or worldwide:
+                continue
+            if child.lower_ == "for" and head.lemma_.lower() in REPRESENTATIVE_NOUNS:
+                child_word = "from"
+            elif child.lower_ in {"in", "inside", "across", "from"}:
+                child_word = child.lower_
+            else:
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
@@ -630,12 +638,12 @@ class ActorResolver:
                         and _key((entity_span(pobj) or pobj).text.removeprefix("the ")) in self.t.court_seats):
                     # "prosecutors in The Hague" serve an international court; "a court in The Hague" may be Dutch
                     return [Actor(text, self.t.country_label("IGO", sector), "IGO", sector, start, end, "sector")]
-                parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
+                parts = (pobj, *pobj.conjuncts) if child_word == "from" else (pobj,)
                 countries = list(dict.fromkeys(
                     a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
                     if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity", "metonym"}
-                    or (child.lower_ == "from" and a.kind == "org")))
-                if countries and child.lower_ != "from":  # "shoppers in Kuwait, Qatar and Jordan": a list of countries
+                    or (child_word == "from" and a.kind == "org")))
+                if countries and child_word != "from":  # "shoppers in Kuwait, Qatar and Jordan": a list of countries
                     countries.extend(dict.fromkeys(
                         a.country for part in pobj.conjuncts if self._country_name(part)
                         for a in self._resolve_one(part, None, True, False, depth + 1) if a.country and a.country not in countries))
@@ -764,6 +772,11 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+# Role nouns whose "for X" names whom they speak or act for ("negotiators for the two governments").
+REPRESENTATIVE_NOUNS = frozenset({"negotiator", "envoy", "representative", "delegate", "delegation", "mediator", "spokesman",
+                                  "spokeswoman", "spokesperson", "emissary"})
 
 
 def name_of_body(key: str) -> str:

@@ -183,3 +183,18 @@ def test_the_visiting_side_is_the_source_wherever_it_stands(extract: Extract) ->
 
 def test_forces_entering_a_capital_are_of_its_country(extract: Extract) -> None:
     assert source_countries(extract, "Rebel forces entered Bangui on Sunday after a French envoy urged them to keep order.", "ASSAULT") == ["CAF"]
+
+
+def test_many_states_are_of_no_one_country(extract: Extract) -> None:
+    assert source_countries(extract, "More than 50 countries have sent Turkey rescue teams after the earthquake.") == [None]
+    assert source_countries(extract, "The foreign ministers of six Gulf nations met in Muscat on Sunday.", "CONSULT") == [None]
+
+
+def test_world_leaders_in_a_city_are_not_its_nationals(extract: Extract) -> None:
+    ev = next(e for e in extract("Ruto hosted dozens of world leaders in Nairobi on Tuesday.")
+              if e["event_type"] == "CONSULT")
+    assert [a["country"] for a in ev["source"]] == [None]
+
+
+def test_negotiators_for_a_party_are_its_own(extract: Extract) -> None:
+    assert "SDN" in source_countries(extract, "Negotiators for Khartoum signed a truce in Jeddah on Saturday.")

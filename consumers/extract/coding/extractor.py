@@ -236,7 +236,7 @@ class EventExtractor:
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
-                                              lambda: self.places.sentence_country(sent))
+                                              lambda: self.places.sentence_country(sent), sent.span.doc)
         sources = [self.titled_person_country(a, sent) for a in sources]
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat

@@ -308,7 +308,7 @@ def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
 
 def implied_countries(
     sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
-    sentence_country: Callable[[], str | None] = lambda: None,
+    sentence_country: Callable[[], str | None] = lambda: None, doc: Doc | None = None,
 ) -> tuple[list[Actor], list[Actor]]:
     """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
     ("police", "students") or an unknown named person takes the country where the event happened;
@@ -331,6 +331,8 @@ def implied_countries(
         placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
         if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
+        if doc is not None and multinational(doc, actor):
+            return actor  # "more than 90 countries", "world leaders": many states, none of them the place's
         if location_country and not (attacker and actor.sector == "MIL" and location_country in people_attacked):
             # forces attacking the named people of a place are seldom that place's own; forces
             # entering or taking its capital may well be ("Rebel forces entered Addis Ababa")
@@ -343,6 +345,24 @@ def implied_countries(
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
+
+
+# Plural nouns that, unqualified, name several states or their governments.
+STATE_PLURALS = frozenset({"country", "nation", "state", "government", "power"})
+
+
+def multinational(doc: Doc, actor: Actor) -> bool:
+    """"More than 90 countries", "the governments", "world leaders", "the presidents of five Central
+    American nations", "police from 20 countries": an actor made of several states' people, of no one
+    country the sentence implies. "The two countries" and "both governments" are a named pair."""
+    head = doc[actor.start : actor.end].root
+    if head.tag_ not in {"NNS", "NNPS"}:
+        return False
+    if any(c.dep_ in {"amod", "compound"} and c.lower_ == "world" for c in head.children):
+        return True
+    nouns = [head] + [p for _, p in tr.prep_objects(head, {"of", "from"}) if p.tag_ in {"NNS", "NNPS"}]
+    return any(n.lemma_.lower() in STATE_PLURALS
+               and not any(c.lower_ in {"two", "both"} for c in n.children) and n.lower_ != "both" for n in nouns)
 
 
 def visit_roles(
