@@ -728,7 +728,14 @@ class ActorResolver:
     def _entity_actor(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> Actor:
         """A named person/organisation not in the dictionary: "Turkish Foreign Minister Hakan Fidan"."""
         ent = entity_span(head)
+        igo_body = False
         if ent is not None:  # words of the name itself are no cue: "Paris Hilton" is not French
+            # ... but a name that begins with an international body's is one of its organs or missions:
+            # "the United Nations Organization Stabilization Mission in the Democratic Republic of the Congo"
+            name_start = ent.start + (ent[0].lower_ == "the")
+            igo_body = ent.label_ == "ORG" and any(
+                c.first_token == name_start and c.last_token < ent.end - 1 and c.info.country == "IGO" and c.info.kind == "org"
+                for c in cues)
             cues = [c for c in cues if c.last_token < ent.start]
         country_cues = self._country_cues(head, cues)
         sector = next((c.info.sector for c in cues if c.info.kind == "sector"), None)
@@ -747,6 +754,8 @@ class ActorResolver:
                 place = self.t.gazetteer.lookup(ent_text)
             if place is not None:
                 country = place.country
+        if country is None and igo_body:
+            country, sector = "IGO", sector or "IGO"
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")
