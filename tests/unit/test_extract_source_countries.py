@@ -198,3 +198,13 @@ def test_world_leaders_in_a_city_are_not_its_nationals(extract: Extract) -> None
 
 def test_negotiators_for_a_party_are_its_own(extract: Extract) -> None:
     assert "SDN" in source_countries(extract, "Negotiators for Khartoum signed a truce in Jeddah on Saturday.")
+
+
+def test_an_ethnic_group_is_of_the_country_it_lives_in(extract: Extract) -> None:
+    assert source_countries(extract, "Serb gunmen fired on a Muslim village near Tuzla on Friday.", "ASSAULT") == ["BIH"]
+    ev = next(e for e in extract("Croat militiamen burned Muslim homes and mosques in Mostar on Sunday.") if e["event_type"] == "ASSAULT")
+    assert {a["country"] for a in ev["source"]} == {"BIH"}
+
+
+def test_the_kin_states_forces_stay_its_own(extract: Extract) -> None:
+    assert source_countries(extract, "Serb police shelled villages in Kosovo on Monday.", "ASSAULT") == ["SRB"]

@@ -343,6 +343,9 @@ def implied_countries(
         return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
+    if doc is not None and location_country:
+        sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
+        targets = [ethnic_residence(a, doc, location_country, tables) for a in targets]
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
 
@@ -363,6 +366,31 @@ def multinational(doc: Doc, actor: Actor) -> bool:
     nouns = [head] + [p for _, p in tr.prep_objects(head, {"of", "from"}) if p.tag_ in {"NNS", "NNPS"}]
     return any(n.lemma_.lower() in STATE_PLURALS
                and not any(c.lower_ in {"two", "both"} for c in n.children) and n.lower_ != "both" for n in nouns)
+
+
+# Words that name an ethnic group living in several states rather than one state's nationals
+# ("Serb gunmen" in Sarajevo; "Serbian" is the state's), with the state the dictionary gives them.
+ETHNIC_WORDS = {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+# Heads that make such a group the kin state's own organs: "Serb forces", "Serb police" in Kosovo.
+STATE_ORGAN_HEADS = frozenset({"force", "police", "army", "troop", "government", "authority", "side", "leader", "official",
+                               "minister", "president", "delegation"})
+
+
+def ethnic_residence(actor: Actor, doc: Doc, location_country: str, tables: ActorTables) -> Actor:
+    """An ethnic group is of the country where it lives (guidelines 7.4c): "Serb gunmen opened fire on
+    marchers in Sarajevo" are Bosnia's, "Serb homes across Kosovo" Kosovo's; the kin state's forces and
+    officials stay its own."""
+    if actor.country is None or actor.country == location_country or location_country == "IGO":
+        return actor
+    span = doc[actor.start : actor.end]
+    first = span.root
+    while first.dep_ == "conj" and first.head.i < first.i:  # "Serb homes and Orthodox churches": the word is all of theirs
+        first = first.head
+    if not any(ETHNIC_WORDS.get(t.lower_) == actor.country for t in (*span, *first.lefts)):
+        return actor
+    if span.root.lemma_.lower() in STATE_ORGAN_HEADS or actor.kind not in {"sector", "modifier", "demonym"}:
+        return actor
+    return _with_country(actor, location_country, tables)
 
 
 def visit_roles(
