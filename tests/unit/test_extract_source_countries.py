@@ -208,3 +208,18 @@ def test_an_ethnic_group_is_of_the_country_it_lives_in(extract: Extract) -> None
 
 def test_the_kin_states_forces_stay_its_own(extract: Extract) -> None:
     assert source_countries(extract, "Serb police shelled villages in Kosovo on Monday.", "ASSAULT") == ["SRB"]
+
+
+
+def test_a_relative_pronoun_subject_is_not_the_noun_it_describes(nlp: Any) -> None:
+    from consumers.extract.coding.roles import RoleFiller
+
+    for text, subject in (
+        ("Iraqi forces pulled out of the town of Tal Afar on Monday, the last stronghold they had defended since the "
+         "offensive began, and Kurdish fighters entered the town.", "forces"),
+        ("French troops left the city of Gao on Tuesday, the only regional capital they had secured since the "
+         "intervention began, and Malian soldiers took over the city.", "troops"),
+    ):
+        doc = nlp(text)
+        antecedent = RoleFiller.subject_antecedent(next(t for t in doc if t.lower_ == "they"))
+        assert antecedent is not None and antecedent.text == subject, text

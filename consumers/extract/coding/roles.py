@@ -117,7 +117,16 @@ class RoleFiller:
         415 Palestinians it accused of ..."."""
         if pron.lower_ not in {"they", "it", "he", "she"} or pron.dep_ != "nsubj" or pron.head.dep_ == "ROOT":
             return None
-        return tr.clause_above_subject(pron)
+        found = tr.clause_above_subject(pron)
+        described = pron.head.head if pron.head.dep_ == "relcl" else None
+        if found is not None and described is not None and found.i in {described.i, *(c.i for c in described.conjuncts)}:
+            # "..., the only regional capital they had captured": the noun the relative clause describes
+            # is what "they" acted on, not who; the nearest named subject before it is
+            sent_start = pron.sent.start
+            before = pron.doc[sent_start : described.left_edge.i]
+            found = next((t for t in reversed(before) if t.dep_ == "nsubj"
+                          and t.pos_ in {"NOUN", "PROPN"} and not tr.is_pronoun(t)), None)
+        return found
 
     def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool, agentless: bool = False) -> bool:
         """Only code events with a known actor; nominal events need enough participants to stand alone.
