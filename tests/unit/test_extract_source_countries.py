@@ -223,3 +223,13 @@ def test_a_relative_pronoun_subject_is_not_the_noun_it_describes(nlp: Any) -> No
         doc = nlp(text)
         antecedent = RoleFiller.subject_antecedent(next(t for t in doc if t.lower_ == "they"))
         assert antecedent is not None and antecedent.text == subject, text
+
+
+def test_the_mediator_is_the_source_even_at_home(extract: Extract) -> None:
+    ev = next(e for e in extract("Kenyan mediators brought together Ethiopian and Eritrean officials in Nairobi on Monday.")
+              if e["event_type"] == "CONSULT")
+    assert [a["country"] for a in ev["source"]] == ["KEN"]
+    assert {a["country"] for a in ev["target"]} == {"ETH", "ERI"}
+    ev = next(e for e in extract("Former Ghanaian president John Kufuor brokered talks between Togo's rival parties in Accra on Friday.")
+              if e["event_type"] == "CONSULT")
+    assert [a["country"] for a in ev["source"]] == ["GHA"]

@@ -409,6 +409,8 @@ def visit_roles(
     received B" is B -> A, and so is "A met B in A's country" when B is foreign."""
     if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources or not targets:
         return sources, targets
+    if _mediation(cand.trigger):
+        return sources, targets  # the mediator or convener is the source, the parties its targets (C27)
     if cand.entry is not None and cand.entry.hosts:
         return targets, sources
     doc = cand.trigger.doc
@@ -421,6 +423,20 @@ def visit_roles(
     if location_country and src == {location_country} and tgt and location_country not in tgt and "IGO" not in tgt:
         return targets, sources
     return sources, targets
+
+
+MEDIATING_VERBS = frozenset({"broker", "mediate", "convene"})
+
+
+def _mediation(verb: Token) -> bool:
+    """"X brokered / hosted talks between A and B", "X brought together A and B", "X mediated": a third
+    party's act on the parties, not a visit (guidelines C27)."""
+    if verb.lemma_.lower() in MEDIATING_VERBS:
+        return True
+    if any(c.lower_ == "together" and c.dep_ in {"prt", "advmod"} for c in verb.children):
+        return True
+    obj = tr.direct_object(verb)
+    return obj is not None and any(True for _ in tr.prep_objects(obj, {"between", "among"}))
 
 
 def _visiting(actor: Actor, doc: Doc) -> bool:
