@@ -233,3 +233,12 @@ def test_the_mediator_is_the_source_even_at_home(extract: Extract) -> None:
     ev = next(e for e in extract("Former Ghanaian president John Kufuor brokered talks between Togo's rival parties in Accra on Friday.")
               if e["event_type"] == "CONSULT")
     assert [a["country"] for a in ev["source"]] == ["GHA"]
+
+
+def test_joint_participants_at_home_host_the_others(extract: Extract) -> None:
+    ev = next(e for e in extract("The Kenyan and Ugandan presidents held talks in Nairobi on Tuesday.") if e["event_type"] == "CONSULT")
+    assert [a["country"] for a in ev["source"]] == ["UGA"]
+    assert [a["country"] for a in ev["target"]] == ["KEN"]
+    ev = next(e for e in extract("The Kenyan and Ugandan presidents met on the sidelines of an African Union summit in Nairobi.")
+              if e["event_type"] == "CONSULT")
+    assert {a["country"] for a in ev["source"]} == {"KEN", "UGA"}

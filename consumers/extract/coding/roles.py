@@ -407,7 +407,16 @@ def visit_roles(
 ) -> tuple[list[Actor], list[Actor]]:
     """The visitor is the source of a CONSULT and the host its target (guidelines C26): "A hosted /
     received B" is B -> A, and so is "A met B in A's country" when B is foreign."""
-    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources or not targets:
+    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources:
+        return sources, targets
+    if not targets:
+        # "The Chinese and French presidents held talks in Beijing", "Soviet and Afghan officials met in
+        # Kabul": of joint participants, those at home host the others
+        countries = {a.country for a in sources if a.country}
+        if (location_country and location_country != "IGO" and location_country in countries and len(countries) > 1
+                and not any(t.lemma_.lower() in MULTILATERAL_SETTINGS for t in cand.trigger.subtree)):
+            return ([a for a in sources if a.country != location_country],
+                    [a for a in sources if a.country == location_country])
         return sources, targets
     if _mediation(cand.trigger):
         return sources, targets  # the mediator or convener is the source, the parties its targets (C27)
@@ -426,6 +435,8 @@ def visit_roles(
 
 
 MEDIATING_VERBS = frozenset({"broker", "mediate", "convene"})
+# A meeting "on the sidelines of a summit" is had in a multilateral setting, not hosted by one side.
+MULTILATERAL_SETTINGS = frozenset({"summit", "sideline", "sidelines", "conference", "forum", "assembly"})
 
 
 def _mediation(verb: Token) -> bool:
