@@ -411,9 +411,9 @@ def visit_roles(
         return sources, targets
     if not targets:
         # "The Chinese and French presidents held talks in Beijing", "Soviet and Afghan officials met in
-        # Kabul": of joint participants, those at home host the others
+        # Kabul": of two joint parties, the one at home hosts the other (three or more meet as a group)
         countries = {a.country for a in sources if a.country}
-        if (location_country and location_country != "IGO" and location_country in countries and len(countries) > 1
+        if (location_country and location_country != "IGO" and location_country in countries and len(countries) == 2
                 and not any(t.lemma_.lower() in MULTILATERAL_SETTINGS for t in cand.trigger.subtree)):
             return ([a for a in sources if a.country != location_country],
                     [a for a in sources if a.country == location_country])
