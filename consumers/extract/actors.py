@@ -541,6 +541,13 @@ class ActorResolver:
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
+        if sector == "MIL" and org is None and country_cues and of_pobj is not None and depth < 2:
+            # "the first French troops of a European Union force": a national contingent serving in an
+            # international force is that body's (7.5)
+            sub = self._resolve_one(of_pobj, None, True, False, depth + 1)
+            if sub and sub[0].country == "IGO" and sub[0].sector in {"MIL", "IGO"}:
+                text = head.doc[start : of_pobj.right_edge.i + 1].text.strip(" ,\"'")
+                return [Actor(text, sub[0].name, "IGO", "MIL", start, end, "sector")]
         if org is None and not country_cues and of_pobj is not None and depth < 3 and not relational:
             sub = self._resolve_one(of_pobj, poss_country, True, False, depth + 1)
             if sub and sub[0].country:
