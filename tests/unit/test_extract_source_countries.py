@@ -248,3 +248,9 @@ def test_joint_participants_at_home_host_the_others(extract: Extract) -> None:
     ev = next(e for e in extract("The Kenyan and Ugandan presidents met on the sidelines of an African Union summit in Nairobi.")
               if e["event_type"] == "CONSULT")
     assert {a["country"] for a in ev["source"]} == {"KEN", "UGA"}
+
+
+def test_a_weapon_of_no_named_side_takes_no_country_from_the_place(extract: Extract) -> None:
+    ev = next(e for e in extract("A drone laden with explosives slammed into a market in Sudan's Kassala on Friday.")
+              if e["event_type"] == "ASSAULT")
+    assert all(a["country"] is None for a in ev["source"])

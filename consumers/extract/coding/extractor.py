@@ -43,6 +43,7 @@ class EventExtractor:
         self.places = Locator(lexicon, resolver, gazetteer, self.triggers)
         self.attributes = Attributes(lexicon)
         self.tools = constructions.Tools(lexicon, self.triggers, self.roles)
+        self.instruments = frozenset(lexicon.word_list("agentless_instruments"))
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -236,7 +237,7 @@ class EventExtractor:
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
-                                              lambda: self.places.sentence_country(sent), sent.span.doc)
+                                              lambda: self.places.sentence_country(sent), sent.span.doc, self.instruments)
         sources = [self.titled_person_country(a, sent) for a in sources]
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat

@@ -318,6 +318,7 @@ def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
 def implied_countries(
     sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
     sentence_country: Callable[[], str | None] = lambda: None, doc: Doc | None = None,
+    instruments: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Actor], list[Actor]]:
     """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
     ("police", "students") or an unknown named person takes the country where the event happened;
@@ -335,13 +336,15 @@ def implied_countries(
     authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
-    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
+    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False, source: bool = False) -> Actor:
         # a thing named by its party's sector ("the licences of four newspapers") is that party's
         placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
         if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
         if doc is not None and multinational(doc, actor):
             return actor  # "more than 90 countries", "world leaders": many states, none of them the place's
+        if source and doc is not None and doc[actor.start : actor.end].root.lemma_.lower() in instruments:
+            return actor  # "a drone crashed into a hospital in El Obeid": whose drone, the place does not say (C37)
         if location_country and not (attacker and actor.sector == "MIL" and location_country in people_attacked):
             # forces attacking the named people of a place are seldom that place's own; forces
             # entering or taking its capital may well be ("Rebel forces entered Addis Ababa")
@@ -355,7 +358,7 @@ def implied_countries(
     if doc is not None and location_country:
         sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
         targets = [ethnic_residence(a, doc, location_country, tables) for a in targets]
-    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
+    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT", source=True) for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
 
 
