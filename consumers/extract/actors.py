@@ -541,6 +541,13 @@ class ActorResolver:
         country_cues = self._country_cues(head, cues)
         org = next((c for c in country_cues if c.kind in {"org", "person"}), None)
         of_pobj = self._of_child(head)
+        if sector == "MIL" and org is None and country_cues and of_pobj is not None and depth < 2:
+            # "the first French troops of a European Union force": a national contingent serving in an
+            # international force is that body's (7.5)
+            sub = self._resolve_one(of_pobj, None, True, False, depth + 1)
+            if sub and sub[0].country == "IGO" and sub[0].sector in {"MIL", "IGO"}:
+                text = head.doc[start : of_pobj.right_edge.i + 1].text.strip(" ,\"'")
+                return [Actor(text, sub[0].name, "IGO", "MIL", start, end, "sector")]
         if org is None and not country_cues and of_pobj is not None and depth < 3 and not relational:
             sub = self._resolve_one(of_pobj, poss_country, True, False, depth + 1)
             if sub and sub[0].country:
@@ -620,8 +627,16 @@ class ActorResolver:
             return [Actor(text, self.t.country_label(place, sector), place, sector, start, end, "sector")]
         # "police in Lagos", "students in Kabul": a role noun takes the country it is in; "negotiators from
         # Armenia and Azerbaijan" are of each country named
+        worldwide = any(c.dep_ in {"amod", "compound"} and c.lower_ == "world" for c in head.children)
         for child in head.rights:
-            if child.dep_ != "prep" or child.lower_ not in {"in", "inside", "across", "from"} or depth >= 2:
+            # "world leaders in St Petersburg" are no Russians; "negotiators for Kyiv and Moscow" speak for each
+            if child.dep_ != "prep" or depth >= 2 or worldwide:
+                continue
+            if child.lower_ == "for" and head.lemma_.lower() in REPRESENTATIVE_NOUNS:
+                child_word = "from"
+            elif child.lower_ in {"in", "inside", "across", "from"}:
+                child_word = child.lower_
+            else:
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
@@ -630,12 +645,12 @@ class ActorResolver:
                         and _key((entity_span(pobj) or pobj).text.removeprefix("the ")) in self.t.court_seats):
                     # "prosecutors in The Hague" serve an international court; "a court in The Hague" may be Dutch
                     return [Actor(text, self.t.country_label("IGO", sector), "IGO", sector, start, end, "sector")]
-                parts = (pobj, *pobj.conjuncts) if child.lower_ == "from" else (pobj,)
+                parts = (pobj, *pobj.conjuncts) if child_word == "from" else (pobj,)
                 countries = list(dict.fromkeys(
                     a.country for part in parts for a in self._resolve_one(part, None, True, False, depth + 1)
                     if a.country and a.country != "IGO" and a.kind in {"country", "modifier", "capital", "entity", "metonym"}
-                    or (child.lower_ == "from" and a.kind == "org")))
-                if countries and child.lower_ != "from":  # "shoppers in Kuwait, Qatar and Jordan": a list of countries
+                    or (child_word == "from" and a.kind == "org")))
+                if countries and child_word != "from":  # "shoppers in Kuwait, Qatar and Jordan": a list of countries
                     countries.extend(dict.fromkeys(
                         a.country for part in pobj.conjuncts if self._country_name(part)
                         for a in self._resolve_one(part, None, True, False, depth + 1) if a.country and a.country not in countries))
@@ -720,7 +735,14 @@ class ActorResolver:
     def _entity_actor(self, head: Token, cues: list[_Match], text: str, start: int, end: int) -> Actor:
         """A named person/organisation not in the dictionary: "Turkish Foreign Minister Hakan Fidan"."""
         ent = entity_span(head)
+        igo_body = False
         if ent is not None:  # words of the name itself are no cue: "Paris Hilton" is not French
+            # ... but a name that begins with an international body's is one of its organs or missions:
+            # "the United Nations Organization Stabilization Mission in the Democratic Republic of the Congo"
+            name_start = ent.start + (ent[0].lower_ == "the")
+            igo_body = ent.label_ == "ORG" and any(
+                c.first_token == name_start and c.last_token < ent.end - 1 and c.info.country == "IGO" and c.info.kind == "org"
+                for c in cues)
             cues = [c for c in cues if c.last_token < ent.start]
         country_cues = self._country_cues(head, cues)
         sector = next((c.info.sector for c in cues if c.info.kind == "sector"), None)
@@ -739,6 +761,8 @@ class ActorResolver:
                 place = self.t.gazetteer.lookup(ent_text)
             if place is not None:
                 country = place.country
+        if country is None and igo_body:
+            country, sector = "IGO", sector or "IGO"
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")
@@ -764,6 +788,11 @@ class ActorResolver:
         """Dictionary matches (token start, token end, info) in a span, for doc-level actor lists."""
         for m in self.t.scan(doc, start, end):
             yield m.first_token, m.last_token + 1, m.info
+
+
+# Role nouns whose "for X" names whom they speak or act for ("negotiators for the two governments").
+REPRESENTATIVE_NOUNS = frozenset({"negotiator", "envoy", "representative", "delegate", "delegation", "mediator", "spokesman",
+                                  "spokeswoman", "spokesperson", "emissary"})
 
 
 def name_of_body(key: str) -> str:

@@ -295,3 +295,20 @@ def test_apposition_names_the_actor(extract: Extract) -> None:
 def test_group_sources(extract: Extract, text: str, country: str, sector: str | None) -> None:
     actor = extract(text)[0]["source"][0]
     assert (actor["country"], actor["sector"]) == (country, sector)
+
+
+def test_warplanes_named_by_make_are_military(extract: Extract) -> None:
+    actor = actor_in(extract, "Libyan MiG fighters bombed an oil terminal near Sirte.", "source", "ASSAULT")
+    assert (actor["country"], actor["sector"]) == ("LBY", "MIL")
+    actor = actor_in(extract, "Ethiopian armoured columns shelled the town of Adigrat on Friday.", "source", "ASSAULT")
+    assert (actor["country"], actor["sector"]) == ("ETH", "MIL")
+
+
+def test_a_mission_named_after_an_international_body_is_its_own(extract: Extract) -> None:
+    actor = actor_in(extract, "The United Nations Stabilization Mission in Haiti delivered food aid to Gonaives on Tuesday.", "source", "AID")
+    assert actor["country"] == "IGO"
+
+
+def test_a_national_contingent_of_an_international_force_is_the_bodys(extract: Extract) -> None:
+    actor = actor_in(extract, "Ghanaian soldiers of the UN peacekeeping force delivered food to villagers near Tyre.", "source", "AID")
+    assert (actor["country"], actor["sector"]) == ("IGO", "MIL")

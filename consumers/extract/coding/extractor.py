@@ -13,7 +13,7 @@ from ..layout import in_ranges
 from ..lexicon import Lexicon
 from ..magnitudes import compact, magnitudes
 from ..typer import TyperModel
-from . import constructions
+from . import constructions, source_rules
 from .attributes import Attributes, merge
 from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
@@ -26,14 +26,6 @@ CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
 OWN_FORCES_UNDERGO = frozenset({"ASSAULT", "COERCE"})
 
 
-# Antecedents a personal pronoun cannot have: "he" is no country.
-INANIMATE_KINDS = frozenset({"country", "capital", "metonym", "org"})
-# Roles held at home: a person with one of them is of the country the sentence is about.
-DOMESTIC_ROLE_SECTORS = frozenset({"OPP", "LEG", "JUD", "POL", "EDU", "REL", "MED", "BUS", "CVL", "HLH"})
-# Role nouns that "the ..." uses to refer back to a force or body named earlier in the sentence.
-ANAPHORIC_SECTORS = frozenset({"MIL", "POL", "REB", "GOV", "SPY"})
-
-
 class EventExtractor:
     def __init__(self, lexicon: Lexicon, resolver: ActorResolver, gazetteer: Gazetteer, typer: TyperModel | None = None) -> None:
         self.lex = lexicon
@@ -43,6 +35,7 @@ class EventExtractor:
         self.places = Locator(lexicon, resolver, gazetteer, self.triggers)
         self.attributes = Attributes(lexicon)
         self.tools = constructions.Tools(lexicon, self.triggers, self.roles)
+        self.instruments = frozenset(lexicon.word_list("agentless_instruments"))
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -92,68 +85,10 @@ class EventExtractor:
             return None
         return next((a.country for a in self.roles.resolve(above) if a.country), None)
 
-    def animate_antecedent(self, pron: Token, antecedent: Token, found: list[Actor]) -> list[Actor]:
-        """"he/she" is a person, not the country that is the subject above: "Mexico granted asylum to
-        Evo Morales after he resigned" takes the person the clause above names as object."""
-        if pron.lower_ not in {"he", "she"} or not found or any(a.kind not in INANIMATE_KINDS for a in found):
-            return found
-        verb = antecedent.head
-        for obj in (tr.direct_object(verb), *(p for _, p in tr.prep_objects(verb, {"to", "with", "for"}))):
-            if obj is not None and obj.ent_type_ == "PERSON" and not tr.is_pronoun(obj):
-                people = self.roles.resolve(obj)
-                if people:
-                    return people
-        return found
-
-    def titled_person_country(self, actor: Actor, sent: Sentence) -> Actor:
-        """"opposition leader Brendan Nelson" in a sentence about Australia: a named person the
-        dictionary does not know, with a domestic role, is of the one country the sentence names (C38)."""
-        if actor.country is not None or actor.kind != "entity" or actor.sector not in DOMESTIC_ROLE_SECTORS:
-            return actor
-        if sent.span.doc[actor.end - 1].ent_type_ != "PERSON":
-            return actor
-        home = self.places.sentence_country(sent)
-        if home is None:
-            return actor
-        return Actor(actor.text, actor.name, home, actor.sector, actor.start, actor.end, actor.kind)
-
-    def pair_antecedent(self, actor: Actor, sent: Sentence) -> list[Actor]:
-        """"Jordan and Israel opened ... before the two countries' leaders met", "talks between Phnom Penh
-        and Bangkok ... both governments agreed": "both" / "the two" refer back to the pair of
-        countries coordinated earlier in the sentence."""
-        words = actor.text.lower().split()
-        if actor.country is not None or actor.kind != "sector" or words[:1] != ["both"] and words[:2] != ["the", "two"]:
-            return [actor]
-        for tok in reversed(sent.tokens):
-            if tok.i >= actor.start or tok.dep_ == "conj" or not tok.conjuncts:
-                continue
-            found = [a for part in (tok, *tok.conjuncts) if part.i < actor.start
-                     for a in self.resolver._resolve_one(part, None, False, False, 0)]
-            countries = list(dict.fromkeys(a.country for a in found if a.country and a.country != "IGO"))
-            if len(countries) == 2:
-                return [Actor(actor.text, self.resolver.t.country_label(c, actor.sector), c, actor.sector, actor.start,
-                              actor.end, actor.kind) for c in countries]
-        return [actor]
-
-    def definite_antecedent(self, actor: Actor, sent: Sentence) -> Actor:
-        """"Israeli forces pulled out ... as the troops withdrew", "Sudan's generals ... after the army
-        rejected", "Assad's forces ... as government troops massed": a definite role noun of no country refers back to the nearest earlier actor of its
-        sector in the sentence that has one (before the place of the event is asked)."""
-        doc = sent.span.doc
-        if (actor.country is not None or actor.kind != "sector" or actor.sector not in ANAPHORIC_SECTORS
-                or doc[actor.start].lower_ not in {"the", "government"} or actor.end - actor.start > 3):
-            return actor
-        for tok in reversed(sent.tokens):
-            if tok.i >= actor.start or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ in {"compound", "amod", "poss"}:
-                continue
-            for earlier in self.resolver._resolve_one(tok, None, True, False, 0):
-                if earlier.kind == "sector" and earlier.sector == actor.sector and earlier.country and earlier.end <= actor.start:
-                    return Actor(actor.text, earlier.name, earlier.country, actor.sector, actor.start, actor.end, actor.kind)
-        return actor
-
     def build(self, cand: Candidate, sent: Sentence, ctx: Context) -> dict[str, Any] | None:
         roles = self.roles
         trigger = cand.trigger
+        squery = source_rules.SourceQuery(sent, roles, self.places)
         targets_from_subject: list[Actor] = []
         speaker_tok = roles.speaker(trigger, sent)
         speaker = roles.resolve(speaker_tok) if speaker_tok is not None and not tr.is_pronoun(speaker_tok) else []
@@ -187,7 +122,7 @@ class EventExtractor:
                         sources = list(speaker)
                         inferred = True
                     elif (antecedent := roles.subject_antecedent(subj)) is not None:
-                        sources = self.animate_antecedent(subj, antecedent, roles.resolve(antecedent))
+                        sources = source_rules.pronoun_sources(squery, subj, antecedent, roles.resolve(antecedent))
                         inferred = True
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, cand)
@@ -230,14 +165,13 @@ class EventExtractor:
         agentless = cand.kind != "noun" and cand.source_tokens is None and not sources and roles.agentless(subj)
         if not roles.enough(cand, sources, targets, passive, agentless):
             return None
-        sources = unique([b for a in sources for b in self.pair_antecedent(a, sent)])
-        sources = [self.definite_antecedent(a, sent) for a in sources]
+        sources = source_rules.refine(source_rules.ANTECEDENT, squery, sources)
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
-                                              lambda: self.places.sentence_country(sent))
-        sources = [self.titled_person_country(a, sent) for a in sources]
+                                              lambda: self.places.sentence_country(sent), sent.span.doc, self.instruments)
+        sources = source_rules.refine(source_rules.AFTER_PLACE, squery, sources)
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
@@ -117,7 +117,16 @@ class RoleFiller:
         415 Palestinians it accused of ..."."""
         if pron.lower_ not in {"they", "it", "he", "she"} or pron.dep_ != "nsubj" or pron.head.dep_ == "ROOT":
             return None
-        return tr.clause_above_subject(pron)
+        found = tr.clause_above_subject(pron)
+        described = pron.head.head if pron.head.dep_ == "relcl" else None
+        if found is not None and described is not None and found.i in {described.i, *(c.i for c in described.conjuncts)}:
+            # "..., the only regional capital they had captured": the noun the relative clause describes
+            # is what "they" acted on, not who; the nearest named subject before it is
+            sent_start = pron.sent.start
+            before = pron.doc[sent_start : described.left_edge.i]
+            found = next((t for t in reversed(before) if t.dep_ == "nsubj"
+                          and t.pos_ in {"NOUN", "PROPN"} and not tr.is_pronoun(t)), None)
+        return found
 
     def enough(self, cand: Candidate, sources: list[Actor], targets: list[Actor], passive: bool, agentless: bool = False) -> bool:
         """Only code events with a known actor; nominal events need enough participants to stand alone.
@@ -297,6 +306,8 @@ DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "
 # Besides, what a government says to or does (short of violence) to rebels, troops or gangs concerns its own.
 GOVERNED_SECTORS = DOMESTIC_TARGET_SECTORS | {"REB", "MIL", "CRM", "GOV"}
 AUTHORITY_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
+# Actors that are a state itself: a country's name, its capital, a seat of power.
+STATE_KINDS = frozenset({"country", "capital", "metonym"})
 
 
 def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
@@ -306,7 +317,8 @@ def _with_country(actor: Actor, country: str, tables: ActorTables) -> Actor:
 
 def implied_countries(
     sources: list[Actor], targets: list[Actor], location_country: str | None, ev_type: str, tables: ActorTables,
-    sentence_country: Callable[[], str | None] = lambda: None,
+    sentence_country: Callable[[], str | None] = lambda: None, doc: Doc | None = None,
+    instruments: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Actor], list[Actor]]:
     """Countries the sentence implies for actors it leaves unqualified (guidelines C38): a role noun
     ("police", "students") or an unknown named person takes the country where the event happened;
@@ -319,17 +331,23 @@ def implied_countries(
         return {a.country for a in actors if a.country and a.country != "IGO"}
 
     src_countries, tgt_countries = one(sources), one(targets)
+    people_attacked = one([a for a in targets if a.kind not in STATE_KINDS])
     # a bare country name is GOV too, but says nothing about whose people the targets are
     authority = [a for a in sources if a.sector in AUTHORITY_SECTORS and a.kind != "country"]
     domestic_event = ev_type != "ASSAULT" or bool(authority)
 
-    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False) -> Actor:
+    def fill(actor: Actor, counterpart: set[str], role_sectors: frozenset[str], attacker: bool = False, source: bool = False) -> Actor:
         # a thing named by its party's sector ("the licences of four newspapers") is that party's
         placeless = actor.kind == "sector" or (actor.kind == "modifier" and actor.sector is not None)
         if actor.country is not None or not placeless or actor.name in tables.relational or actor.sector == "REF":
             return actor  # "its allies" are of no country the sentence implies; refugees are of their origin (7.4d)
-        if location_country and not (attacker and actor.sector == "MIL" and location_country in counterpart):
-            # forces attacking the named people of a place are seldom that place's own
+        if doc is not None and multinational(doc, actor):
+            return actor  # "more than 90 countries", "world leaders": many states, none of them the place's
+        if source and doc is not None and doc[actor.start : actor.end].root.lemma_.lower() in instruments:
+            return actor  # "a drone crashed into a hospital in El Obeid": whose drone, the place does not say (C37)
+        if location_country and not (attacker and actor.sector == "MIL" and location_country in people_attacked):
+            # forces attacking the named people of a place are seldom that place's own; forces
+            # entering or taking its capital may well be ("Rebel forces entered Addis Ababa")
             return _with_country(actor, location_country, tables)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
@@ -337,8 +355,54 @@ def implied_countries(
         return _with_country(actor, home, tables) if home else actor
 
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
-    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT") for a in sources],
+    if doc is not None and location_country:
+        sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
+        targets = [ethnic_residence(a, doc, location_country, tables) for a in targets]
+    return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT", source=True) for a in sources],
             [fill(a, src_countries, target_sectors) for a in targets])
+
+
+# Plural nouns that, unqualified, name several states or their governments.
+STATE_PLURALS = frozenset({"country", "nation", "state", "government", "power"})
+
+
+def multinational(doc: Doc, actor: Actor) -> bool:
+    """"More than 90 countries", "the governments", "world leaders", "the presidents of five Central
+    American nations", "police from 20 countries": an actor made of several states' people, of no one
+    country the sentence implies. "The two countries" and "both governments" are a named pair."""
+    head = doc[actor.start : actor.end].root
+    if head.tag_ not in {"NNS", "NNPS"}:
+        return False
+    if any(c.dep_ in {"amod", "compound"} and c.lower_ == "world" for c in head.children):
+        return True
+    nouns = [head] + [p for _, p in tr.prep_objects(head, {"of", "from"}) if p.tag_ in {"NNS", "NNPS"}]
+    return any(n.lemma_.lower() in STATE_PLURALS
+               and not any(c.lower_ in {"two", "both"} for c in n.children) and n.lower_ != "both" for n in nouns)
+
+
+# Words that name an ethnic group living in several states rather than one state's nationals
+# ("Serb gunmen" in Sarajevo; "Serbian" is the state's), with the state the dictionary gives them.
+ETHNIC_WORDS = {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+# Heads that make such a group the kin state's own organs: "Serb forces", "Serb police" in Kosovo.
+STATE_ORGAN_HEADS = frozenset({"force", "police", "army", "troop", "government", "authority", "side", "leader", "official",
+                               "minister", "president", "delegation"})
+
+
+def ethnic_residence(actor: Actor, doc: Doc, location_country: str, tables: ActorTables) -> Actor:
+    """An ethnic group is of the country where it lives (guidelines 7.4c): "Serb gunmen opened fire on
+    marchers in Sarajevo" are Bosnia's, "Serb homes across Kosovo" Kosovo's; the kin state's forces and
+    officials stay its own."""
+    if actor.country is None or actor.country == location_country or location_country == "IGO":
+        return actor
+    span = doc[actor.start : actor.end]
+    first = span.root
+    while first.dep_ == "conj" and first.head.i < first.i:  # "Serb homes and Orthodox churches": the word is all of theirs
+        first = first.head
+    if not any(ETHNIC_WORDS.get(t.lower_) == actor.country for t in (*span, *first.lefts)):
+        return actor
+    if span.root.lemma_.lower() in STATE_ORGAN_HEADS or actor.kind not in {"sector", "modifier", "demonym"}:
+        return actor
+    return _with_country(actor, location_country, tables)
 
 
 def visit_roles(
@@ -346,15 +410,52 @@ def visit_roles(
 ) -> tuple[list[Actor], list[Actor]]:
     """The visitor is the source of a CONSULT and the host its target (guidelines C26): "A hosted /
     received B" is B -> A, and so is "A met B in A's country" when B is foreign."""
-    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources or not targets:
+    if cand.event_type != "CONSULT" or cand.kind == "noun" or not sources:
         return sources, targets
+    if not targets:
+        # "The Chinese and French presidents held talks in Beijing", "Soviet and Afghan officials met in
+        # Kabul": of two joint parties, the one at home hosts the other (three or more meet as a group)
+        countries = {a.country for a in sources if a.country}
+        if (location_country and location_country != "IGO" and location_country in countries and len(countries) == 2
+                and not any(t.lemma_.lower() in MULTILATERAL_SETTINGS for t in cand.trigger.subtree)):
+            return ([a for a in sources if a.country != location_country],
+                    [a for a in sources if a.country == location_country])
+        return sources, targets
+    if _mediation(cand.trigger):
+        return sources, targets  # the mediator or convener is the source, the parties its targets (C27)
     if cand.entry is not None and cand.entry.hosts:
+        return targets, sources
+    doc = cand.trigger.doc
+    if any(_visiting(a, doc) for a in targets) and not any(_visiting(a, doc) for a in sources):
+        # "The Mauritanian president welcomed the visiting president of Mali": the visitor is who
+        # "visiting" describes, wherever the grammar puts it
         return targets, sources
     src = {a.country for a in sources if a.country}
     tgt = {a.country for a in targets if a.country}
     if location_country and src == {location_country} and tgt and location_country not in tgt and "IGO" not in tgt:
         return targets, sources
     return sources, targets
+
+
+MEDIATING_VERBS = frozenset({"broker", "mediate", "convene"})
+# A meeting "on the sidelines of a summit" is had in a multilateral setting, not hosted by one side.
+MULTILATERAL_SETTINGS = frozenset({"summit", "sideline", "sidelines", "conference", "forum", "assembly"})
+
+
+def _mediation(verb: Token) -> bool:
+    """"X brokered / hosted talks between A and B", "X brought together A and B", "X mediated": a third
+    party's act on the parties, not a visit (guidelines C27)."""
+    if verb.lemma_.lower() in MEDIATING_VERBS:
+        return True
+    if any(c.lower_ == "together" and c.dep_ in {"prt", "advmod"} for c in verb.children):
+        return True
+    obj = tr.direct_object(verb)
+    return obj is not None and any(True for _ in tr.prep_objects(obj, {"between", "among"}))
+
+
+def _visiting(actor: Actor, doc: Doc) -> bool:
+    """"the visiting president of Mali", "the visiting Chinese premier": an actor described as the visitor."""
+    return any(t.lower_ == "visiting" and t.dep_ == "amod" for t in doc[actor.start : actor.end])
 
 
 def trailing_speaker(verb: Token) -> Token | None:
