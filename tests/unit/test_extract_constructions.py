@@ -390,3 +390,16 @@ def test_personnel_changes_and_no_comment_are_no_rejection(extract: Extract) -> 
     assert not find(extract("Tunisia's president dismissed his interior minister on Monday."), "REJECT")
     assert not find(extract("A Kremlin spokesman declined further comment."), "REJECT")
     assert find(extract("Russia dismissed the allegations as lies."), "REJECT", source={"RUS"})
+
+
+def test_missile_test_alone_ignores_time_phrases(candidates: Any) -> None:
+    """"on Monday", "at dawn" say when a missile was fired, not at whom: a test stays a test; a
+    launch at a place is still an attack, whatever day it was."""
+    for text in ("Pakistan test-fired a nuclear-capable missile at dawn on Monday.",
+                 "North Korea fired a ballistic missile into the sea on Tuesday morning."):
+        cands, sent, tools = candidates(text)
+        constructions.run("missile_test", cands, sent, tools)
+        assert by_word(cands, "fired").event_type == "MOBILIZE", text
+    cands, sent, tools = candidates("Militants fired rockets at Sderot on Saturday night.")
+    constructions.run("missile_test", cands, sent, tools)
+    assert by_word(cands, "fired").event_type == "ASSAULT"

@@ -226,3 +226,21 @@ def test_an_object_named_with_of(extract: Any) -> None:
 
 def test_postponing_a_strike_concedes(extract: Any) -> None:
     assert find(extract("Nigerian labour unions postponed their planned strike after talks with the government."), "CONCEDE")
+
+
+def test_touring_countries_is_a_visit_touring_a_site_is_not(extract: Any, nlp: Any) -> None:
+    """"toured Japan and South Korea" is CONSULT with both; for the lexicon a tour of a site or of
+    villages meets no one (the typer may still read one from its context)."""
+    assert find(extract("The Indian prime minister toured Japan and South Korea last week."), "CONSULT",
+                source={"IND"}, target={"JPN", "KOR"})
+    finder = nlp.get_pipe(EVENTS_COMPONENT).extractor.triggers
+    for text, expected in (("The Indian prime minister toured Japan and South Korea last week.", "CONSULT"),
+                           ("The president toured flood-hit villages in Sindh.", None),
+                           ("The opposition leader toured the Temple Mount compound on Thursday.", None)):
+        toured = next(t for t in nlp(text) if t.text == "toured")
+        assert finder.lexicon_type(toured) == expected, text
+
+
+def test_staples_and_medical_gear_sent_abroad_are_aid(extract: Any) -> None:
+    assert find(extract("Vietnam sent 5,000 tonnes of rice to Cuba."), "AID", source={"VNM"}, target={"CUB"})
+    assert find(extract("Germany sent 200 ventilators to India."), "AID", source={"DEU"}, target={"IND"})

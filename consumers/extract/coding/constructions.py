@@ -191,14 +191,24 @@ def missile_test(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         obj = tr.direct_object(verb)
         if obj is None or obj.lemma_.lower() not in missiles:
             continue
-        # "over Japan" may hang on the missile
-        preps = {p.lower_: tr.first_child(p, {"pobj"}) for p in [*verb.children, *obj.children] if p.dep_ == "prep"}
+        # "over Japan" may hang on the missile; "on Friday", "at dawn" say when, not at whom
+        preps = {p.lower_: pobj for p in [*verb.children, *obj.children] if p.dep_ == "prep"
+                 for pobj in [tr.first_child(p, {"pobj"})] if not _temporal(pobj)}
         if preps.keys() & {"at", "on", "against", "toward", "towards"}:
             continue
         into = preps.get("into")
         tested = verb.i >= 2 and verb.doc[verb.i - 1].text == "-" and verb.doc[verb.i - 2].lower_ == "test"
         if tested or "over" in preps or (into is not None and into.lemma_.lower() in {"sea", "water", "waters", "ocean"}):
             cand.recode("MOBILIZE", "missile_test")
+
+
+# Heads of time phrases the parser leaves without a DATE/TIME entity ("at dawn", "on Sunday night").
+TIME_NOUNS = frozenset({"dawn", "dusk", "daybreak", "night", "midnight", "noon", "morning", "afternoon", "evening", "weekend"})
+
+
+def _temporal(pobj: Token | None) -> bool:
+    """A prepositional object that says when ("on Friday", "at dawn"), not where or at whom."""
+    return pobj is not None and (pobj.ent_type_ in {"DATE", "TIME"} or pobj.lemma_.lower() in TIME_NOUNS)
 
 
 @construction("labour_strike")
