@@ -103,13 +103,13 @@ def process_articles(
 
     Lazy: articles are read as nlp.pipe needs them, so an unbounded stream works.
     """
-    pending: deque[dict[str, Any]] = deque()
+    pending: deque[tuple[dict[str, Any], str]] = deque()
     info = extractor_info(nlp)
 
     def feed() -> Iterator[tuple[str, dict[str, Any]]]:
         for article in articles:
             text, title_chars = analysed_text(article)
-            pending.append(article)
+            pending.append((article, text))
             yield text, {
                 "article_id": str(article["id"]),
                 "published_at": article.get("published_at"),
@@ -117,8 +117,8 @@ def process_articles(
             }
 
     for doc, _ctx in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        article = pending.popleft()
-        yield build_result(doc, article, info, extracted_at)
+        article, text = pending.popleft()
+        yield build_result(doc, article, info, extracted_at, text)
 
 
 def extract_events(
@@ -138,12 +138,17 @@ def event_id(article_id: str, sentence_index: int, event_type: str, sources: lis
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def build_result(doc: Doc, article: dict[str, Any], info: dict[str, str], extracted_at: str | None = None) -> ArticleResult:
+def build_result(
+    doc: Doc, article: dict[str, Any], info: dict[str, str], extracted_at: str | None = None, text: str | None = None,
+) -> ArticleResult:
+    """`text` is the analysed text the Doc was made from, if the caller has it: doc.text is the same
+    string, rebuilt from every token on each access."""
     article_id = str(article["id"])
     title = article.get("title")
     published = rfc3339(article.get("published_at"))
     events: list[dict[str, Any]] = []
-    text = doc.text  # built from the tokens on every access: once per article, not once per event
+    if text is None:
+        text = doc.text
     for core in doc._.events or []:
         start, end = core["sentence_start"], core["sentence_end"]
         sources = [a["name"] for a in core["source"]]

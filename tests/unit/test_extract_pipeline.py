@@ -12,6 +12,7 @@ from consumers.extract.pipeline import (
     EXCLUDED_COMPONENTS,
     MODEL_COMPONENTS,
     ArticleResult,
+    analysed_text,
     load_pipeline,
     process_articles,
 )
@@ -84,6 +85,12 @@ def test_process_articles_keeps_order_and_contracts(nlp: Any) -> None:
             assert event["article_id"] == result.article["id"]
             offsets = event["sentence_offsets"]
             assert result.enriched["text"][offsets["start"] : offsets["end"]] == event["sentence"]
+    # the offsets point into the Doc's own text, which the results carry
+    for article, result in zip(articles[:8], results[:8], strict=True):
+        doc = nlp(analysed_text(article)[0])
+        assert result.enriched["text"] == doc.text
+        for event in result.events:
+            assert doc.char_span(event["sentence_offsets"]["start"], event["sentence_offsets"]["end"]).text == event["sentence"]
 
 
 def test_title_already_in_text_is_not_repeated(nlp: Any) -> None:
