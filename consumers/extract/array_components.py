@@ -209,16 +209,22 @@ def make_array_ruler(nlp: Language, name: str) -> ArrayAttributeRuler:
     return ArrayAttributeRuler(nlp.vocab)
 
 
+def _stock(nlp: Language, name: str) -> Any:
+    return nlp.get_pipe(name) if name in nlp.pipe_names else None
+
+
+def _replace(nlp: Language, name: str, factory: str) -> Any:
+    """The new component, in the stock one's place and under its name."""
+    nlp.replace_pipe(name, factory)
+    return nlp.get_pipe(name)
+
+
 def use_array_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
     """Swap the model's attribute ruler `name` for its array version; False if kept as it was."""
-    if name not in nlp.pipe_names:
-        return False
-    stock = nlp.get_pipe(name)
-    patterns = list(getattr(stock, "patterns", []))
+    patterns = list(getattr(_stock(nlp, name), "patterns", []))
     if not patterns or compile_rules(patterns, nlp.vocab) is None:
         return False
-    nlp.replace_pipe(name, ARRAY_RULER)
-    ruler = nlp.get_pipe(name)
+    ruler = _replace(nlp, name, ARRAY_RULER)
     assert isinstance(ruler, ArrayAttributeRuler) and ruler.load(patterns)
     return True
 
@@ -260,14 +266,11 @@ def make_array_lemmatizer(nlp: Language, name: str) -> ArrayLemmatizer:
 
 def use_array_lemmatizer(nlp: Language, name: str = "lemmatizer") -> bool:
     """Swap the model's rule lemmatizer `name` for its array version; False if kept as it was."""
-    if name not in nlp.pipe_names:
-        return False
-    stock = nlp.get_pipe(name)
+    stock = _stock(nlp, name)
     if getattr(stock, "mode", None) != "rule" or not hasattr(stock, "lemmatize"):
         return False
     stock._validate_tables(Errors.E1004)  # what the stock component checks on its first call
-    nlp.replace_pipe(name, ARRAY_LEMMATIZER)
-    lemmatizer = nlp.get_pipe(name)
+    lemmatizer = _replace(nlp, name, ARRAY_LEMMATIZER)
     assert isinstance(lemmatizer, ArrayLemmatizer)
     lemmatizer.stock = stock
     return True
