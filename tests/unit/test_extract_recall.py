@@ -244,3 +244,35 @@ def test_touring_countries_is_a_visit_touring_a_site_is_not(extract: Any, nlp: A
 def test_staples_and_medical_gear_sent_abroad_are_aid(extract: Any) -> None:
     assert find(extract("Vietnam sent 5,000 tonnes of rice to Cuba."), "AID", source={"VNM"}, target={"CUB"})
     assert find(extract("Germany sent 200 ventilators to India."), "AID", source={"DEU"}, target={"IND"})
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Kenya's teachers' union suspended its go-slow after the ministry raised salaries.", None),
+    ("The opposition alliance in Senegal suspended its weekly marches ahead of the holiday.", "SEN"),
+    ("Peru's government suspended a planned fuel price increase after truckers blocked highways.", "PER"),
+])
+def test_suspending_ones_own_protest_or_hike_is_concede(extract: Any, text: str, source: str | None) -> None:
+    """Guidelines 4.4 and C6: calling off or suspending a protest (march, go-slow, blockade) is CONCEDE,
+    and so is suspending a measure the other side objects to; suspending aid or talks stays SANCTION."""
+    events = extract(text)
+    assert find(events, "CONCEDE", **({"source": {source}} if source else {}))
+    assert not find(events, "SANCTION")
+
+
+def test_suspending_aid_is_still_sanction(extract: Any) -> None:
+    assert find(extract("Norway suspended its aid to Mali after the coup."), "SANCTION", source={"NOR"})
+
+
+@pytest.mark.parametrize("text, kind, mode", [
+    ("Ecuador's president declared a state of emergency in three provinces on Friday.", "COERCE", "martial-law"),
+    ("Armenia declared a general mobilisation after the border clashes.", "MOBILIZE", None),
+])
+def test_declaring_emergency_rule_or_mobilisation(extract: Any, text: str, kind: str, mode: str | None) -> None:
+    """Crosswalk 1723 / guidelines COERCE `martial-law`; declaring a mobilisation is MOBILIZE."""
+    events = find(extract(text), kind)
+    assert events
+    if mode:
+        assert events[0]["mode"] == mode
