@@ -276,3 +276,27 @@ def test_declaring_emergency_rule_or_mobilisation(extract: Any, text: str, kind:
     assert events
     if mode:
         assert events[0]["mode"] == mode
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Ghana's interior minister said Accra was ready to sit down with the striking chiefs.", "GHA"),
+    ("Lebanon is willing to share the gas field with Cyprus, its energy minister said.", "LBN"),
+])
+def test_readiness_for_an_act_with_no_event_word_is_agree(extract: Any, text: str, source: str) -> None:
+    """C3: "is ready / willing / prepared to" + a cooperative act is AGREE, even when the act has no sense."""
+    assert find(extract(text), "AGREE", source={source})
+
+
+def test_readiness_to_fight_is_no_agreement(extract: Any) -> None:
+    assert not find(extract("The militia in Mali said it was ready to fight to the last man."), "AGREE")
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Austria's chancellor said Vienna had no intention of sending troops to the mission.", "AUT"),
+    ("Peru's president told reporters he had no intention of resigning over the scandal.", "PER"),
+])
+def test_no_intention_of_a_cooperative_act_is_reject(extract: Any, text: str, source: str) -> None:
+    """C13: "has no intention of" + a cooperative act is REJECT, not the act."""
+    events = extract(text)
+    assert find(events, "REJECT", source={source})
+    assert not find(events, "AID") and not find(events, "RETREAT")
