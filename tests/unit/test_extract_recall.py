@@ -300,3 +300,17 @@ def test_no_intention_of_a_cooperative_act_is_reject(extract: Any, text: str, so
     events = extract(text)
     assert find(events, "REJECT", source={source})
     assert not find(events, "AID") and not find(events, "RETREAT")
+
+
+def test_seizing_aid_workers_is_an_abduction(extract: Any) -> None:
+    """Seizing people (hostages, aid workers, tourists) is ASSAULT `abduct`; seizing goods stays COERCE."""
+    events = find(extract("Gunmen seized two French aid workers near the border with Chad."), "ASSAULT")
+    assert events and events[0]["mode"] == "abduct"
+    assert find(extract("Customs officers in Kenya seized a shipment of ivory."), "COERCE")
+
+
+def test_abduction_noun_is_assault(extract: Any) -> None:
+    """"carried out the kidnapping of": the noun is the event (ASSAULT `abduct`), its victims the target."""
+    events = find(extract("Gunmen in Mali carried out the kidnapping of two nurses."), "ASSAULT")
+    assert events and events[0]["mode"] == "abduct"
+    assert all("kidnapping" not in a["text"] for a in events[0]["target"])
