@@ -314,3 +314,18 @@ def test_abduction_noun_is_assault(extract: Any) -> None:
     events = find(extract("Gunmen in Mali carried out the kidnapping of two nurses."), "ASSAULT")
     assert events and events[0]["mode"] == "abduct"
     assert all("kidnapping" not in a["text"] for a in events[0]["target"])
+
+
+def test_pulling_out_of_a_treaty_is_sanction_but_out_of_a_town_is_retreat(extract: Any) -> None:
+    """Leaving an organisation or agreement is SANCTION `withdraw` (crosswalk 16x); leaving ground is RETREAT."""
+    assert find(extract("Belarus pulled out of the regional arms treaty on Monday."), "SANCTION", source={"BLR"})
+    assert find(extract("Ethiopian troops pulled out of the town on Monday."), "RETREAT")
+
+
+@pytest.mark.parametrize("text", [
+    "Japan's prime minister expressed deep remorse to South Korea over the wartime abuses.",
+    "Kenya's police chief asked the victims' families for forgiveness.",
+])
+def test_apology_phrases_are_concede(extract: Any, text: str) -> None:
+    """Guidelines 4.4: apologise, express regret or remorse (and ask forgiveness) is CONCEDE."""
+    assert find(extract(text), "CONCEDE")
