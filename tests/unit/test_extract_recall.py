@@ -329,3 +329,11 @@ def test_pulling_out_of_a_treaty_is_sanction_but_out_of_a_town_is_retreat(extrac
 def test_apology_phrases_are_concede(extract: Any, text: str) -> None:
     """Guidelines 4.4: apologise, express regret or remorse (and ask forgiveness) is CONCEDE."""
     assert find(extract(text), "CONCEDE")
+
+
+@pytest.mark.parametrize("text", [
+    "Chile's president sent congratulations to the new Argentine leader.",
+    "Morocco and Sudan announced the normalisation of their diplomatic relations on Friday.",
+])
+def test_congratulations_and_normalisation_are_support(extract: Any, text: str) -> None:
+    assert find(extract(text), "SUPPORT")
