@@ -244,3 +244,96 @@ def test_touring_countries_is_a_visit_touring_a_site_is_not(extract: Any, nlp: A
 def test_staples_and_medical_gear_sent_abroad_are_aid(extract: Any) -> None:
     assert find(extract("Vietnam sent 5,000 tonnes of rice to Cuba."), "AID", source={"VNM"}, target={"CUB"})
     assert find(extract("Germany sent 200 ventilators to India."), "AID", source={"DEU"}, target={"IND"})
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Kenya's teachers' union suspended its go-slow after the ministry raised salaries.", None),
+    ("The opposition alliance in Senegal suspended its weekly marches ahead of the holiday.", "SEN"),
+    ("Peru's government suspended a planned fuel price increase after truckers blocked highways.", "PER"),
+])
+def test_suspending_ones_own_protest_or_hike_is_concede(extract: Any, text: str, source: str | None) -> None:
+    """Guidelines 4.4 and C6: calling off or suspending a protest (march, go-slow, blockade) is CONCEDE,
+    and so is suspending a measure the other side objects to; suspending aid or talks stays SANCTION."""
+    events = extract(text)
+    assert find(events, "CONCEDE", **({"source": {source}} if source else {}))
+    assert not find(events, "SANCTION")
+
+
+def test_suspending_aid_is_still_sanction(extract: Any) -> None:
+    assert find(extract("Norway suspended its aid to Mali after the coup."), "SANCTION", source={"NOR"})
+
+
+@pytest.mark.parametrize("text, kind, mode", [
+    ("Ecuador's president declared a state of emergency in three provinces on Friday.", "COERCE", "martial-law"),
+    ("Armenia declared a general mobilisation after the border clashes.", "MOBILIZE", None),
+])
+def test_declaring_emergency_rule_or_mobilisation(extract: Any, text: str, kind: str, mode: str | None) -> None:
+    """Crosswalk 1723 / guidelines COERCE `martial-law`; declaring a mobilisation is MOBILIZE."""
+    events = find(extract(text), kind)
+    assert events
+    if mode:
+        assert events[0]["mode"] == mode
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Ghana's interior minister said Accra was ready to sit down with the striking chiefs.", "GHA"),
+    ("Lebanon is willing to share the gas field with Cyprus, its energy minister said.", "LBN"),
+])
+def test_readiness_for_an_act_with_no_event_word_is_agree(extract: Any, text: str, source: str) -> None:
+    """C3: "is ready / willing / prepared to" + a cooperative act is AGREE, even when the act has no sense."""
+    assert find(extract(text), "AGREE", source={source})
+
+
+def test_readiness_to_fight_is_no_agreement(extract: Any) -> None:
+    assert not find(extract("The militia in Mali said it was ready to fight to the last man."), "AGREE")
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Austria's chancellor said Vienna had no intention of sending troops to the mission.", "AUT"),
+    ("Peru's president told reporters he had no intention of resigning over the scandal.", "PER"),
+])
+def test_no_intention_of_a_cooperative_act_is_reject(extract: Any, text: str, source: str) -> None:
+    """C13: "has no intention of" + a cooperative act is REJECT, not the act."""
+    events = extract(text)
+    assert find(events, "REJECT", source={source})
+    assert not find(events, "AID") and not find(events, "RETREAT")
+
+
+def test_seizing_aid_workers_is_an_abduction(extract: Any) -> None:
+    """Seizing people (hostages, aid workers, tourists) is ASSAULT `abduct`; seizing goods stays COERCE."""
+    events = find(extract("Gunmen seized two French aid workers near the border with Chad."), "ASSAULT")
+    assert events and events[0]["mode"] == "abduct"
+    assert find(extract("Customs officers in Kenya seized a shipment of ivory."), "COERCE")
+
+
+def test_abduction_noun_is_assault(extract: Any) -> None:
+    """"carried out the kidnapping of": the noun is the event (ASSAULT `abduct`), its victims the target."""
+    events = find(extract("Gunmen in Mali carried out the kidnapping of two nurses."), "ASSAULT")
+    assert events and events[0]["mode"] == "abduct"
+    assert all("kidnapping" not in a["text"] for a in events[0]["target"])
+
+
+def test_pulling_out_of_a_treaty_is_sanction_but_out_of_a_town_is_retreat(extract: Any) -> None:
+    """Leaving an organisation or agreement is SANCTION `withdraw` (crosswalk 16x); leaving ground is RETREAT."""
+    assert find(extract("Belarus pulled out of the regional arms treaty on Monday."), "SANCTION", source={"BLR"})
+    assert find(extract("Ethiopian troops pulled out of the town on Monday."), "RETREAT")
+
+
+@pytest.mark.parametrize("text", [
+    "Japan's prime minister expressed deep remorse to South Korea over the wartime abuses.",
+    "Kenya's police chief asked the victims' families for forgiveness.",
+])
+def test_apology_phrases_are_concede(extract: Any, text: str) -> None:
+    """Guidelines 4.4: apologise, express regret or remorse (and ask forgiveness) is CONCEDE."""
+    assert find(extract(text), "CONCEDE")
+
+
+@pytest.mark.parametrize("text", [
+    "Chile's president sent congratulations to the new Argentine leader.",
+    "Morocco and Sudan announced the normalisation of their diplomatic relations on Friday.",
+])
+def test_congratulations_and_normalisation_are_support(extract: Any, text: str) -> None:
+    assert find(extract(text), "SUPPORT")

@@ -943,6 +943,54 @@ def promise_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
                 THREATENED if hostile else INTENDED)
 
 
+@construction("readiness")
+def readiness(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Said it was ready to sit down with the RSF", "is prepared to share power": readiness for an
+    act is AGREE even when the act is no event word of its own (C3); "has no intention of sending
+    weapons", "had no intention of resigning" + a cooperative act is REJECT (C13)."""
+    ready_words = tools.lex.word_list("readiness_words")
+    intention_words = tools.lex.word_list("intention_nouns")
+    hostile = tools.lex.word_list("readiness_hostile_acts")
+    if ready_words.isdisjoint(sent.lemmas) and intention_words.isdisjoint(sent.lemmas):
+        return
+    by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
+    for tok in sent.tokens:
+        lemma = _lemma(tok, tools)
+        if lemma in intention_words and tok.pos_ == "NOUN":
+            if not any(c.lower_ == "no" for c in tok.children) or tr.in_conditional(tok):
+                continue
+            acts = [p for prep in tok.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                    for p in prep.children if p.dep_ == "pcomp" and tr.is_verbal(p)]
+            if not acts:
+                continue
+            cand = by_token.get(acts[0].i)
+            if cand is None:
+                cand = _new(cands, acts[0], "REJECT", "readiness")
+                cand.modality = REFUSED
+            elif not cand.suppressed and cand.event_type in COOPERATIVE_ACTS | {"AGREE", "MOBILIZE"}:
+                cand.recode("REJECT", "readiness", REFUSED)
+            else:
+                continue
+            subj, _ = tr.clause_subject(tok.head)  # "Budapest had no intention of sending ...": Budapest
+            if subj is not None and tr.is_pronoun(subj):
+                reporter = _reporter(tok.head, tools)  # "the minister said he had no intention of ...": the minister
+                subj = tr.clause_subject(reporter)[0] if reporter is not None else None
+            if subj is not None and not tr.is_pronoun(subj):
+                cand.source_tokens = [subj]
+        elif lemma in ready_words and tok.dep_ in {"acomp", "ROOT", "ccomp", "conj"}:
+            if _negated(tok) or _negated(tok.head) or tr.in_conditional(tok):
+                continue
+            acts = [c for c in tok.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
+            if not acts or _negated(acts[0]):
+                continue
+            promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}
+            if any(c.trigger.i in promised and c.kind != "noun" for c in cands):
+                continue  # the act is an event word: the intent rule has coded it
+            if _lemma(acts[0], tools) in hostile:
+                continue  # "ready to fight to the last man" is no cooperative commitment
+            _new(cands, acts[0], "AGREE", "readiness").modality = INTENDED
+
+
 @construction("receiving")
 def receiving(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Uganda received weapons from Russia": the giver is the source, the receiver the target (C24)."""

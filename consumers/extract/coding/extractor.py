@@ -36,6 +36,7 @@ class EventExtractor:
         self.attributes = Attributes(lexicon)
         self.tools = constructions.Tools(lexicon, self.triggers, self.roles)
         self.instruments = frozenset(lexicon.word_list("agentless_instruments"))
+        self.readiness = lexicon.word_list("readiness_words") | lexicon.word_list("intention_nouns")
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -61,8 +62,8 @@ class EventExtractor:
         return events
 
     def sentence_events(self, sent: Sentence, ctx: Context, candidates: list[Candidate]) -> list[dict[str, Any]]:
-        if not candidates:
-            return []
+        if not candidates and self.readiness.isdisjoint(sent.lemmas):
+            return []  # ("was ready to sit down": the readiness rule makes the event; lemmas are cached)
         constructions.apply_all(candidates, sent, self.tools)
         for cand in candidates:
             if cand.vetoed and not cand.rules:

@@ -216,6 +216,13 @@ class TriggerFinder:
                         return None
                     noun = obj if obj is not None and self.noun_sense(obj) is not None else None
                     return Candidate(tok, sense, "verb", entry, noun=noun)
+            for prep in self._particle_preps(tok, obj) if entry.particles and entry.preps else ():
+                # "pulled out of the alliance": a preposition naming what is left outranks the particle
+                sense = entry.preps.get(prep.lower_)
+                if sense is not None and sense.pobj is not None:
+                    pobj = tr.first_child(prep, {"pobj"})
+                    if pobj is not None and pobj.lemma_.lower() in sense.pobj:
+                        return Candidate(tok, sense, "verb", entry, prep=prep if same(prep.head, tok) else None)
             for prt in tr.particles(tok):
                 if prt in entry.particles:
                     sense = entry.particles[prt]
@@ -245,6 +252,11 @@ class TriggerFinder:
         if entry.needs_actor_object and (obj is None or not self.resolver.resolve(obj, modifier_actors=False)):
             return None
         return Candidate(tok, entry.default, "verb", entry)
+
+    def _particle_preps(self, verb: Token, obj: Token | None) -> list[Token]:
+        """The verb's prepositions and those under a particle parsed as one ("out" in "pulled out of")."""
+        preps = [p for p in self._preps(verb, obj) if p.dep_ == "prep"]
+        return preps + [c for p in preps for c in p.children if c.dep_ == "prep"]
 
     @staticmethod
     def _preps(verb: Token, obj: Token | None) -> list[Token]:
