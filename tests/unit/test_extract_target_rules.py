@@ -184,3 +184,21 @@ def test_condition_addressee(rule_targets: Targets) -> None:
 def test_left_with(rule_targets: Targets) -> None:
     assert rule_targets("left_with", "Colombia walked out of peace talks with Venezuela on Monday.", "walked") == {"VEN"}
     assert rule_targets("left_with", "Iran withdrew from the talks with the United States.", "withdrew") == {"USA"}
+
+
+def test_shared_object(rule_targets: Targets) -> None:
+    assert rule_targets("shared_object", "Police in Accra beat and arrested a Ghanaian journalist.", "beat") == {"GHA"}
+    # the second verb's own subject makes it another clause: nothing is shared
+    assert rule_targets("shared_object", "Police fired and protesters stoned a Ghanaian journalist.", "fired") == set()
+
+
+def test_relative_clause_head(rule_targets: Targets) -> None:
+    text = "Ankara expelled twelve Dutch diplomats it accused of spying."
+    assert rule_targets("relative_clause_head", text, "accused") == {"NLD"}
+    # the described noun is the subject: no target from it
+    assert rule_targets("relative_clause_head", "Ankara praised the Dutch diplomats who accused it of spying.", "accused") == set()
+
+
+def test_own_object_abroad_is_no_meeting(rule_targets: Targets) -> None:
+    assert rule_targets("own_object_abroad", "Spain reopened its embassy in Caracas.", "reopened") == {"VEN"}
+    assert rule_targets("own_object_abroad", "The two leaders broke off their summit in Geneva.", "broke") == set()

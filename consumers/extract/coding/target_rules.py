@@ -280,8 +280,8 @@ def noun_chain(obj: Token, depth: int = 3) -> list[Token]:
 def own_object_abroad(q: Query, obj: Token) -> list[Actor]:
     """What the source does with its own mission or people abroad concerns the host: "reopened its
     embassy in Tripoli", "recalled its ambassador to Britain"."""
-    if not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in obj.children):
-        return []
+    if q.event_object or not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in obj.children):
+        return []  # "broke off their summit in Reykjavik": a meeting held abroad is no mission there
     return [a for _, p in tr.prep_objects(obj, {"in", "to", "from", "at"}) for a in q.roles.resolve(p)
             if a.country and a.country != q.source_country]
 
@@ -585,6 +585,39 @@ def misparsed_passive_subject(q: Query) -> Found:
     if subj is None:
         return Found()
     return Found(actors=roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, q.cand))
+
+
+@target_rule("shared_object")
+def shared_object(q: Query) -> Found:
+    """Two verbs of one subject that share the object the parser hung on the second: "beat and
+    detained a journalist", "shot and wounded a member of parliament"."""
+    if q.direct is not None or not q.object_is_target or tr.first_child(q.cand.trigger, tr.SUBJECT_DEPS | {"agent"}) is None:
+        return Found()
+    for conj in q.cand.trigger.children:
+        if conj.dep_ == "conj" and conj.i > q.cand.trigger.i and tr.is_verbal(conj) and tr.first_child(conj, tr.SUBJECT_DEPS) is None:
+            obj = tr.direct_object(conj)
+            if obj is not None and not tr.is_pronoun(obj) and q.roles.triggers.noun_sense(obj) is None:
+                return Found(heads=[obj])
+    return Found()
+
+
+RELATIVE_WORDS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+@target_rule("relative_clause_head")
+def relative_clause_head(q: Query) -> Found:
+    """A relative clause whose object is the noun it describes: "40 Russian priests it accuses of
+    supporting the war", "three mayors it accused of terrorism links"."""
+    trigger = q.cand.trigger
+    if trigger.dep_ != "relcl" or q.direct is not None or not q.object_is_target:
+        return Found()
+    subj = tr.first_child(trigger, {"nsubj"})
+    if subj is None or subj.lower_ in RELATIVE_WORDS:
+        return Found()  # "the rebels who attacked": the noun is who did it
+    if any(c.dep_ in {"dative", "iobj", "ccomp", "xcomp", "prt"} for c in trigger.children) or any(
+            p.lower_ in q.preps for p, _ in tr.prep_objects(trigger)):
+        return Found()  # the clause names its own target
+    return Found(heads=[trigger.head])
 
 
 @target_rule("helped_party", fallback=True)
