@@ -202,3 +202,21 @@ def test_relative_clause_head(rule_targets: Targets) -> None:
 def test_own_object_abroad_is_no_meeting(rule_targets: Targets) -> None:
     assert rule_targets("own_object_abroad", "Spain reopened its embassy in Caracas.", "reopened") == {"VEN"}
     assert rule_targets("own_object_abroad", "The two leaders broke off their summit in Geneva.", "broke") == set()
+
+
+def test_thing_attacked(rule_targets: Targets) -> None:
+    # the target is found, of no country until the event's place fills it in
+    assert rule_targets("thing_attacked", "Rebel fighters burned the old grain silo outside Goma.", "burned") == {"silo"}
+    assert rule_targets("thing_attacked", "The rebels seized power in the capital.", "seized") == set()
+    assert rule_targets("thing_attacked", "A fire destroyed the old grain silo.", "destroyed") == set()
+
+
+def test_aid_brought_home_is_no_recipient(nlp: Any) -> None:
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    doc = nlp(analysed_text({"text": "Qatar flew 40 wounded Sudanese children to Doha for treatment."})[0])
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+    cand = next(c for c in coder.triggers.candidates(sent) if c.trigger.text == "flew")
+    query = target_rules.Query(cand, "AID", "QAT", coder.roles)
+    assert {a.country for a in target_rules.run("aided_people", query)} == {"SDN"}
+    assert {a.country for a in target_rules.run("verb_prepositions", query)} == set()
+    assert {a.country for a in target_rules.find_targets(query)} == {"SDN"}

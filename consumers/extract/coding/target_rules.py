@@ -299,7 +299,8 @@ def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     roles = q.roles
     if not types & TRANSFER_TYPES and any(a.country for a in roles.resolve(obj, poss_country=q.source_country, descend=True)):
         return []
-    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for _, p in tr.prep_objects(noun, {"to"})]
+    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for prep, p in tr.prep_objects(noun, {"to"})
+             if not _home_destination(q, prep)]
     return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
 
@@ -326,12 +327,28 @@ def object_party(q: Query, obj: Token) -> list[Actor]:
     return actors
 
 
+def _home_destination(q: Query, prep: Token) -> bool:
+    """"flew 100 injured children to Abu Dhabi": aid brought to the giver's own state is brought home
+    (for treatment, for shelter); the place is no recipient."""
+    if not q.source_country or prep.lower_ != "to":
+        return False
+    found = [a for p in prep.children if p.dep_ == "pobj" for a in q.roles.resolve(p)]
+    return bool(found) and all(a.country == q.source_country and a.kind in {"country", "capital"} for a in found)
+
+
+def _names_recipient(q: Query, prep: Token) -> bool:
+    """A recipient's preposition that names someone other than the giver's own home: not "for treatment",
+    not "to Abu Dhabi" when the UAE flies the wounded there."""
+    return not _home_destination(q, prep) and any(q.roles.resolve(p) for p in prep.children if p.dep_ == "pobj")
+
+
 @object_rule("aided_people")
 def aided_people(q: Query, obj: Token) -> list[Actor]:
     """Aid given to people or places named by their country is received by them when no recipient is
     named: "trained 30,000 Ukrainian recruits", "funded clinics in northern Nigeria" (but "sent
     tanks", "sent German missiles to Kyiv" name what was given)."""
-    if "AID" not in q.types or any(t.dep_ == "prep" and t.lower_ in q.preps for t in (*q.cand.trigger.children, *obj.subtree)):
+    if "AID" not in q.types or any(t.dep_ == "prep" and t.lower_ in q.preps and _names_recipient(q, t)
+                                   for t in (*q.cand.trigger.children, *obj.subtree)):
         return []
     # people of a country ("Ukrainian recruits"), not things made there ("French weapons", "French goods")
     found = [a for a in q.roles.resolve(obj) if a.kind in {"sector", "modifier"} and a.country and a.sector != "BUS"]
@@ -389,6 +406,31 @@ def thing_owner(q: Query, obj: Token) -> list[Actor]:
     return thing_owners(q.roles, obj, of_only=q.event_object or not q.object_is_target, aid=q.ev_type == "AID")
 
 
+# Objects of an attack that are no one attacked: the way forced, power seized, the weapons used, a span of time.
+NOT_ATTACKED = frozenset({"way", "path", "life", "lives", "round", "rounds", "shot", "shots", "salvo", "volley", "barrage",
+                          "power", "control", "second", "minute", "hour", "day", "week", "month", "year"})
+
+
+@object_rule("thing_attacked")
+def thing_attacked(q: Query, obj: Token) -> list[Actor]:
+    """What an attack strikes that names no party, a building or a person the actor tables lack ("destroyed
+    the Osirak nuclear reactor near Baghdad", "shot two suspected poachers"): the target, of no country until
+    the event's place fills it in (guidelines 7.1, C38)."""
+    if q.ev_type != "ASSAULT" or not q.object_is_target or q.event_object or obj.pos_ not in {"NOUN", "PROPN"}:
+        return []
+    trigger = q.cand.trigger
+    subj = tr.first_child(trigger, {"nsubj"})
+    if subj is None or not q.roles.resolve(subj) or any(True for _ in tr.prep_objects(trigger, {"into", "onto"})):
+        return []  # a named attacker acts on it: not "a fire destroyed its roof"; "drove a truck into the barracks" moved it
+    lemma = obj.lemma_.lower()
+    if any(True for _ in tr.prep_objects(obj, q.act_preps | {"between"})):
+        return []  # "fought a fierce battle with Cambodian troops": whom its prepositions name
+    if lemma in NOT_ATTACKED or lemma in q.roles.lex.word_list("agentless_instruments") or q.roles.resolve(obj, descend=True):
+        return []
+    end = max([obj.i] + [p.i for _, p in tr.prep_objects(obj, {"in", "near", "of", "at"})]) + 1
+    return [Actor(obj.doc[obj.left_edge.i : end].text, lemma, None, None, obj.left_edge.i, end, "sector")]
+
+
 # ----------------------------------------------------------------------------- target rules
 
 
@@ -432,7 +474,9 @@ def trigger_preposition(q: Query) -> Found:
 @target_rule("verb_prepositions")
 def verb_prepositions(q: Query) -> Found:
     """The type's target prepositions on the verb: "imposed sanctions on Iran", "sent aid to Gaza"."""
-    return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps) if not same(prep, q.cand.prep)])
+    home = "AID" in q.types  # "flew the wounded to Ankara": brought home, not given to Ankara
+    return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps)
+                        if not same(prep, q.cand.prep) and not (home and _home_destination(q, prep))])
 
 
 @target_rule("means_phrase")
