@@ -220,3 +220,17 @@ def test_aid_brought_home_is_no_recipient(nlp: Any) -> None:
     assert {a.country for a in target_rules.run("aided_people", query)} == {"SDN"}
     assert {a.country for a in target_rules.run("verb_prepositions", query)} == set()
     assert {a.country for a in target_rules.find_targets(query)} == {"SDN"}
+
+
+def test_a_body_to_be_formed_is_no_party(nlp: Any) -> None:
+    # a promised government does not exist yet; an existing one is a party
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+
+    def promised(text: str) -> set[str | None]:
+        doc = nlp(analysed_text({"text": text})[0])
+        sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+        cand = next(c for c in coder.triggers.candidates(sent) if c.trigger.text == "support")
+        return {a.country or a.name for a in target_rules.run("object_party", target_rules.Query(cand, "AGREE", None, coder.roles))}
+
+    assert promised("The rebels would support a new government.") == set()
+    assert promised("The rebels would support the Malian government.") == {"MLI"}

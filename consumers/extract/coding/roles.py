@@ -11,7 +11,7 @@ from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_wor
 from ..lexicon import Lexicon
 from . import target_rules
 from .model import Candidate, Sentence, unique
-from .target_rules import REACTION_TYPES
+from .target_rules import REACTION_TYPES, to_be_formed
 from .triggers import TriggerFinder
 
 COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
@@ -246,6 +246,8 @@ class RoleFiller:
             subj, _ = tr.clause_subject(condition)
             if subj is not None and not tr.is_pronoun(subj):
                 out.extend(self.resolve(subj))
+        if ev_type == "AGREE" and comp is not None:
+            out = [a for a in out if not to_be_formed(a, comp.doc)]
         return out
 
     def speaker(self, trigger: Token, sent: Sentence) -> Token | None:

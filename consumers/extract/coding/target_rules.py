@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor
@@ -259,6 +259,21 @@ def territory_left(roles: RoleFiller, tok: Token) -> list[Actor]:
     return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in roles.resolve(p) if a.kind == "country"]
 
 
+# Bodies a promise can bring into being ("a unity government"); not people named to a post ("a new ambassador").
+FORMED_BODIES = frozenset({"government", "administration", "cabinet", "council", "commission", "parliament", "assembly",
+                           "authority", "coalition", "leadership"})
+
+
+def to_be_formed(actor: Actor, doc: Doc) -> bool:
+    """What a promise will bring about is no party to it yet: "agreed to form a unity government",
+    "vowed to hand power back to an elected civilian government", "would support a new government"
+    (an unqualified body named with "a"/"an")."""
+    if actor.kind != "sector" or actor.country is not None:
+        return False
+    head = doc[actor.start : actor.end].root
+    return head.lemma_.lower() in FORMED_BODIES and any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in head.children)
+
+
 # ----------------------------------------------------------------------------- object rules
 
 
@@ -324,6 +339,8 @@ def object_party(q: Query, obj: Token) -> list[Actor]:
         actors = thing_owners(q.roles, obj, aid=q.ev_type == "AID") or actors
     if "AID" in q.types:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
         actors = [a for a in actors if a.kind in PROPER_KINDS]
+    if q.ev_type == "AGREE":  # "would support a new government": a body still to be formed
+        actors = [a for a in actors if not to_be_formed(a, obj.doc)]
     return actors
 
 
