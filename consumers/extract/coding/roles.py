@@ -235,6 +235,9 @@ class RoleFiller:
                         out.extend(target_rules.owners(self, obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
+                if not out and obj is None and self.triggers.lexicon_type(comp) == "RETREAT":
+                    # "would begin withdrawing from Afghanistan", "agreed to pull out of Lebanon": the country left
+                    out.extend(target_rules.territory_left(self, comp))
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                         out.extend(self.resolve(child, poss_country=source_country, descend=True))
