@@ -36,6 +36,10 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         ("Dozens of Kenyan opposition activists marched in Nairobi.", "source", "PROTEST", "KEN", "OPP"),
         ("Three Ugandan opposition lawmakers were arrested in Kampala.", "target", "COERCE", "UGA", "OPP"),
         ("Chilean student protesters blocked roads in Santiago.", "source", "PROTEST", "CHL", "EDU"),
+        # the organisers of a protest are civilians of the country where they are held
+        ("Ghanaian police arrested the organisers of the march in Accra.", "target", "COERCE", "GHA", "CVL"),
+        # a weekly paper and television channels are media
+        ("Zambian police raided the offices of an opposition weekly in Lusaka.", "target", "COERCE", "ZMB", "MED"),
         # 7.5: the armed forces of an IGO are MIL with country IGO
         ("UN peacekeepers fired on rebels near Goma.", "source", "ASSAULT", "IGO", "MIL"),
         # generic heads take a modifier's sector: intelligence officers, rebel commanders, police chiefs

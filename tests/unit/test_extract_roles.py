@@ -92,3 +92,8 @@ def test_an_offer_to_mediate_targets_both_sides(extract: Extract) -> None:
 def test_the_capital_is_the_one_named(extract: Extract) -> None:
     assert find(extract("Thousands fled Khartoum in the days after the paramilitaries seized the capital."), "ASSAULT", target={"SDN"})
     assert find(extract("Rebels from the north attacked the capital, Bamako, at dawn."), "ASSAULT", target={"MLI"})
+
+
+def test_a_promised_withdrawal_targets_the_country_left(extract: Extract) -> None:
+    events = extract("Kenya said its troops would begin withdrawing from Somalia in March.")
+    assert any("SOM" in {a["country"] for a in ev["target"]} for ev in events), events

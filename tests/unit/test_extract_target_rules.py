@@ -184,3 +184,53 @@ def test_condition_addressee(rule_targets: Targets) -> None:
 def test_left_with(rule_targets: Targets) -> None:
     assert rule_targets("left_with", "Colombia walked out of peace talks with Venezuela on Monday.", "walked") == {"VEN"}
     assert rule_targets("left_with", "Iran withdrew from the talks with the United States.", "withdrew") == {"USA"}
+
+
+def test_shared_object(rule_targets: Targets) -> None:
+    assert rule_targets("shared_object", "Police in Accra beat and arrested a Ghanaian journalist.", "beat") == {"GHA"}
+    # the second verb's own subject makes it another clause: nothing is shared
+    assert rule_targets("shared_object", "Police fired and protesters stoned a Ghanaian journalist.", "fired") == set()
+
+
+def test_relative_clause_head(rule_targets: Targets) -> None:
+    text = "Ankara expelled twelve Dutch diplomats it accused of spying."
+    assert rule_targets("relative_clause_head", text, "accused") == {"NLD"}
+    # the described noun is the subject: no target from it
+    assert rule_targets("relative_clause_head", "Ankara praised the Dutch diplomats who accused it of spying.", "accused") == set()
+
+
+def test_own_object_abroad_is_no_meeting(rule_targets: Targets) -> None:
+    assert rule_targets("own_object_abroad", "Spain reopened its embassy in Caracas.", "reopened") == {"VEN"}
+    assert rule_targets("own_object_abroad", "The two leaders broke off their summit in Geneva.", "broke") == set()
+
+
+def test_thing_attacked(rule_targets: Targets) -> None:
+    # the target is found, of no country until the event's place fills it in
+    assert rule_targets("thing_attacked", "Rebel fighters burned the old grain silo outside Goma.", "burned") == {"silo"}
+    assert rule_targets("thing_attacked", "The rebels seized power in the capital.", "seized") == set()
+    assert rule_targets("thing_attacked", "A fire destroyed the old grain silo.", "destroyed") == set()
+
+
+def test_aid_brought_home_is_no_recipient(nlp: Any) -> None:
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    doc = nlp(analysed_text({"text": "Qatar flew 40 wounded Sudanese children to Doha for treatment."})[0])
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+    cand = next(c for c in coder.triggers.candidates(sent) if c.trigger.text == "flew")
+    query = target_rules.Query(cand, "AID", "QAT", coder.roles)
+    assert {a.country for a in target_rules.run("aided_people", query)} == {"SDN"}
+    assert {a.country for a in target_rules.run("verb_prepositions", query)} == set()
+    assert {a.country for a in target_rules.find_targets(query)} == {"SDN"}
+
+
+def test_a_body_to_be_formed_is_no_party(nlp: Any) -> None:
+    # a promised government does not exist yet; an existing one is a party
+    coder = nlp.get_pipe(EVENTS_COMPONENT).extractor
+
+    def promised(text: str) -> set[str | None]:
+        doc = nlp(analysed_text({"text": text})[0])
+        sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents))
+        cand = next(c for c in coder.triggers.candidates(sent) if c.trigger.text == "support")
+        return {a.country or a.name for a in target_rules.run("object_party", target_rules.Query(cand, "AGREE", None, coder.roles))}
+
+    assert promised("The rebels would support a new government.") == set()
+    assert promised("The rebels would support the Malian government.") == {"MLI"}

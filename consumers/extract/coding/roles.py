@@ -11,7 +11,7 @@ from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_wor
 from ..lexicon import Lexicon
 from . import target_rules
 from .model import Candidate, Sentence, unique
-from .target_rules import REACTION_TYPES
+from .target_rules import REACTION_TYPES, to_be_formed
 from .triggers import TriggerFinder
 
 COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
@@ -235,6 +235,9 @@ class RoleFiller:
                         out.extend(target_rules.owners(self, obj))  # "refused to sign a pact proposed by Beijing"
                 for _, p in tr.prep_objects(comp, COMPLEMENT_PREPS | self.lex.target_preps.get(ev_type, frozenset())):
                     out.extend(self.resolve(p, poss_country=source_country, descend=True))
+                if not out and obj is None and self.triggers.lexicon_type(comp) == "RETREAT":
+                    # "would begin withdrawing from Afghanistan", "agreed to pull out of Lebanon": the country left
+                    out.extend(target_rules.territory_left(self, comp))
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                         out.extend(self.resolve(child, poss_country=source_country, descend=True))
@@ -246,6 +249,8 @@ class RoleFiller:
             subj, _ = tr.clause_subject(condition)
             if subj is not None and not tr.is_pronoun(subj):
                 out.extend(self.resolve(subj))
+        if ev_type == "AGREE" and comp is not None:
+            out = [a for a in out if not to_be_formed(a, comp.doc)]
         return out
 
     def speaker(self, trigger: Token, sent: Sentence) -> Token | None:

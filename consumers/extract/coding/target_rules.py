@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor
@@ -259,6 +259,21 @@ def territory_left(roles: RoleFiller, tok: Token) -> list[Actor]:
     return [a for _, p in tr.prep_objects(tok, {"from", "of"}) for a in roles.resolve(p) if a.kind == "country"]
 
 
+# Bodies a promise can bring into being ("a unity government"); not people named to a post ("a new ambassador").
+FORMED_BODIES = frozenset({"government", "administration", "cabinet", "council", "commission", "parliament", "assembly",
+                           "authority", "coalition", "leadership"})
+
+
+def to_be_formed(actor: Actor, doc: Doc) -> bool:
+    """What a promise will bring about is no party to it yet: "agreed to form a unity government",
+    "vowed to hand power back to an elected civilian government", "would support a new government"
+    (an unqualified body named with "a"/"an")."""
+    if actor.kind != "sector" or actor.country is not None:
+        return False
+    head = doc[actor.start : actor.end].root
+    return head.lemma_.lower() in FORMED_BODIES and any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in head.children)
+
+
 # ----------------------------------------------------------------------------- object rules
 
 
@@ -280,8 +295,8 @@ def noun_chain(obj: Token, depth: int = 3) -> list[Token]:
 def own_object_abroad(q: Query, obj: Token) -> list[Actor]:
     """What the source does with its own mission or people abroad concerns the host: "reopened its
     embassy in Tripoli", "recalled its ambassador to Britain"."""
-    if not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in obj.children):
-        return []
+    if q.event_object or not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in obj.children):
+        return []  # "broke off their summit in Reykjavik": a meeting held abroad is no mission there
     return [a for _, p in tr.prep_objects(obj, {"in", "to", "from", "at"}) for a in q.roles.resolve(p)
             if a.country and a.country != q.source_country]
 
@@ -299,7 +314,8 @@ def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     roles = q.roles
     if not types & TRANSFER_TYPES and any(a.country for a in roles.resolve(obj, poss_country=q.source_country, descend=True)):
         return []
-    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for _, p in tr.prep_objects(noun, {"to"})]
+    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for prep, p in tr.prep_objects(noun, {"to"})
+             if not _home_destination(q, prep)]
     return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
 
@@ -323,7 +339,24 @@ def object_party(q: Query, obj: Token) -> list[Actor]:
         actors = thing_owners(q.roles, obj, aid=q.ev_type == "AID") or actors
     if "AID" in q.types:  # "sent tanks to Ukraine": the object is the aid, "aided Ukraine": the recipient
         actors = [a for a in actors if a.kind in PROPER_KINDS]
+    if q.ev_type == "AGREE":  # "would support a new government": a body still to be formed
+        actors = [a for a in actors if not to_be_formed(a, obj.doc)]
     return actors
+
+
+def _home_destination(q: Query, prep: Token) -> bool:
+    """"flew 100 injured children to Abu Dhabi": aid brought to the giver's own state is brought home
+    (for treatment, for shelter); the place is no recipient."""
+    if not q.source_country or prep.lower_ != "to":
+        return False
+    found = [a for p in prep.children if p.dep_ == "pobj" for a in q.roles.resolve(p)]
+    return bool(found) and all(a.country == q.source_country and a.kind in {"country", "capital"} for a in found)
+
+
+def _names_recipient(q: Query, prep: Token) -> bool:
+    """A recipient's preposition that names someone other than the giver's own home: not "for treatment",
+    not "to Abu Dhabi" when the UAE flies the wounded there."""
+    return not _home_destination(q, prep) and any(q.roles.resolve(p) for p in prep.children if p.dep_ == "pobj")
 
 
 @object_rule("aided_people")
@@ -331,7 +364,8 @@ def aided_people(q: Query, obj: Token) -> list[Actor]:
     """Aid given to people or places named by their country is received by them when no recipient is
     named: "trained 30,000 Ukrainian recruits", "funded clinics in northern Nigeria" (but "sent
     tanks", "sent German missiles to Kyiv" name what was given)."""
-    if "AID" not in q.types or any(t.dep_ == "prep" and t.lower_ in q.preps for t in (*q.cand.trigger.children, *obj.subtree)):
+    if "AID" not in q.types or any(t.dep_ == "prep" and t.lower_ in q.preps and _names_recipient(q, t)
+                                   for t in (*q.cand.trigger.children, *obj.subtree)):
         return []
     # people of a country ("Ukrainian recruits"), not things made there ("French weapons", "French goods")
     found = [a for a in q.roles.resolve(obj) if a.kind in {"sector", "modifier"} and a.country and a.sector != "BUS"]
@@ -389,6 +423,31 @@ def thing_owner(q: Query, obj: Token) -> list[Actor]:
     return thing_owners(q.roles, obj, of_only=q.event_object or not q.object_is_target, aid=q.ev_type == "AID")
 
 
+# Objects of an attack that are no one attacked: the way forced, power seized, the weapons used, a span of time.
+NOT_ATTACKED = frozenset({"way", "path", "life", "lives", "round", "rounds", "shot", "shots", "salvo", "volley", "barrage",
+                          "power", "control", "second", "minute", "hour", "day", "week", "month", "year"})
+
+
+@object_rule("thing_attacked")
+def thing_attacked(q: Query, obj: Token) -> list[Actor]:
+    """What an attack strikes that names no party, a building or a person the actor tables lack ("destroyed
+    the Osirak nuclear reactor near Baghdad", "shot two suspected poachers"): the target, of no country until
+    the event's place fills it in (guidelines 7.1, C38)."""
+    if q.ev_type != "ASSAULT" or not q.object_is_target or q.event_object or obj.pos_ not in {"NOUN", "PROPN"}:
+        return []
+    trigger = q.cand.trigger
+    subj = tr.first_child(trigger, {"nsubj"})
+    if subj is None or not q.roles.resolve(subj) or any(True for _ in tr.prep_objects(trigger, {"into", "onto"})):
+        return []  # a named attacker acts on it: not "a fire destroyed its roof"; "drove a truck into the barracks" moved it
+    lemma = obj.lemma_.lower()
+    if any(True for _ in tr.prep_objects(obj, q.act_preps | {"between"})):
+        return []  # "fought a fierce battle with Cambodian troops": whom its prepositions name
+    if lemma in NOT_ATTACKED or lemma in q.roles.lex.word_list("agentless_instruments") or q.roles.resolve(obj, descend=True):
+        return []
+    end = max([obj.i] + [p.i for _, p in tr.prep_objects(obj, {"in", "near", "of", "at"})]) + 1
+    return [Actor(obj.doc[obj.left_edge.i : end].text, lemma, None, None, obj.left_edge.i, end, "sector")]
+
+
 # ----------------------------------------------------------------------------- target rules
 
 
@@ -432,7 +491,9 @@ def trigger_preposition(q: Query) -> Found:
 @target_rule("verb_prepositions")
 def verb_prepositions(q: Query) -> Found:
     """The type's target prepositions on the verb: "imposed sanctions on Iran", "sent aid to Gaza"."""
-    return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps) if not same(prep, q.cand.prep)])
+    home = "AID" in q.types  # "flew the wounded to Ankara": brought home, not given to Ankara
+    return Found(heads=[p for prep, p in tr.prep_objects(q.cand.trigger, q.preps)
+                        if not same(prep, q.cand.prep) and not (home and _home_destination(q, prep))])
 
 
 @target_rule("means_phrase")
@@ -585,6 +646,39 @@ def misparsed_passive_subject(q: Query) -> Found:
     if subj is None:
         return Found()
     return Found(actors=roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, q.cand))
+
+
+@target_rule("shared_object")
+def shared_object(q: Query) -> Found:
+    """Two verbs of one subject that share the object the parser hung on the second: "beat and
+    detained a journalist", "shot and wounded a member of parliament"."""
+    if q.direct is not None or not q.object_is_target or tr.first_child(q.cand.trigger, tr.SUBJECT_DEPS | {"agent"}) is None:
+        return Found()
+    for conj in q.cand.trigger.children:
+        if conj.dep_ == "conj" and conj.i > q.cand.trigger.i and tr.is_verbal(conj) and tr.first_child(conj, tr.SUBJECT_DEPS) is None:
+            obj = tr.direct_object(conj)
+            if obj is not None and not tr.is_pronoun(obj) and q.roles.triggers.noun_sense(obj) is None:
+                return Found(heads=[obj])
+    return Found()
+
+
+RELATIVE_WORDS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+@target_rule("relative_clause_head")
+def relative_clause_head(q: Query) -> Found:
+    """A relative clause whose object is the noun it describes: "40 Russian priests it accuses of
+    supporting the war", "three mayors it accused of terrorism links"."""
+    trigger = q.cand.trigger
+    if trigger.dep_ != "relcl" or q.direct is not None or not q.object_is_target:
+        return Found()
+    subj = tr.first_child(trigger, {"nsubj"})
+    if subj is None or subj.lower_ in RELATIVE_WORDS:
+        return Found()  # "the rebels who attacked": the noun is who did it
+    if any(c.dep_ in {"dative", "iobj", "ccomp", "xcomp", "prt"} for c in trigger.children) or any(
+            p.lower_ in q.preps for p, _ in tr.prep_objects(trigger)):
+        return Found()  # the clause names its own target
+    return Found(heads=[trigger.head])
 
 
 @target_rule("helped_party", fallback=True)
