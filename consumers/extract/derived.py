@@ -70,7 +70,7 @@ MODE_INTENSITY: dict[tuple[str, str], float] = {
     ("AID", "economic"): 7.0,  # loans and bailouts come with conditions
     ("SANCTION", "economic"): -6.0,  # tariffs and trade sanctions bite harder than recalled envoys
     ("PROTEST", "violent"): -7.0,  # riots
-    ("ASSAULT", "abduction"): -8.5,
+    ("ASSAULT", "abduct"): -8.5,  # the guidelines' PLOVER mode (kidnapping, hostage-taking)
     ("ASSAULT", "firearms"): -9.0,
     ("ASSAULT", "explosive"): -9.0,
     ("ASSAULT", "ground"): -9.5,  # tanks, infantry, invasions

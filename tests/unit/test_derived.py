@@ -40,6 +40,7 @@ def test_intensity_orders_the_categories_and_modes_refine_them() -> None:
     assert intensity("ASSAULT", "cyber") > intensity("ASSAULT")
     assert intensity("ASSAULT", "no-such-mode") == intensity("ASSAULT")
     assert intensity("PROTEST", "violent") < intensity("PROTEST")
+    assert intensity("ASSAULT", "abduct") == -8.5  # the guidelines' mode for kidnapping and hostage-taking
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from spacy.tokens import Doc
 
 from consumers.extract.pipeline import EVENTS_COMPONENT
@@ -246,8 +247,6 @@ def test_staples_and_medical_gear_sent_abroad_are_aid(extract: Any) -> None:
     assert find(extract("Germany sent 200 ventilators to India."), "AID", source={"DEU"}, target={"IND"})
 
 
-import pytest  # noqa: E402
-
 
 @pytest.mark.parametrize("text, source", [
     ("Kenya's teachers' union suspended its go-slow after the ministry raised salaries.", None),
@@ -337,3 +336,13 @@ def test_apology_phrases_are_concede(extract: Any, text: str) -> None:
 ])
 def test_congratulations_and_normalisation_are_support(extract: Any, text: str) -> None:
     assert find(extract(text), "SUPPORT")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen kidnapped two Italian aid workers in northern Mali on Tuesday.",
+    "Rebels took five Chinese engineers hostage near the Sudanese border.",
+    "Pirates abducted the crew of a Greek tanker off the coast of Nigeria.",
+])
+def test_abductions_have_the_guidelines_mode(extract: Any, sentence: str) -> None:
+    events = [e for e in extract(sentence) if e["event_type"] == "ASSAULT"]
+    assert events and {e["mode"] for e in events} == {"abduct"}
