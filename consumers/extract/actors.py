@@ -170,6 +170,8 @@ class ActorTables:
         self.state_anaphors = frozenset(_key(n) for n in data.get("state_anaphors", []))
         # heads that "international" makes a body of states ("an international tribunal", 7.4h)
         self.international_bodies = frozenset(_key(n) for n in data.get("international_bodies", []))
+        # heads that "regional" makes a sub-national organ of one state ("the regional government", 7.4a)
+        self.subnational_heads = frozenset(_key(n) for n in data.get("subnational_heads", []))
         for name, spec in data.get("institution_seats", {}).items():
             # "Brussels' warnings": a seat named as an actor is the body that sits there
             self.proper[_key(name)] = ActorInfo(spec["name"], spec["country"], spec["sector"], "capital")
@@ -664,8 +666,10 @@ class ActorResolver:
             # "the bloc's foreign ministers": officials of the body are the body's (7.4h)
             own = "MIL" if sector == "MIL" else "IGO"
             return [Actor(text, name, "IGO", own, start, end, info.kind)]
+        subnational = head.lower_ in self.t.subnational_heads  # "the regional government" is one state's organ
         regional = info.kind == "sector" and any(
-            t.lower_ in REGIONAL_WORDS or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
+            (t.lower_ in REGIONAL_WORDS and not (subnational and t.lower_ == "regional"))
+            or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
             for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 
