@@ -484,9 +484,16 @@ class ActorResolver:
 
     @staticmethod
     def _ethnic(doc: Doc, match: _Match) -> bool:
-        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c);
-        "ethnic Kyrgyz and Uzbeks": the word covers every conjunct of the list."""
-        if match.info.kind != "demonym" or match.first_token == 0:
+        """"ethnic Albanians", "ethnic Serb protesters", "Russian-speaking separatists": an ethnicity or a
+        language group, not the kin state's nationals (7.4c); "ethnic Kyrgyz and Uzbeks": the word covers
+        every conjunct of the list."""
+        if match.info.kind != "demonym":
+            return False
+        last = doc[match.last_token]
+        rest = [t.lower_ for t in doc[match.last_token + 1 : match.last_token + 3]]
+        if last.lower_.endswith("-speaking") or rest[:1] == ["speaking"] or rest == ["-", "speaking"]:
+            return True  # "Russian-speaking separatists": a language group, not the kin state's nationals
+        if match.first_token == 0:
             return False
         first = doc[match.first_token]
         while first.dep_ == "conj" and first.head.i < first.i:
@@ -767,6 +774,11 @@ class ActorResolver:
                 country = place.country
         if country is None and igo_body:
             country, sector = "IGO", sector or "IGO"
+        if country is None and ent is not None and ent.label_ == "NORP" and len(ent) > 1:
+            # "Turkish Kurds", "Iraqi Christians": a group named with a nationality is of that state (7.4b)
+            first = self.t.proper.get(_key(ent[0].text))
+            if first is not None and first.kind == "demonym" and first.country and first.country != "IGO":
+                country = first.country
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")

@@ -269,3 +269,17 @@ def test_unqualified_organ_takes_the_country_of_the_named_places(extract: Extrac
             "and the government told residents to leave the city.")
     events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
     assert events and [a["country"] for a in events[0]["source"]] == ["UKR"]
+
+
+def test_group_named_with_a_nationality_is_of_that_state(extract: Extract) -> None:
+    # a NORP name that begins with a nationality ("Turkish Kurds") is of that state (7.4b)
+    text = "Turkish Kurds marched outside the Swedish consulate in Istanbul against the extradition ruling."
+    events = [e for e in extract(text) if e["event_type"] == "PROTEST"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["TUR"]
+
+
+def test_language_group_is_not_the_kin_states(extract: Extract) -> None:
+    # "Russian-speaking" names a language group, not Russia's nationals (7.4c)
+    text = "Russian-speaking separatists fired on a police post near the river in Moldova."
+    events = [e for e in extract(text) if e["event_type"] == "ASSAULT"]
+    assert events and "RUS" not in {a["country"] for a in events[0]["source"]}
