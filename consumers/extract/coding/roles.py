@@ -36,7 +36,7 @@ class RoleFiller:
         shared: str | None = None  # "25 Soviet diplomats, journalists and trade officials": the nationality is all of theirs
         for n, part in enumerate(tr.coordinated(tok)):
             if tr.is_pronoun(part):
-                antecedent = self._object_antecedent(part)
+                antecedent = self._object_antecedent(part) or addressee_antecedent(part)
                 if antecedent is not None:
                     out.extend(self.resolve(antecedent, poss_country=poss_country, descend=descend))
                 continue
@@ -293,6 +293,25 @@ class RoleFiller:
             if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
+
+
+# Verbs of telling: what is told to its object is about the object ("told Ethiopia it must stop").
+TELLING_LEMMAS = frozenset({"tell", "warn", "inform", "remind", "notify", "assure"})
+
+
+def addressee_antecedent(pron: Token) -> Token | None:
+    """"The minister told Ethiopia it must stop filling the dam", "warned the rebels they would be
+    crushed": "it" / "they" subject of what is told is its addressee (the demand's or threat's target)."""
+    clause = pron.head
+    if pron.lower_ not in {"it", "they"} or pron.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
+        return None
+    verb = clause.head
+    if verb.lemma_.lower() not in TELLING_LEMMAS:
+        return None
+    obj = tr.direct_object(verb)
+    if obj is None or tr.is_pronoun(obj) or (pron.lower_ == "they") != (obj.tag_ in {"NNS", "NNPS"} or bool(obj.conjuncts)):
+        return None
+    return obj
 
 
 def _state_anaphor(tok: Token, words: frozenset[str]) -> bool:
