@@ -97,3 +97,16 @@ def test_the_capital_is_the_one_named(extract: Extract) -> None:
 def test_a_promised_withdrawal_targets_the_country_left(extract: Extract) -> None:
     events = extract("Kenya said its troops would begin withdrawing from Somalia in March.")
     assert any("SOM" in {a["country"] for a in ev["target"]} for ev in events), events
+
+
+def test_role_word_lists_come_from_roles_yaml() -> None:
+    # the word lists moved to roles.yaml keep their values ("on" stays a preposition, not a boolean)
+    from consumers.extract.coding import roles
+
+    assert roles.COMPLEMENT_PREPS == {"on", "against", "to", "at", "into", "across", "between"}
+    assert roles.STATE_PLURALS == {"country", "nation", "state", "government", "power"}
+    assert roles.ETHNIC_WORDS == {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+    assert {"force", "police", "delegation"} <= roles.STATE_ORGAN_HEADS and len(roles.STATE_ORGAN_HEADS) == 12
+    assert roles.MEDIATING_VERBS == {"broker", "mediate", "convene"}
+    assert roles.MULTILATERAL_SETTINGS == {"summit", "sideline", "sidelines", "conference", "forum", "assembly"}
+    assert "tell" in roles.TELLING_LEMMAS

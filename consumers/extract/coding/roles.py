@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
+from ..yamlio import DATA_DIR, load_yaml
 from . import target_rules
 from .model import Candidate, Sentence, unique
 from .target_rules import REACTION_TYPES, to_be_formed
 from .triggers import TriggerFinder
 
-COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
+
+def _load_words() -> dict[str, Any]:
+    """The word lists of roles.yaml (kept beside the other data files of the extractor)."""
+    return load_yaml(DATA_DIR / "roles.yaml")
+
+
+_WORDS = _load_words()
+
+COMPLEMENT_PREPS = frozenset(_WORDS["complement_preps"])
 # A threat or offer made on a condition is addressed to whoever must meet it (C14).
 CONDITIONAL_OFFERS = frozenset({"THREATEN", "AGREE"})
 # Nominal events stand alone only with enough participants; these need just a source.
@@ -296,7 +306,7 @@ class RoleFiller:
 
 
 # Verbs of telling: what is told to its object is about the object ("told Ethiopia it must stop").
-TELLING_LEMMAS = frozenset({"tell", "warn", "inform", "remind", "notify", "assure"})
+TELLING_LEMMAS = frozenset(_WORDS["telling_lemmas"])
 
 
 def addressee_antecedent(pron: Token) -> Token | None:
@@ -387,7 +397,7 @@ def implied_countries(
 
 
 # Plural nouns that, unqualified, name several states or their governments.
-STATE_PLURALS = frozenset({"country", "nation", "state", "government", "power"})
+STATE_PLURALS = frozenset(_WORDS["state_plurals"])
 
 
 def multinational(doc: Doc, actor: Actor) -> bool:
@@ -406,10 +416,9 @@ def multinational(doc: Doc, actor: Actor) -> bool:
 
 # Words that name an ethnic group living in several states rather than one state's nationals
 # ("Serb gunmen" in Sarajevo; "Serbian" is the state's), with the state the dictionary gives them.
-ETHNIC_WORDS = {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+ETHNIC_WORDS: dict[str, str] = dict(_WORDS["ethnic_words"])
 # Heads that make such a group the kin state's own organs: "Serb forces", "Serb police" in Kosovo.
-STATE_ORGAN_HEADS = frozenset({"force", "police", "army", "troop", "government", "authority", "side", "leader", "official",
-                               "minister", "president", "delegation"})
+STATE_ORGAN_HEADS = frozenset(_WORDS["state_organ_heads"])
 
 
 def ethnic_residence(actor: Actor, doc: Doc, location_country: str, tables: ActorTables) -> Actor:
@@ -461,9 +470,9 @@ def visit_roles(
     return sources, targets
 
 
-MEDIATING_VERBS = frozenset({"broker", "mediate", "convene"})
+MEDIATING_VERBS = frozenset(_WORDS["mediating_verbs"])
 # A meeting "on the sidelines of a summit" is had in a multilateral setting, not hosted by one side.
-MULTILATERAL_SETTINGS = frozenset({"summit", "sideline", "sidelines", "conference", "forum", "assembly"})
+MULTILATERAL_SETTINGS = frozenset(_WORDS["multilateral_settings"])
 
 
 def _mediation(verb: Token) -> bool:
