@@ -110,3 +110,11 @@ def test_role_word_lists_come_from_roles_yaml() -> None:
     assert roles.MEDIATING_VERBS == {"broker", "mediate", "convene"}
     assert roles.MULTILATERAL_SETTINGS == {"summit", "sideline", "sidelines", "conference", "forum", "assembly"}
     assert "tell" in roles.TELLING_LEMMAS
+
+
+def test_unknown_titled_person_is_of_the_authority_acting_on_them(extract: Any) -> None:
+    # a named person the dictionary lacks, with a domestic role, is of the state whose authority acts (C38)
+    events = [e for e in extract("Guatemalan prosecutors issued an arrest warrant for journalist Jose Ruben Zamora.")
+              if e["event_type"] == "COERCE"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"GTM"}
+    assert {a["country"] for a in events[0]["target"]} == {"GTM"}

@@ -392,8 +392,20 @@ def implied_countries(
     if doc is not None and location_country:
         sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
         targets = [ethnic_residence(a, doc, location_country, tables) for a in targets]
+    def titled_person(actor: Actor) -> Actor:
+        # "prosecutors issued an arrest warrant for journalist Jose Ruben Zamora": a named person the
+        # dictionary does not know, with a domestic role, is of the state whose authority acts on them (C38)
+        if (actor.country is not None or actor.kind != "entity" or actor.sector not in DOMESTIC_TARGET_SECTORS
+                or doc is None or doc[actor.end - 1].ent_type_ != "PERSON"):
+            return actor
+        own = one(authority)
+        if ev_type != "ASSAULT" and len(own) == 1:
+            return _with_country(actor, next(iter(own)), tables)
+        home = location_country or sentence_country()
+        return _with_country(actor, home, tables) if home else actor
+
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT", source=True) for a in sources],
-            [fill(a, src_countries, target_sectors) for a in targets])
+            [titled_person(fill(a, src_countries, target_sectors)) for a in targets])
 
 
 # Plural nouns that, unqualified, name several states or their governments.
