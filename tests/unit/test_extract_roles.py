@@ -118,3 +118,11 @@ def test_unknown_titled_person_is_of_the_authority_acting_on_them(extract: Any) 
               if e["event_type"] == "COERCE"]
     assert events and {a["country"] for a in events[0]["source"]} == {"GTM"}
     assert {a["country"] for a in events[0]["target"]} == {"GTM"}
+
+
+def test_sentence_country_falls_back_to_the_named_places(extract: Any) -> None:
+    # two countries named, no place the tagger knows, but "in Kyiv" lies in one: the residents are its (C38)
+    text = ("Volunteers in Kyiv dug trenches on Monday as Russian troops advanced from the north, "
+            "and the government told residents to leave the city.")
+    events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
+    assert events and {a["country"] for a in events[0]["target"]} == {"UKR"}

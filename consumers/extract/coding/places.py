@@ -205,6 +205,8 @@ class Locator:
             found = named | places
             if len(found) > 1 and len(places) == 1:
                 found = places  # "... flew to Khartoum ... after security forces killed ...": where it happens
+            if len(found) > 1 and not places and (placed := self.country_of_named_places(sent)) in found:
+                found = {placed}  # "civilians in Kyiv ..." where the tagger took Kyiv for a person
             sent.country = next(iter(found)) if len(found) == 1 else ""
         return sent.country or None
 
