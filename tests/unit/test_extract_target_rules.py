@@ -249,3 +249,11 @@ def test_told_pronoun_is_the_addressee(extract: Any) -> None:
               if e["event_type"] == "REQUEST"]
     assert events and {a["country"] for a in events[0]["source"]} == {"EGY"}
     assert {a["country"] for a in events[0]["target"]} == {"ETH"}
+
+
+def test_force_as_the_means_is_no_target(extract: Any) -> None:
+    # "would respond with force": force as a mass noun is the means of the threat, not whom it is aimed at
+    events = [e for e in extract("Moscow threatened to use force against the breakaway region.")
+              if e["event_type"] == "THREATEN"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"RUS"}
+    assert "RUS" not in {a["country"] for a in events[0]["target"]}

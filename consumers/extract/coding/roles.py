@@ -261,7 +261,7 @@ class RoleFiller:
                 out.extend(self.resolve(subj))
         if ev_type == "AGREE" and comp is not None:
             out = [a for a in out if not to_be_formed(a, comp.doc)]
-        return out
+        return [a for a in out if not target_rules.force_as_means(a, cand.trigger.doc)]
 
     def speaker(self, trigger: Token, sent: Sentence) -> Token | None:
         reporting = self.lex.reporting_verbs

@@ -198,7 +198,15 @@ def find_targets(q: Query) -> list[Actor]:
             break
         if rule.fallback and _applies(rule, q.cand):
             out = _resolved(q, rule.apply(q))
-    return out
+    return [a for a in out if not force_as_means(a, q.cand.trigger.doc)]
+
+
+def force_as_means(actor: Actor, doc: Doc) -> bool:
+    """"would respond with force", "did not rule out using military force", "vowed overwhelming force":
+    force as a mass noun, with no article or owner, is the means of the act, not a party to it."""
+    head = doc[actor.start : actor.end].root
+    return (head.lower_ == "force" and head.tag_ == "NN"
+            and not any(c.dep_ in {"det", "poss"} or (c.dep_ == "amod" and c.text[:1].isupper()) for c in head.children))
 
 
 def run(name: str, q: Query) -> list[Actor]:
