@@ -170,6 +170,8 @@ class ActorTables:
         self.state_anaphors = frozenset(_key(n) for n in data.get("state_anaphors", []))
         # heads that "international" makes a body of states ("an international tribunal", 7.4h)
         self.international_bodies = frozenset(_key(n) for n in data.get("international_bodies", []))
+        # heads that "regional" makes a sub-national organ of one state ("the regional government", 7.4a)
+        self.subnational_heads = frozenset(_key(n) for n in data.get("subnational_heads", []))
         for name, spec in data.get("institution_seats", {}).items():
             # "Brussels' warnings": a seat named as an actor is the body that sits there
             self.proper[_key(name)] = ActorInfo(spec["name"], spec["country"], spec["sector"], "capital")
@@ -482,9 +484,16 @@ class ActorResolver:
 
     @staticmethod
     def _ethnic(doc: Doc, match: _Match) -> bool:
-        """"ethnic Albanians", "ethnic Serb protesters": an ethnicity, not the kin state's nationals (7.4c);
-        "ethnic Kyrgyz and Uzbeks": the word covers every conjunct of the list."""
-        if match.info.kind != "demonym" or match.first_token == 0:
+        """"ethnic Albanians", "ethnic Serb protesters", "Russian-speaking separatists": an ethnicity or a
+        language group, not the kin state's nationals (7.4c); "ethnic Kyrgyz and Uzbeks": the word covers
+        every conjunct of the list."""
+        if match.info.kind != "demonym":
+            return False
+        last = doc[match.last_token]
+        rest = [t.lower_ for t in doc[match.last_token + 1 : match.last_token + 3]]
+        if last.lower_.endswith("-speaking") or rest[:1] == ["speaking"] or rest == ["-", "speaking"]:
+            return True  # "Russian-speaking separatists": a language group, not the kin state's nationals
+        if match.first_token == 0:
             return False
         first = doc[match.first_token]
         while first.dep_ == "conj" and first.head.i < first.i:
@@ -664,8 +673,10 @@ class ActorResolver:
             # "the bloc's foreign ministers": officials of the body are the body's (7.4h)
             own = "MIL" if sector == "MIL" else "IGO"
             return [Actor(text, name, "IGO", own, start, end, info.kind)]
+        subnational = head.lower_ in self.t.subnational_heads  # "the regional government" is one state's organ
         regional = info.kind == "sector" and any(
-            t.lower_ in REGIONAL_WORDS or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
+            (t.lower_ in REGIONAL_WORDS and not (subnational and t.lower_ == "regional"))
+            or (t.lower_ in CONTINENT_PREFIXES and t.i + 1 < head.i and t.nbor().lower_.startswith("america"))
             for t in head.doc[start : head.i])
         return [Actor(text, name, None, sector, start, end, "regional" if regional else info.kind)]
 
@@ -763,6 +774,11 @@ class ActorResolver:
                 country = place.country
         if country is None and igo_body:
             country, sector = "IGO", sector or "IGO"
+        if country is None and ent is not None and ent.label_ == "NORP" and len(ent) > 1:
+            # "Turkish Kurds", "Iraqi Christians": a group named with a nationality is of that state (7.4b)
+            first = self.t.proper.get(_key(ent[0].text))
+            if first is not None and first.kind == "demonym" and first.country and first.country != "IGO":
+                country = first.country
         if ent_text.lower().startswith("the "):
             ent_text = ent_text[4:]
         return Actor(text, ent_text, country, sector, start, end, "entity")

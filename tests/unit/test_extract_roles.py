@@ -97,3 +97,32 @@ def test_the_capital_is_the_one_named(extract: Extract) -> None:
 def test_a_promised_withdrawal_targets_the_country_left(extract: Extract) -> None:
     events = extract("Kenya said its troops would begin withdrawing from Somalia in March.")
     assert any("SOM" in {a["country"] for a in ev["target"]} for ev in events), events
+
+
+def test_role_word_lists_come_from_roles_yaml() -> None:
+    # the word lists moved to roles.yaml keep their values ("on" stays a preposition, not a boolean)
+    from consumers.extract.coding import roles
+
+    assert roles.COMPLEMENT_PREPS == {"on", "against", "to", "at", "into", "across", "between"}
+    assert roles.STATE_PLURALS == {"country", "nation", "state", "government", "power"}
+    assert roles.ETHNIC_WORDS == {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+    assert {"force", "police", "delegation"} <= roles.STATE_ORGAN_HEADS and len(roles.STATE_ORGAN_HEADS) == 12
+    assert roles.MEDIATING_VERBS == {"broker", "mediate", "convene"}
+    assert roles.MULTILATERAL_SETTINGS == {"summit", "sideline", "sidelines", "conference", "forum", "assembly"}
+    assert "tell" in roles.TELLING_LEMMAS
+
+
+def test_unknown_titled_person_is_of_the_authority_acting_on_them(extract: Any) -> None:
+    # a named person the dictionary lacks, with a domestic role, is of the state whose authority acts (C38)
+    events = [e for e in extract("Guatemalan prosecutors issued an arrest warrant for journalist Jose Ruben Zamora.")
+              if e["event_type"] == "COERCE"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"GTM"}
+    assert {a["country"] for a in events[0]["target"]} == {"GTM"}
+
+
+def test_sentence_country_falls_back_to_the_named_places(extract: Any) -> None:
+    # two countries named, no place the tagger knows, but "in Kyiv" lies in one: the residents are its (C38)
+    text = ("Volunteers in Kyiv dug trenches on Monday as Russian troops advanced from the north, "
+            "and the government told residents to leave the city.")
+    events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
+    assert events and {a["country"] for a in events[0]["target"]} == {"UKR"}

@@ -254,3 +254,32 @@ def test_a_weapon_of_no_named_side_takes_no_country_from_the_place(extract: Extr
     ev = next(e for e in extract("A drone laden with explosives slammed into a market in Sudan's Kassala on Friday.")
               if e["event_type"] == "ASSAULT")
     assert all(a["country"] is None for a in ev["source"])
+
+
+def test_regional_government_is_of_its_state(extract: Extract) -> None:
+    # "regional" before a sub-national organ is no grouping of states (7.4a); "regional powers" still are
+    text = "Basque nationalists marched in Bilbao on Sunday, and the regional government said it would not obey the new law."
+    events = [e for e in extract(text) if e["event_type"] == "REJECT"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["ESP"]
+
+
+def test_unqualified_organ_takes_the_country_of_the_named_places(extract: Extract) -> None:
+    # the sentence names two countries, but its one place ("in Kyiv") lies in one of them (C38)
+    text = ("Volunteers in Kyiv dug trenches on Monday as Russian troops advanced from the north, "
+            "and the government told residents to leave the city.")
+    events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["UKR"]
+
+
+def test_group_named_with_a_nationality_is_of_that_state(extract: Extract) -> None:
+    # a NORP name that begins with a nationality ("Turkish Kurds") is of that state (7.4b)
+    text = "Turkish Kurds marched outside the Swedish consulate in Istanbul against the extradition ruling."
+    events = [e for e in extract(text) if e["event_type"] == "PROTEST"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["TUR"]
+
+
+def test_language_group_is_not_the_kin_states(extract: Extract) -> None:
+    # "Russian-speaking" names a language group, not Russia's nationals (7.4c)
+    text = "Russian-speaking separatists fired on a police post near the river in Moldova."
+    events = [e for e in extract(text) if e["event_type"] == "ASSAULT"]
+    assert events and "RUS" not in {a["country"] for a in events[0]["source"]}

@@ -13,7 +13,7 @@ from consumers.extract.coding import source_rules
 def test_rules_are_registered_by_stage_in_order() -> None:
     assert source_rules.names(source_rules.PRONOUN) == ["animate_antecedent"]
     assert source_rules.names(source_rules.ANTECEDENT) == ["pair_antecedent", "definite_antecedent"]
-    assert source_rules.names(source_rules.AFTER_PLACE) == ["titled_person_country"]
+    assert source_rules.names(source_rules.AFTER_PLACE) == ["titled_person_country", "home_of_named_places"]
 
 
 def test_a_rule_cannot_be_registered_twice_or_for_no_stage() -> None:
@@ -35,3 +35,23 @@ def test_definite_antecedent_alone(nlp: Any) -> None:
     actor = Actor("the troops", "troops", None, "MIL", start, start + 2, "sector")
     assert [a.country for a in source_rules.run("definite_antecedent", q, actor)] == ["TCD"]
     assert [a.country for a in source_rules.run("titled_person_country", q, actor)] == [None]
+
+
+def test_home_of_named_places_alone(nlp: Any) -> None:
+    from consumers.extract.components import EVENTS_COMPONENT
+    from consumers.extract.coding.model import Sentence
+
+    extractor = nlp.get_pipe(EVENTS_COMPONENT).extractor
+    doc = nlp("Volunteers in Kyiv dug trenches as Russian troops advanced, and the government told residents to leave.")
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents), 0)
+    q = source_rules.SourceQuery(sent, extractor.roles, extractor.places)
+    start = [t.i for t in doc if t.lower_ == "government"][0] - 1
+    actor = Actor("the government", "government", None, "GOV", start, start + 2, "sector")
+    assert [a.country for a in source_rules.run("home_of_named_places", q, actor)] == ["UKR"]
+    # several states' organs are no one country's
+    doc = nlp("Volunteers in Kyiv dug trenches as Russian troops advanced, and the presidents of five African nations called for talks.")
+    sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents), 0)
+    q = source_rules.SourceQuery(sent, extractor.roles, extractor.places)
+    start = [t.i for t in doc if t.lower_ == "presidents"][0] - 1
+    actor = Actor("the presidents of five African nations", "president", None, "GOV", start, start + 6, "sector")
+    assert [a.country for a in source_rules.run("home_of_named_places", q, actor)] == [None]

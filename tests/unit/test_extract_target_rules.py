@@ -234,3 +234,26 @@ def test_a_body_to_be_formed_is_no_party(nlp: Any) -> None:
 
     assert promised("The rebels would support a new government.") == set()
     assert promised("The rebels would support the Malian government.") == {"MLI"}
+
+
+def test_ban_on_a_trade_targets_its_recipient(extract: Any) -> None:
+    # "an embargo on weapons shipments to Myanmar": the trade names no party, its recipient is banned
+    events = [e for e in extract("Norway placed an embargo on weapons shipments to Myanmar.") if e["event_type"] == "SANCTION"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"NOR"}
+    assert {a["country"] for a in events[0]["target"]} == {"MMR"}
+
+
+def test_told_pronoun_is_the_addressee(extract: Any) -> None:
+    # "told Ethiopia it must stop": "it" of what is told is the addressee, the demand's target
+    events = [e for e in extract("The Egyptian foreign minister told Ethiopia it must stop filling the dam.")
+              if e["event_type"] == "REQUEST"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"EGY"}
+    assert {a["country"] for a in events[0]["target"]} == {"ETH"}
+
+
+def test_force_as_the_means_is_no_target(extract: Any) -> None:
+    # "would respond with force": force as a mass noun is the means of the threat, not whom it is aimed at
+    events = [e for e in extract("Moscow threatened to use force against the breakaway region.")
+              if e["event_type"] == "THREATEN"]
+    assert events and {a["country"] for a in events[0]["source"]} == {"RUS"}
+    assert "RUS" not in {a["country"] for a in events[0]["target"]}

@@ -205,8 +205,26 @@ class Locator:
             found = named | places
             if len(found) > 1 and len(places) == 1:
                 found = places  # "... flew to Khartoum ... after security forces killed ...": where it happens
+            if len(found) > 1 and not places and (placed := self.country_of_named_places(sent)) in found:
+                found = {placed}  # "civilians in Kyiv ..." where the tagger took Kyiv for a person
             sent.country = next(iter(found)) if len(found) == 1 else ""
         return sent.country or None
+
+    def country_of_named_places(self, sent: Sentence) -> str | None:
+        """The one country of the places a sentence names after a place preposition ("in Kyiv", "at
+        Calais", "the town of Bunia"), whatever the parser took the name for; None when they lie in
+        several or there are none."""
+        found: set[str] = set()
+        for tok in sent.tokens:
+            if tok.dep_ != "pobj" or tok.pos_ != "PROPN":
+                continue
+            head = tok.head
+            if not (head.lower_ in LOCATION_PREPS or (head.lower_ == "of" and head.head.lemma_.lower() in self.place_nouns)):
+                continue
+            place = self.place(tok)
+            if place is not None and place.country and place.country != "IGO":
+                found.add(place.country)
+        return next(iter(found)) if len(found) == 1 else None
 
     def _sentence_place(self, cand: Candidate, ev_type: str, sent: Sentence, actors: list[Actor]) -> Place | None:
         """A place named elsewhere in the sentence ("in/at/near X") that is not an actor, not what a

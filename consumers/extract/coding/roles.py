@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
+from ..yamlio import DATA_DIR, load_yaml
 from . import target_rules
 from .model import Candidate, Sentence, unique
 from .target_rules import REACTION_TYPES, to_be_formed
 from .triggers import TriggerFinder
 
-COMPLEMENT_PREPS = frozenset({"on", "against", "to", "at", "into", "across", "between"})
+
+def _load_words() -> dict[str, Any]:
+    """The word lists of roles.yaml (kept beside the other data files of the extractor)."""
+    return load_yaml(DATA_DIR / "roles.yaml")
+
+
+_WORDS = _load_words()
+
+COMPLEMENT_PREPS = frozenset(_WORDS["complement_preps"])
 # A threat or offer made on a condition is addressed to whoever must meet it (C14).
 CONDITIONAL_OFFERS = frozenset({"THREATEN", "AGREE"})
 # Nominal events stand alone only with enough participants; these need just a source.
@@ -36,7 +46,7 @@ class RoleFiller:
         shared: str | None = None  # "25 Soviet diplomats, journalists and trade officials": the nationality is all of theirs
         for n, part in enumerate(tr.coordinated(tok)):
             if tr.is_pronoun(part):
-                antecedent = self._object_antecedent(part)
+                antecedent = self._object_antecedent(part) or addressee_antecedent(part)
                 if antecedent is not None:
                     out.extend(self.resolve(antecedent, poss_country=poss_country, descend=descend))
                 continue
@@ -251,7 +261,7 @@ class RoleFiller:
                 out.extend(self.resolve(subj))
         if ev_type == "AGREE" and comp is not None:
             out = [a for a in out if not to_be_formed(a, comp.doc)]
-        return out
+        return [a for a in out if not target_rules.force_as_means(a, cand.trigger.doc)]
 
     def speaker(self, trigger: Token, sent: Sentence) -> Token | None:
         reporting = self.lex.reporting_verbs
@@ -293,6 +303,25 @@ class RoleFiller:
             if head_lemma in self.lex.transparent_verbs and any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
+
+
+# Verbs of telling: what is told to its object is about the object ("told Ethiopia it must stop").
+TELLING_LEMMAS = frozenset(_WORDS["telling_lemmas"])
+
+
+def addressee_antecedent(pron: Token) -> Token | None:
+    """"The minister told Ethiopia it must stop filling the dam", "warned the rebels they would be
+    crushed": "it" / "they" subject of what is told is its addressee (the demand's or threat's target)."""
+    clause = pron.head
+    if pron.lower_ not in {"it", "they"} or pron.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
+        return None
+    verb = clause.head
+    if verb.lemma_.lower() not in TELLING_LEMMAS:
+        return None
+    obj = tr.direct_object(verb)
+    if obj is None or tr.is_pronoun(obj) or (pron.lower_ == "they") != (obj.tag_ in {"NNS", "NNPS"} or bool(obj.conjuncts)):
+        return None
+    return obj
 
 
 def _state_anaphor(tok: Token, words: frozenset[str]) -> bool:
@@ -363,12 +392,24 @@ def implied_countries(
     if doc is not None and location_country:
         sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
         targets = [ethnic_residence(a, doc, location_country, tables) for a in targets]
+    def titled_person(actor: Actor) -> Actor:
+        # "prosecutors issued an arrest warrant for journalist Jose Ruben Zamora": a named person the
+        # dictionary does not know, with a domestic role, is of the state whose authority acts on them (C38)
+        if (actor.country is not None or actor.kind != "entity" or actor.sector not in DOMESTIC_TARGET_SECTORS
+                or doc is None or doc[actor.end - 1].ent_type_ != "PERSON"):
+            return actor
+        own = one(authority)
+        if ev_type != "ASSAULT" and len(own) == 1:
+            return _with_country(actor, next(iter(own)), tables)
+        home = location_country or sentence_country()
+        return _with_country(actor, home, tables) if home else actor
+
     return ([fill(a, tgt_countries, AUTHORITY_SECTORS, attacker=ev_type == "ASSAULT", source=True) for a in sources],
-            [fill(a, src_countries, target_sectors) for a in targets])
+            [titled_person(fill(a, src_countries, target_sectors)) for a in targets])
 
 
 # Plural nouns that, unqualified, name several states or their governments.
-STATE_PLURALS = frozenset({"country", "nation", "state", "government", "power"})
+STATE_PLURALS = frozenset(_WORDS["state_plurals"])
 
 
 def multinational(doc: Doc, actor: Actor) -> bool:
@@ -387,10 +428,9 @@ def multinational(doc: Doc, actor: Actor) -> bool:
 
 # Words that name an ethnic group living in several states rather than one state's nationals
 # ("Serb gunmen" in Sarajevo; "Serbian" is the state's), with the state the dictionary gives them.
-ETHNIC_WORDS = {"serb": "SRB", "serbs": "SRB", "croat": "HRV", "croats": "HRV"}
+ETHNIC_WORDS: dict[str, str] = dict(_WORDS["ethnic_words"])
 # Heads that make such a group the kin state's own organs: "Serb forces", "Serb police" in Kosovo.
-STATE_ORGAN_HEADS = frozenset({"force", "police", "army", "troop", "government", "authority", "side", "leader", "official",
-                               "minister", "president", "delegation"})
+STATE_ORGAN_HEADS = frozenset(_WORDS["state_organ_heads"])
 
 
 def ethnic_residence(actor: Actor, doc: Doc, location_country: str, tables: ActorTables) -> Actor:
@@ -442,9 +482,9 @@ def visit_roles(
     return sources, targets
 
 
-MEDIATING_VERBS = frozenset({"broker", "mediate", "convene"})
+MEDIATING_VERBS = frozenset(_WORDS["mediating_verbs"])
 # A meeting "on the sidelines of a summit" is had in a multilateral setting, not hosted by one side.
-MULTILATERAL_SETTINGS = frozenset({"summit", "sideline", "sidelines", "conference", "forum", "assembly"})
+MULTILATERAL_SETTINGS = frozenset(_WORDS["multilateral_settings"])
 
 
 def _mediation(verb: Token) -> bool:

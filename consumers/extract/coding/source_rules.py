@@ -25,6 +25,7 @@ from spacy.tokens import Token
 from .. import triples as tr
 from ..actors import Actor, ActorResolver
 from .model import Sentence, unique
+from .roles import multinational
 
 if TYPE_CHECKING:
     from .places import Locator
@@ -180,3 +181,24 @@ def titled_person_country(q: SourceQuery, actor: Actor) -> list[Actor]:
     if home is None:
         return [actor]
     return [Actor(actor.text, actor.name, home, actor.sector, actor.start, actor.end, actor.kind)]
+
+
+# Role nouns of a state's own organs: unqualified, they are of the state where the sentence's events take
+# place, though its other clauses name foreigners (C38). (An opposition may meet abroad.)
+PLACED_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
+
+
+@source_rule("home_of_named_places", AFTER_PLACE)
+def home_of_named_places(q: SourceQuery, actor: Actor) -> list[Actor]:
+    """"French fishermen blockaded Calais ... stranding British holidaymakers, and riot police used tear
+    gas", "civilians in Kyiv took up rifles as Russian troops approached, and the government told ...":
+    an unqualified organ of a state in a sentence that names several countries, but whose places
+    ("in Kyiv", "at Calais", "the town of Bunia") all lie in one, is of that one (C38)."""
+    if actor.country is not None or actor.kind != "sector" or actor.sector not in PLACED_SECTORS:
+        return [actor]
+    if multinational(q.sent.span.doc, actor):
+        return [actor]  # "the presidents of five Central American nations", "the governments"
+    home = q.places.country_of_named_places(q.sent)
+    if home is None:
+        return [actor]
+    return [Actor(actor.text, q.resolver.t.country_label(home, actor.sector), home, actor.sector, actor.start, actor.end, actor.kind)]

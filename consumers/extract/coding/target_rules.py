@@ -57,6 +57,8 @@ class Query:
     obj: Token | None = field(init=False)  # the direct object when it is not the event noun itself
     event_object: bool = field(init=False)  # the object names an act ("denounced the crackdown")
     object_is_target: bool = field(init=False)
+    # what a preposition's objects resolve to, by the preposition's index: several rules ask the same
+    pobj_actors: dict[int, list[Actor]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         cand, lex = self.cand, self.roles.lex
@@ -196,7 +198,15 @@ def find_targets(q: Query) -> list[Actor]:
             break
         if rule.fallback and _applies(rule, q.cand):
             out = _resolved(q, rule.apply(q))
-    return out
+    return [a for a in out if not force_as_means(a, q.cand.trigger.doc)]
+
+
+def force_as_means(actor: Actor, doc: Doc) -> bool:
+    """"would respond with force", "did not rule out using military force", "vowed overwhelming force":
+    force as a mass noun, with no article or owner, is the means of the act, not a party to it."""
+    head = doc[actor.start : actor.end].root
+    return (head.lower_ == "force" and head.tag_ == "NN"
+            and not any(c.dep_ in {"det", "poss"} or (c.dep_ == "amod" and c.text[:1].isupper()) for c in head.children))
 
 
 def run(name: str, q: Query) -> list[Actor]:
@@ -314,7 +324,9 @@ def recipient_under_object(q: Query, obj: Token) -> list[Actor]:
     roles = q.roles
     if not types & TRANSFER_TYPES and any(a.country for a in roles.resolve(obj, poss_country=q.source_country, descend=True)):
         return []
-    heads = [p for noun in (q.cand.trigger, *noun_chain(obj)) for prep, p in tr.prep_objects(noun, {"to"})
+    # "imposed an embargo on arms exports to Israel": the traded thing may hang under the ban's on-phrase
+    banned = [p for _, p in tr.prep_objects(obj, {"on", "against"})] if "SANCTION" in types else []
+    heads = [p for noun in (q.cand.trigger, *noun_chain(obj), *banned) for prep, p in tr.prep_objects(noun, {"to"})
              if not _home_destination(q, prep)]
     return [a for h in heads for a in roles.resolve(h, poss_country=q.source_country, descend=True)]
 
@@ -344,19 +356,27 @@ def object_party(q: Query, obj: Token) -> list[Actor]:
     return actors
 
 
+def _pobj_actors(q: Query, prep: Token) -> list[Actor]:
+    """Who a preposition's objects name, resolved once per query."""
+    found = q.pobj_actors.get(prep.i)
+    if found is None:
+        found = q.pobj_actors[prep.i] = [a for p in prep.children if p.dep_ == "pobj" for a in q.roles.resolve(p)]
+    return found
+
+
 def _home_destination(q: Query, prep: Token) -> bool:
     """"flew 100 injured children to Abu Dhabi": aid brought to the giver's own state is brought home
     (for treatment, for shelter); the place is no recipient."""
     if not q.source_country or prep.lower_ != "to":
         return False
-    found = [a for p in prep.children if p.dep_ == "pobj" for a in q.roles.resolve(p)]
+    found = _pobj_actors(q, prep)
     return bool(found) and all(a.country == q.source_country and a.kind in {"country", "capital"} for a in found)
 
 
 def _names_recipient(q: Query, prep: Token) -> bool:
     """A recipient's preposition that names someone other than the giver's own home: not "for treatment",
     not "to Abu Dhabi" when the UAE flies the wounded there."""
-    return not _home_destination(q, prep) and any(q.roles.resolve(p) for p in prep.children if p.dep_ == "pobj")
+    return not _home_destination(q, prep) and bool(_pobj_actors(q, prep))
 
 
 @object_rule("aided_people")
@@ -562,9 +582,14 @@ def look_through_object(q: Query) -> Found:
 @target_rule("event_noun_preps", NOUN)
 def event_noun_preps(q: Query) -> Found:
     """"sanctions against South Africa" are directed at it whatever is done to them; whom one fights
-    a battle with is fought."""
+    a battle with is fought; "an embargo on arms exports to Israel" at the trade's recipient."""
     assert q.cand.noun is not None
-    return Found(heads=[p for _, p in tr.prep_objects(q.cand.noun, q.act_preps)])
+    heads = [p for _, p in tr.prep_objects(q.cand.noun, q.act_preps)]
+    if "SANCTION" in q.types:
+        # "an embargo on arms exports to Israel": a ban on a trade that names no party bans it to its recipient
+        heads += [r for p in heads if not q.roles.resolve(p, descend=True) and not _named_owner(p)
+                  for prep, r in tr.prep_objects(p, {"to"}) if not _home_destination(q, prep)]
+    return Found(heads=heads)
 
 
 @target_rule("event_noun_of", NOUN)
@@ -572,6 +597,11 @@ def event_noun_of(q: Query) -> Found:
     """"their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act."""
     assert q.cand.noun is not None
     return Found(actors=[a for _, p in tr.prep_objects(q.cand.noun, {"of"}) for a in q.roles.resolve(p) if a.kind != "modifier"])
+
+
+def _named_owner(noun: Token) -> bool:
+    """"Iranian oil exports", "Russia's gas sales": the thing is named with its owner."""
+    return any(c.dep_ in {"amod", "compound", "poss"} and c.text[:1].isupper() for c in noun.children)
 
 
 @target_rule("withdrawal_from", NOUN)
