@@ -10,7 +10,7 @@ registration order; each is a plain function, registered by name so it can be te
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -31,6 +31,14 @@ class Tools:
     lex: Lexicon
     triggers: TriggerFinder
     roles: RoleFiller
+    # words of readiness and intention ("is ready to", "is unwilling to", "has no intention of"): the
+    # readiness rule can make an event of a sentence with no event word, so the extractor looks for them
+    readiness_lemmas: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = (self.lex.word_list("readiness_words") | self.lex.word_list("unreadiness_words")
+                 | self.lex.word_list("intention_nouns"))
+        object.__setattr__(self, "readiness_lemmas", frozenset(words))
 
 
 Rule = Callable[[list[Candidate], Sentence, Tools], None]
@@ -316,6 +324,17 @@ def _negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
 
+def _unready(tok: Token, tools: Tools) -> bool:
+    """Whether a readiness word says the opposite: "was not ready to", "is not willing to", "is
+    unwilling to" (C13: a refusal)."""
+    lemma = _lemma(tok, tools)
+    if lemma in tools.lex.word_list("unreadiness_words"):
+        return not (_negated(tok) or _negated(tok.head))
+    if lemma not in tools.lex.word_list("readiness_words"):
+        return False
+    return _negated(tok) or (tok.dep_ == "acomp" and _negated(tok.head))
+
+
 def _governor(tok: Token) -> Token | None:
     """The word an infinitive complement depends on: "refused" in "refused to release"."""
     if tok.dep_ in {"xcomp", "ccomp"} and tok.head.i != tok.i:
@@ -453,6 +472,68 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
         # a nominal act resolves to its agent ("Russian shelling" -> Russia) better than the modifier alone
         claim.source_tokens, claim.target_tokens = [speaker], [cand.trigger] if cand.kind == "noun" else agent
+        claim.modality = CLAIMED
+        active[reporter.i] = claim
+
+
+@construction("copular_talks")
+def copular_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Bogota is in talks with the Gulf Clan", "the envoy was in Kabul for talks with the Taliban",
+    "there were talks between Iranian and American negotiators": talks stated with a copula are a
+    meeting that is going on (4.2, tag `copular`); the copula's subject is who is meeting."""
+    if "be" not in sent.lemmas:
+        return
+    meeting = tools.lex.word_list("copular_talk_prepositions")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type != "CONSULT" or _hypothetical_nominal(noun):
+            continue
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ in meeting and head.head.lemma_.lower() == "be":
+            copula = head.head
+        elif noun.dep_ == "attr" and head.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in head.children):
+            copula = head  # "there were talks between A and B": the talks name their parties
+        else:
+            continue
+        if _negated(copula) or tr.in_conditional(copula) or _aux(copula) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        cand.rules.append("copular_talks")  # the rule, not the typer, decides that this is an event
+        subj, _ = tr.clause_subject(copula)
+        if subj is not None and not tr.is_pronoun(subj) and subj.lower_ != "there" and cand.source_tokens is None:
+            cand.source_tokens = [subj]
+
+
+@construction("blame")
+def blame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A said B was behind the attack", "A said B was responsible for the bombing", "A told the
+    Senate that B bore responsibility for the killings": holding B responsible is ACCUSE by A against
+    B (4.9 `allege`, C11); the act blamed is only alleged."""
+    holding = tools.lex.word_list("blame_predicates")
+    behind = tools.lex.word_list("blame_prepositions")
+    active = _active(cands)
+    for cand in list(cands):
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ != "pobj":
+            continue
+        prep = noun.head
+        if prep.lower_ in behind and prep.head.lemma_.lower() == "be":
+            pred = prep.head  # "B was behind the attack"
+        elif prep.lower_ == "for" and _lemma(prep.head, tools) in holding:
+            pred = prep.head.head if prep.head.dep_ in {"acomp", "dobj", "attr"} else prep.head
+        else:
+            continue
+        if _negated(pred) or tr.in_conditional(pred):
+            continue  # "said Iran was not behind the attack" blames nobody
+        blamed, _ = tr.clause_subject(pred)
+        reporter = _reporter(pred, tools)
+        if blamed is None or tr.is_pronoun(blamed) or reporter is None or reporter.i in active:
+            continue
+        speaker, _ = tr.clause_subject(reporter)
+        if speaker is None or tr.is_pronoun(speaker) or not _other_side(speaker, [blamed], tools):
+            continue
+        cand.suppress("blame")
+        claim = _new(cands, reporter, "ACCUSE", "blame", mode="allege")
+        claim.source_tokens, claim.target_tokens = [speaker], [blamed]
         claim.modality = CLAIMED
         active[reporter.i] = claim
 
@@ -596,6 +677,10 @@ def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             continue
         gov = _governor(verb)
         if gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing and not _negated(gov):
+            cand.recode("REJECT", "refusal", REFUSED)
+        elif (gov is not None and verb.dep_ == "xcomp" and cand.event_type in COOPERATIVE_ACTS | {"AGREE"}
+              and _unready(gov, tools) and not tr.in_conditional(gov)):
+            # "is not ready to negotiate", "is unwilling to withdraw": readiness denied is a refusal (C13)
             cand.recode("REJECT", "refusal", REFUSED)
         elif _negated(verb) and _aux(verb) & REFUSING_AUX:
             cand.recode("REJECT", "refusal", REFUSED)
@@ -948,10 +1033,10 @@ def readiness(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Said it was ready to sit down with the RSF", "is prepared to share power": readiness for an
     act is AGREE even when the act is no event word of its own (C3); "has no intention of sending
     weapons", "had no intention of resigning" + a cooperative act is REJECT (C13)."""
-    ready_words = tools.lex.word_list("readiness_words")
+    ready_words = tools.lex.word_list("readiness_words") | tools.lex.word_list("unreadiness_words")
     intention_words = tools.lex.word_list("intention_nouns")
     hostile = tools.lex.word_list("readiness_hostile_acts")
-    if ready_words.isdisjoint(sent.lemmas) and intention_words.isdisjoint(sent.lemmas):
+    if tools.readiness_lemmas.isdisjoint(sent.lemmas):
         return
     by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
     for tok in sent.tokens:
@@ -978,17 +1063,23 @@ def readiness(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             if subj is not None and not tr.is_pronoun(subj):
                 cand.source_tokens = [subj]
         elif lemma in ready_words and tok.dep_ in {"acomp", "ROOT", "ccomp", "conj"}:
-            if _negated(tok) or _negated(tok.head) or tr.in_conditional(tok):
+            if tr.in_conditional(tok):
+                continue
+            unready = _unready(tok, tools)  # "is not ready to sit down with": a refusal (C13)
+            if not unready and (_negated(tok) or _negated(tok.head) or lemma not in tools.lex.word_list("readiness_words")):
                 continue
             acts = [c for c in tok.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
             if not acts or _negated(acts[0]):
                 continue
             promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}
             if any(c.trigger.i in promised and c.kind != "noun" for c in cands):
-                continue  # the act is an event word: the intent rule has coded it
+                continue  # the act is an event word: the intent or refusal rule has coded it
             if _lemma(acts[0], tools) in hostile:
                 continue  # "ready to fight to the last man" is no cooperative commitment
-            _new(cands, acts[0], "AGREE", "readiness").modality = INTENDED
+            if unready:
+                _new(cands, acts[0], "REJECT", "readiness").modality = REFUSED
+            else:
+                _new(cands, acts[0], "AGREE", "readiness").modality = INTENDED
 
 
 @construction("receiving")

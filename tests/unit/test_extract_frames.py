@@ -1,0 +1,58 @@
+"""Frames around an act that decide its category: readiness denied, blame reported (guidelines C11, C13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.extract_helpers import find
+
+
+def test_readiness_denied_is_a_refusal(extract: Any) -> None:
+    events = extract("Russia said it was not ready to negotiate with Ukraine.")
+    assert find(events, "REJECT", source={"RUS"}, target={"UKR"})
+    assert not find(events, "AGREE")
+    events = extract("Iran is not willing to talk to the United States.")
+    assert find(events, "REJECT", source={"IRN"}, target={"USA"})
+    assert not find(events, "AGREE")
+
+
+def test_unwillingness_is_a_refusal_even_without_an_event_word(extract: Any) -> None:
+    assert find(extract("Serbia is unwilling to withdraw its police from northern Kosovo."), "REJECT", source={"SRB"})
+    events = extract("The Afghan Taliban said they were not ready to sit down with the Kabul government.")
+    assert find(events, "REJECT", source={"AFG"})
+    assert not find(events, "AGREE")
+
+
+def test_readiness_still_agrees(extract: Any) -> None:
+    assert find(extract("Iran said it was ready to sit down with Saudi Arabia."), "AGREE", source={"IRN"}, target={"SAU"})
+
+
+def test_blame_reported_is_an_accusation(extract: Any) -> None:
+    events = extract("Israel said Iran was behind the attack on its embassy.")
+    assert find(events, "ACCUSE", source={"ISR"}, target={"IRN"})
+    assert not find(events, "ASSAULT")
+    assert find(extract("Kenya said al Shabaab was responsible for the bombing of the hotel."), "ACCUSE", source={"KEN"})
+    assert not find(extract("Israel said Iran was not behind the attack on its embassy."), "ACCUSE")
+
+
+def test_talks_stated_with_a_copula_are_a_meeting(extract: Any) -> None:
+    assert find(extract("Armenia is in talks with Turkey over reopening their shared border."), "CONSULT",
+                source={"ARM"}, target={"TUR"})
+    assert find(extract("A Qatari envoy was in Khartoum on Tuesday for talks with Sudan's army chief."), "CONSULT",
+                source={"QAT"}, target={"SDN"})
+
+
+def test_light_verbs_and_prepositional_readings_are_not_vetoed(nlp: Any) -> None:
+    from consumers.extract.coding.model import Sentence
+    from consumers.extract.coding.triggers import _light_or_prepositional
+    from consumers.extract.components import EVENTS_COMPONENT
+
+    finder = nlp.get_pipe(EVENTS_COMPONENT).extractor.triggers
+
+    def cands(text: str) -> dict[str, Any]:
+        doc = nlp(text)
+        sent = Sentence.of(next(iter(doc.sents)), 0, list(doc.ents), 0)
+        return {c.trigger.lower_: c for c in finder.candidates(sent)}
+
+    assert _light_or_prepositional(cands("Retreating soldiers set the oil wells on fire.")["set"])
+    assert not _light_or_prepositional(cands("Egyptian police arrested the journalist in Cairo.")["arrested"])
