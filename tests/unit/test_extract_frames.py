@@ -56,3 +56,21 @@ def test_light_verbs_and_prepositional_readings_are_not_vetoed(nlp: Any) -> None
 
     assert _light_or_prepositional(cands("Retreating soldiers set the oil wells on fire.")["set"])
     assert not _light_or_prepositional(cands("Egyptian police arrested the journalist in Cairo.")["arrested"])
+
+
+def test_seizing_military_sites_is_an_assault(extract: Any) -> None:
+    assert find(extract("Houthi fighters seized two army camps near Marib."), "ASSAULT", source={"YEM"})
+    assert find(extract("Rebel militiamen seized military facilities outside Goma."), "ASSAULT")
+    assert find(extract("Police seized the company's facilities in Lagos."), "COERCE", source={"NGA"})
+
+
+def test_firing_across_a_border_is_an_attack_and_reported_it_is_an_accusation(extract: Any) -> None:
+    assert find(extract("Indian troops fired across the border into Pakistani villages."), "ASSAULT", source={"IND"})
+    events = extract("Kabul said Pakistani soldiers had fired across the Durand Line, killing three farmers.")
+    assert find(events, "ACCUSE", source={"AFG"}, target={"PAK"})
+
+
+def test_a_main_verb_read_as_a_participle_keeps_its_subject(extract: Any) -> None:
+    assert find(extract("Thousands of Kenyan troops deployed in Somalia."), "MOBILIZE", source={"KEN"})
+    # victims are no agents: a participle of violence does not take the noun as its source
+    assert not find(extract("Hundreds of Yemenis killed in the fighting near Marib."), "ASSAULT", source={"YEM"})

@@ -18,7 +18,7 @@ from .. import triples as tr
 from ..lexicon import Lexicon, Sense
 from .model import CLAIMED, INTENDED, REFUSED, THREATENED, Candidate, Sentence
 from .roles import RoleFiller
-from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, TriggerFinder
+from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, QUANTITY_HEADS, TriggerFinder
 
 FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 
@@ -305,6 +305,7 @@ def same_attack(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+SELF_MOVING_ACTS = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})
 CLAIMABLE_ACTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
 OWN_SIDE_POSSESSIVES = frozenset({"its", "their", "our", "his", "her", "my"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half of "won't"
@@ -474,6 +475,35 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         claim.source_tokens, claim.target_tokens = [speaker], [cand.trigger] if cand.kind == "noun" else agent
         claim.modality = CLAIMED
         active[reporter.i] = claim
+
+
+@construction("verbless_root")
+def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Libyan rebel fighters massed on the outskirts of Bani Walid": when the parser reads the main
+    verb as a participle modifying the first noun, the sentence has no verb of its own and that noun
+    is the subject of the act, not a noun the act describes. Only for acts whose mover is their
+    agent (massing, deploying, withdrawing, rallying): "hundreds of people killed in air strikes" names
+    the victims."""
+    root = sent.span.root
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ not in {"VBD", "VBN"}:
+            continue
+        if cand.event_type not in SELF_MOVING_ACTS or tr.direct_object(verb) is not None:
+            continue
+        if cand.source_tokens is not None or any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in verb.children):
+            continue
+        head = verb.head
+        while head.dep_ in {"acl", "pobj", "prep"} and head.head.i != head.i:
+            head = head.head  # "Hundreds of tribesmen armed with rifles massed at the border"
+        if head.i != root.i:
+            continue
+        if head.lower_ in QUANTITY_HEADS:
+            head = next((p for _prep, p in tr.prep_objects(head, {"of"})), head)
+        cand.source_tokens = [head]
+        cand.rules.append("verbless_root")
 
 
 @construction("copular_talks")
