@@ -74,3 +74,12 @@ def test_a_main_verb_read_as_a_participle_keeps_its_subject(extract: Any) -> Non
     assert find(extract("Thousands of Kenyan troops deployed in Somalia."), "MOBILIZE", source={"KEN"})
     # victims are no agents: a participle of violence does not take the noun as its source
     assert not find(extract("Hundreds of Yemenis killed in the fighting near Marib."), "ASSAULT", source={"YEM"})
+
+
+def test_a_claim_of_responsibility_is_the_claimed_act(extract: Any) -> None:
+    events = extract("Al Shabaab claimed responsibility for the bombing of a hotel in Mogadishu.")
+    assert find(events, "ASSAULT", source={"SOM"})
+    events = extract("The Pakistani Taliban claimed responsibility for the attack on a police station in Peshawar.")
+    assert find(events, "ASSAULT", source={"PAK"})
+    assert not find(events, "ACCUSE")
+

@@ -506,6 +506,29 @@ def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         cand.rules.append("verbless_root")
 
 
+@construction("claimed_responsibility")
+def claimed_responsibility(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Islamic State claimed responsibility for the bombing": the claimed act, with the claimant as
+    its source (C40)."""
+    claiming = tools.lex.word_list("responsibility_claims")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ != "pobj":
+            continue
+        prep = noun.head
+        owner = prep.head
+        if prep.lower_ != "for" or owner.lemma_.lower() != "responsibility" or owner.dep_ != "dobj":
+            continue
+        verb = owner.head
+        if _lemma(verb, tools) not in claiming or _negated(verb) or tr.in_conditional(verb):
+            continue
+        subj, _ = tr.clause_subject(verb)
+        if subj is None or tr.is_pronoun(subj):
+            continue
+        cand.source_tokens = [subj]
+        cand.rules.append("claimed_responsibility")
+
+
 @construction("copular_talks")
 def copular_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Bogota is in talks with the Gulf Clan", "the envoy was in Kabul for talks with the Taliban",
