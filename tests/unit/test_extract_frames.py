@@ -83,3 +83,11 @@ def test_a_claim_of_responsibility_is_the_claimed_act(extract: Any) -> None:
     assert find(events, "ASSAULT", source={"PAK"})
     assert not find(events, "ACCUSE")
 
+
+
+def test_forces_sent_to_a_peacekeeping_mission_or_to_help_are_aid(extract: Any) -> None:
+    events = extract("Rwanda deployed a battalion to the UN peacekeeping mission in South Sudan.")
+    assert find(events, "AID", source={"RWA"})
+    assert not find(events, "MOBILIZE")
+    assert find(extract("Kenya sent 400 police officers to help restore order in Haiti."), "AID", source={"KEN"})
+    assert find(extract("Russia deployed troops to the Ukrainian border."), "MOBILIZE", source={"RUS"})

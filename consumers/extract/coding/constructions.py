@@ -506,6 +506,28 @@ def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         cand.rules.append("verbless_root")
 
 
+@construction("peacekeeping")
+def peacekeeping(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Ghana deployed a battalion to the UN peacekeeping mission in Sierra Leone", "sent 300 police
+    and soldiers to help restore order in Haiti": forces sent to a peacekeeping mission or to help
+    another party are AID `peacekeeping`, not a deployment against anyone (4.6)."""
+    sending = tools.lex.word_list("peacekeeping_senders")
+    purposes = tools.lex.word_list("peacekeeping_words")
+    if purposes.isdisjoint(sent.lemmas):
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "MOBILIZE" or _lemma(verb, tools) not in sending:
+            continue
+        parts = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ == "to") or c.dep_ in {"advcl", "xcomp"}]
+        obj = tr.direct_object(verb)
+        if obj is not None:
+            parts += [c for c in obj.children if c.dep_ in {"acl", "relcl"} or (c.dep_ == "prep" and c.lower_ == "to")]
+        if any(t.lemma_.lower() in purposes for part in parts for t in part.subtree):
+            cand.recode("AID", "peacekeeping")
+            cand.sense = Sense("AID", "peacekeeping", cand.sense.weight)
+
+
 @construction("claimed_responsibility")
 def claimed_responsibility(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Islamic State claimed responsibility for the bombing": the claimed act, with the claimant as
