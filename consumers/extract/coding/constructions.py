@@ -10,7 +10,7 @@ registration order; each is a plain function, registered by name so it can be te
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -18,7 +18,7 @@ from .. import triples as tr
 from ..lexicon import Lexicon, Sense
 from .model import CLAIMED, INTENDED, REFUSED, THREATENED, Candidate, Sentence
 from .roles import RoleFiller
-from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, TriggerFinder
+from .triggers import COMPLEMENT_OWNERS, LOOK_THROUGH_NOUNS, QUANTITY_HEADS, TriggerFinder
 
 FORCEFUL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 
@@ -31,6 +31,14 @@ class Tools:
     lex: Lexicon
     triggers: TriggerFinder
     roles: RoleFiller
+    # words of readiness and intention ("is ready to", "is unwilling to", "has no intention of"): the
+    # readiness rule can make an event of a sentence with no event word, so the extractor looks for them
+    readiness_lemmas: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = (self.lex.word_list("readiness_words") | self.lex.word_list("unreadiness_words")
+                 | self.lex.word_list("intention_nouns"))
+        object.__setattr__(self, "readiness_lemmas", frozenset(words))
 
 
 Rule = Callable[[list[Candidate], Sentence, Tools], None]
@@ -297,6 +305,7 @@ def same_attack(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 
 COOPERATIVE_ACTS = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+SELF_MOVING_ACTS = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})
 CLAIMABLE_ACTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
 OWN_SIDE_POSSESSIVES = frozenset({"its", "their", "our", "his", "her", "my"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})  # "wo" is the first half of "won't"
@@ -314,6 +323,17 @@ def _aux(tok: Token) -> set[str]:
 
 def _negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _unready(tok: Token, tools: Tools) -> bool:
+    """Whether a readiness word says the opposite: "was not ready to", "is not willing to", "is
+    unwilling to" (C13: a refusal)."""
+    lemma = _lemma(tok, tools)
+    if lemma in tools.lex.word_list("unreadiness_words"):
+        return not (_negated(tok) or _negated(tok.head))
+    if lemma not in tools.lex.word_list("readiness_words"):
+        return False
+    return _negated(tok) or (tok.dep_ == "acomp" and _negated(tok.head))
 
 
 def _governor(tok: Token) -> Token | None:
@@ -457,6 +477,142 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         active[reporter.i] = claim
 
 
+@construction("verbless_root")
+def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Libyan rebel fighters massed on the outskirts of Bani Walid": when the parser reads the main
+    verb as a participle modifying the first noun, the sentence has no verb of its own and that noun
+    is the subject of the act, not a noun the act describes. Only for acts whose mover is their
+    agent (massing, deploying, withdrawing, rallying): "hundreds of people killed in air strikes" names
+    the victims."""
+    root = sent.span.root
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ not in {"VBD", "VBN"}:
+            continue
+        if cand.event_type not in SELF_MOVING_ACTS or tr.direct_object(verb) is not None:
+            continue
+        if cand.source_tokens is not None or any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in verb.children):
+            continue
+        head = verb.head
+        while head.dep_ in {"acl", "pobj", "prep"} and head.head.i != head.i:
+            head = head.head  # "Hundreds of tribesmen armed with rifles massed at the border"
+        if head.i != root.i:
+            continue
+        if head.lower_ in QUANTITY_HEADS:
+            head = next((p for _prep, p in tr.prep_objects(head, {"of"})), head)
+        cand.source_tokens = [head]
+        cand.rules.append("verbless_root")
+
+
+@construction("peacekeeping")
+def peacekeeping(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Ghana deployed a battalion to the UN peacekeeping mission in Sierra Leone", "sent 300 police
+    and soldiers to help restore order in Haiti": forces sent to a peacekeeping mission or to help
+    another party are AID `peacekeeping`, not a deployment against anyone (4.6)."""
+    sending = tools.lex.word_list("peacekeeping_senders")
+    purposes = tools.lex.word_list("peacekeeping_words")
+    if purposes.isdisjoint(sent.lemmas):
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or cand.event_type != "MOBILIZE" or _lemma(verb, tools) not in sending:
+            continue
+        parts = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ == "to") or c.dep_ in {"advcl", "xcomp"}]
+        obj = tr.direct_object(verb)
+        if obj is not None:
+            parts += [c for c in obj.children if c.dep_ in {"acl", "relcl"} or (c.dep_ == "prep" and c.lower_ == "to")]
+        if any(t.lemma_.lower() in purposes for part in parts for t in part.subtree):
+            cand.recode("AID", "peacekeeping")
+            cand.sense = Sense("AID", "peacekeeping", cand.sense.weight)
+
+
+@construction("claimed_responsibility")
+def claimed_responsibility(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Islamic State claimed responsibility for the bombing": the claimed act, with the claimant as
+    its source (C40)."""
+    claiming = tools.lex.word_list("responsibility_claims")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ != "pobj":
+            continue
+        prep = noun.head
+        owner = prep.head
+        if prep.lower_ != "for" or owner.lemma_.lower() != "responsibility" or owner.dep_ != "dobj":
+            continue
+        verb = owner.head
+        if _lemma(verb, tools) not in claiming or _negated(verb) or tr.in_conditional(verb):
+            continue
+        subj, _ = tr.clause_subject(verb)
+        if subj is None or tr.is_pronoun(subj):
+            continue
+        cand.source_tokens = [subj]
+        cand.rules.append("claimed_responsibility")
+
+
+@construction("copular_talks")
+def copular_talks(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Bogota is in talks with the Gulf Clan", "the envoy was in Kabul for talks with the Taliban",
+    "there were talks between Iranian and American negotiators": talks stated with a copula are a
+    meeting that is going on (4.2, tag `copular`); the copula's subject is who is meeting."""
+    if "be" not in sent.lemmas:
+        return
+    meeting = tools.lex.word_list("copular_talk_prepositions")
+    for cand in cands:
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type != "CONSULT" or _hypothetical_nominal(noun):
+            continue
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ in meeting and head.head.lemma_.lower() == "be":
+            copula = head.head
+        elif noun.dep_ == "attr" and head.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in head.children):
+            copula = head  # "there were talks between A and B": the talks name their parties
+        else:
+            continue
+        if _negated(copula) or tr.in_conditional(copula) or _aux(copula) & (FUTURE_AUX | WOULD_AUX):
+            continue
+        cand.rules.append("copular_talks")  # the rule, not the typer, decides that this is an event
+        subj, _ = tr.clause_subject(copula)
+        if subj is not None and not tr.is_pronoun(subj) and subj.lower_ != "there" and cand.source_tokens is None:
+            cand.source_tokens = [subj]
+
+
+@construction("blame")
+def blame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"A said B was behind the attack", "A said B was responsible for the bombing", "A told the
+    Senate that B bore responsibility for the killings": holding B responsible is ACCUSE by A against
+    B (4.9 `allege`, C11); the act blamed is only alleged."""
+    holding = tools.lex.word_list("blame_predicates")
+    behind = tools.lex.word_list("blame_prepositions")
+    active = _active(cands)
+    for cand in list(cands):
+        noun = cand.trigger
+        if cand.suppressed or cand.kind != "noun" or cand.event_type not in HOSTILE_ACTS or noun.dep_ != "pobj":
+            continue
+        prep = noun.head
+        if prep.lower_ in behind and prep.head.lemma_.lower() == "be":
+            pred = prep.head  # "B was behind the attack"
+        elif prep.lower_ == "for" and _lemma(prep.head, tools) in holding:
+            pred = prep.head.head if prep.head.dep_ in {"acomp", "dobj", "attr"} else prep.head
+        else:
+            continue
+        if _negated(pred) or tr.in_conditional(pred):
+            continue  # "said Iran was not behind the attack" blames nobody
+        blamed, _ = tr.clause_subject(pred)
+        reporter = _reporter(pred, tools)
+        if blamed is None or tr.is_pronoun(blamed) or reporter is None or reporter.i in active:
+            continue
+        speaker, _ = tr.clause_subject(reporter)
+        if speaker is None or tr.is_pronoun(speaker) or not _other_side(speaker, [blamed], tools):
+            continue
+        cand.suppress("blame")
+        claim = _new(cands, reporter, "ACCUSE", "blame", mode="allege")
+        claim.source_tokens, claim.target_tokens = [speaker], [blamed]
+        claim.modality = CLAIMED
+        active[reporter.i] = claim
+
+
 @construction("complaint")
 def complaint(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Lebanon complained to the UN about Israeli air raids": what a complaint is about is alleged, not
@@ -596,6 +752,10 @@ def refusal(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             continue
         gov = _governor(verb)
         if gov is not None and verb.dep_ == "xcomp" and _lemma(gov, tools) in refusing and not _negated(gov):
+            cand.recode("REJECT", "refusal", REFUSED)
+        elif (gov is not None and verb.dep_ == "xcomp" and cand.event_type in COOPERATIVE_ACTS | {"AGREE"}
+              and _unready(gov, tools) and not tr.in_conditional(gov)):
+            # "is not ready to negotiate", "is unwilling to withdraw": readiness denied is a refusal (C13)
             cand.recode("REJECT", "refusal", REFUSED)
         elif _negated(verb) and _aux(verb) & REFUSING_AUX:
             cand.recode("REJECT", "refusal", REFUSED)
@@ -948,10 +1108,10 @@ def readiness(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Said it was ready to sit down with the RSF", "is prepared to share power": readiness for an
     act is AGREE even when the act is no event word of its own (C3); "has no intention of sending
     weapons", "had no intention of resigning" + a cooperative act is REJECT (C13)."""
-    ready_words = tools.lex.word_list("readiness_words")
+    ready_words = tools.lex.word_list("readiness_words") | tools.lex.word_list("unreadiness_words")
     intention_words = tools.lex.word_list("intention_nouns")
     hostile = tools.lex.word_list("readiness_hostile_acts")
-    if ready_words.isdisjoint(sent.lemmas) and intention_words.isdisjoint(sent.lemmas):
+    if tools.readiness_lemmas.isdisjoint(sent.lemmas):
         return
     by_token = {c.trigger.i: c for c in cands if c.kind != "noun"}
     for tok in sent.tokens:
@@ -978,17 +1138,23 @@ def readiness(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             if subj is not None and not tr.is_pronoun(subj):
                 cand.source_tokens = [subj]
         elif lemma in ready_words and tok.dep_ in {"acomp", "ROOT", "ccomp", "conj"}:
-            if _negated(tok) or _negated(tok.head) or tr.in_conditional(tok):
+            if tr.in_conditional(tok):
+                continue
+            unready = _unready(tok, tools)  # "is not ready to sit down with": a refusal (C13)
+            if not unready and (_negated(tok) or _negated(tok.head) or lemma not in tools.lex.word_list("readiness_words")):
                 continue
             acts = [c for c in tok.children if c.dep_ == "xcomp" and tr.is_verbal(c)]
             if not acts or _negated(acts[0]):
                 continue
             promised = {acts[0].i} | {c.i for c in acts[0].children if c.dep_ == "conj"}
             if any(c.trigger.i in promised and c.kind != "noun" for c in cands):
-                continue  # the act is an event word: the intent rule has coded it
+                continue  # the act is an event word: the intent or refusal rule has coded it
             if _lemma(acts[0], tools) in hostile:
                 continue  # "ready to fight to the last man" is no cooperative commitment
-            _new(cands, acts[0], "AGREE", "readiness").modality = INTENDED
+            if unready:
+                _new(cands, acts[0], "REJECT", "readiness").modality = REFUSED
+            else:
+                _new(cands, acts[0], "AGREE", "readiness").modality = INTENDED
 
 
 @construction("receiving")

@@ -36,7 +36,6 @@ class EventExtractor:
         self.attributes = Attributes(lexicon)
         self.tools = constructions.Tools(lexicon, self.triggers, self.roles)
         self.instruments = frozenset(lexicon.word_list("agentless_instruments"))
-        self.readiness = lexicon.word_list("readiness_words") | lexicon.word_list("intention_nouns")
 
     def extract(self, doc: Doc, ctx: Context) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -62,7 +61,7 @@ class EventExtractor:
         return events
 
     def sentence_events(self, sent: Sentence, ctx: Context, candidates: list[Candidate]) -> list[dict[str, Any]]:
-        if not candidates and self.readiness.isdisjoint(sent.lemmas):
+        if not candidates and self.tools.readiness_lemmas.isdisjoint(sent.lemmas):
             return []  # ("was ready to sit down": the readiness rule makes the event; lemmas are cached)
         constructions.apply_all(candidates, sent, self.tools)
         for cand in candidates:

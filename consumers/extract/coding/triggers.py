@@ -145,7 +145,7 @@ class TriggerFinder:
             best = int(p[1:].argmax()) + 1
             p_best, p_none = float(p[best]), float(p[0])
             if cand is not None:
-                if p_none >= TYPER_VETO and not _phrasal(tok) and not (
+                if p_none >= TYPER_VETO and not _phrasal(tok) and not _light_or_prepositional(cand) and not (
                     KEEP_OWNED_NOMINALS and cand.kind == "noun" and _owned_by_actor(tok)
                 ):
                     # kept for the construction rules ("A said B shelled C" needs the shelling to code
@@ -384,6 +384,13 @@ def _collocation(cand: Candidate) -> bool:
     return cand.kind == "light" or cand.prep is not None or (
         cand.kind == "verb" and cand.entry is not None and cand.sense is not cand.entry.default
         and cand.sense is not cand.entry.directive)
+
+
+def _light_or_prepositional(cand: Candidate) -> bool:
+    """A light verb with its event noun ("held talks", "imposed a curfew") or a verb read with its
+    preposition ("fired on", "appealed for"): the lexicon's reading is exact, so the typer does not
+    veto it (as with phrasal verbs); collocations with an object are left to the typer."""
+    return cand.kind == "light" or cand.prep is not None
 
 
 def _owned_by_actor(noun: Token) -> bool:
