@@ -117,6 +117,16 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
                 inner = by_token.get(i)
                 if inner is not None and inner is not cand:
                     inner.suppress("owned_complement")
+                    if cand.event_type == "ACCUSE" and inner.event_type in CLAIMABLE_ACTS:
+                        _suppress_claimed_nominals(cands, inner)
+
+
+def _suppress_claimed_nominals(cands: list[Candidate], act: Candidate) -> None:
+    """"Hamas said an Israeli air strike killed 20": the strike is as alleged as the killing (C11)."""
+    claimed = {t.i for t in act.trigger.subtree}
+    for nominal in cands:
+        if nominal.kind == "noun" and nominal.trigger.i in claimed and nominal.event_type in CLAIMABLE_ACTS:
+            nominal.suppress("reported_claim")
 
 
 def _typer_frame_over_lexicon(cand: Candidate, by_token: dict[int, Candidate], tools: Tools) -> bool:
@@ -466,10 +476,7 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
-        claimed = {t.i for t in cand.trigger.subtree}
-        for nominal in cands:  # "Hamas said an Israeli air strike killed 20": the strike is alleged too
-            if nominal.kind == "noun" and nominal.trigger.i in claimed and nominal.event_type in CLAIMABLE_ACTS:
-                nominal.suppress("reported_claim")
+        _suppress_claimed_nominals(cands, cand)
         claim = _new(cands, reporter, "ACCUSE", "reported_claim", mode="allege")
         # a nominal act resolves to its agent ("Russian shelling" -> Russia) better than the modifier alone
         claim.source_tokens, claim.target_tokens = [speaker], [cand.trigger] if cand.kind == "noun" else agent
