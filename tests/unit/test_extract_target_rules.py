@@ -257,3 +257,18 @@ def test_force_as_the_means_is_no_target(extract: Any) -> None:
               if e["event_type"] == "THREATEN"]
     assert events and {a["country"] for a in events[0]["source"]} == {"RUS"}
     assert "RUS" not in {a["country"] for a in events[0]["target"]}
+
+
+def test_reacted_act_author(rule_targets: Targets) -> None:
+    # the parser hangs "by X" on the verb: X did the act reacted to
+    assert rule_targets("reacted_act_author", "The Security Council condemned the nuclear test by North Korea.", "condemned") == {"PRK"}
+    assert rule_targets("reacted_act_author", "Japan denounced the missile launch by Pyongyang.", "denounced") == {"PRK"}
+    # a means is no one; in the passive "by" is the agent
+    assert rule_targets("reacted_act_author", "Seoul condemned the attack by telephone.", "condemned") == set()
+    assert rule_targets("reacted_act_author", "The nuclear test was condemned by Japan.", "condemned") == set()
+
+
+def test_reacted_act_author_in_the_pipeline(extract: Any) -> None:
+    events = [e for e in extract("The Security Council condemned the nuclear test by North Korea.") if e["event_type"] == "ACCUSE"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["IGO"]
+    assert [(a["text"], a["country"]) for a in events[0]["target"]] == [("North Korea", "PRK")]

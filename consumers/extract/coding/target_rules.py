@@ -634,6 +634,22 @@ def shifted_object(q: Query) -> Found:
                          if any(c.dep_ == "poss" for c in p.children) for a in owners(q.roles, p)])
 
 
+@target_rule("reacted_act_author")
+def reacted_act_author(q: Query) -> Found:
+    """A reaction to an act or thing named by its object, whose "by X" the parser hung on the verb:
+    "condemned the nuclear test by North Korea", "denounced the missile launch by Pyongyang"; X did
+    what is reacted to, as in "condemned North Korea's nuclear test". Not in the passive, where "by"
+    is the agent, nor when the object is itself a party or names its owner."""
+    trigger, obj = q.cand.trigger, q.obj
+    if q.ev_type not in REACTION_TYPES or obj is None or obj.pos_ != "NOUN":
+        return Found()
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in trigger.children):
+        return Found()
+    if q.roles.resolve(obj, descend=True) or owners(q.roles, obj):
+        return Found()
+    return Found(heads=[p for prep, p in tr.prep_objects(trigger, {"by"}) if prep.i > obj.i and p.pos_ in {"NOUN", "PROPN"}])
+
+
 @target_rule("left_with")
 def left_with(q: Query) -> Found:
     """Walking out of or withdrawing from something shared is aimed at the other party to it:
