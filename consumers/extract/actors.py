@@ -160,6 +160,12 @@ class ActorTables:
                     add(alias, info)
                 if kind == "person" and not spec.get("no_last_name") and " " in name:
                     add(name.split()[-1], info, override=False)
+        # an organisation's local branches by country ("Taliban" in Pakistan: the Pakistani Taliban)
+        organisations = data.get("organisations", {})
+        self.local_branches: dict[str, dict[str, ActorInfo]] = {
+            name: {iso3: ActorInfo(branch, organisations[branch].get("country"), organisations[branch].get("sector"), "org")
+                   for iso3, branch in spec["local_branches"].items()}
+            for name, spec in organisations.items() if spec.get("local_branches")}
         for sector, spec in data.get("sectors", {}).items():
             for noun in spec.get("nouns", []):
                 self.sector_nouns.setdefault(_key(noun), sector)

@@ -105,3 +105,18 @@ def test_storm_is_no_actor(extract: Extract) -> None:
 def test_vigilantes_are_civilians_of_the_place(extract: Extract) -> None:
     src, _ = _sides(extract, "Vigilantes beat two farmers in a village in Gujarat.", "ASSAULT")
     assert src == [("IND", "CVL")]
+
+
+def test_group_acting_in_a_country_of_its_local_branch(extract: Extract) -> None:
+    # actors.yaml local_branches: the Taliban acting in Pakistan are the Pakistani Taliban (7.4k)
+    src, tgt = _sides(extract, "Taliban gunmen stormed a girls' school in Quetta on Tuesday.", "ASSAULT")
+    assert src == [("PAK", "REB")] and ("PAK", "EDU") in tgt
+    _, tgt = _sides(extract, "Pakistani soldiers killed 15 Taliban fighters in North Waziristan.", "ASSAULT")
+    assert ("PAK", "REB") in tgt
+    # in Afghanistan, named as Afghan, or as the Taliban's officials on a visit, they stay Afghan
+    src, _ = _sides(extract, "Taliban fighters attacked a police checkpoint in Kandahar.", "ASSAULT")
+    assert {c for c, _ in src} == {"AFG"}
+    src, _ = _sides(extract, "Afghan Taliban forces shelled a border post in Kurram.", "ASSAULT")
+    assert {c for c, _ in src} == {"AFG"}
+    src, _ = _sides(extract, "The Taliban's foreign minister met Pakistan's army chief in Islamabad.", "CONSULT")
+    assert ("AFG", "GOV") in src

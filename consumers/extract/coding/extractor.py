@@ -17,7 +17,7 @@ from . import constructions, source_rules
 from .attributes import Attributes, merge
 from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
-from .roles import RoleFiller, implied_countries, visit_roles
+from .roles import RoleFiller, implied_countries, local_branch, visit_roles
 from .subjects import copula_subject, loyal_subject, possessive_pronoun, preposed_subject, shared_agent, stray_subjects
 from .triggers import CONTENT_OWNERS, TriggerFinder
 
@@ -172,6 +172,12 @@ class EventExtractor:
         sources, targets = implied_countries(sources, targets, location.country if location else None, ev_type, self.resolver.t,
                                               lambda: self.places.sentence_country(sent), sent.span.doc, self.instruments)
         sources = source_rules.refine(source_rules.AFTER_PLACE, squery, sources)
+        if self.resolver.t.local_branches:
+            def branch_country() -> str | None:
+                return (location.country if location else None) or self.places.country_of_named_places(sent)
+            doc = sent.span.doc
+            sources = [local_branch(a, doc, ev_type, self.resolver, branch_country) for a in sources]
+            targets = [local_branch(a, doc, ev_type, self.resolver, branch_country) for a in targets]
         event_date, date_text = attrs.event_date(cand, sent, ctx.reference_date)
         negated = roles.negated(cand) and cand.modality not in {REFUSED, THREATENED}  # "would not release unless": a threat
         mode = cand.sense.mode or attrs.mode(cand, sources, ev_type)

@@ -450,6 +450,31 @@ def ethnic_residence(actor: Actor, doc: Doc, location_country: str, tables: Acto
     return _with_country(actor, location_country, tables)
 
 
+def local_branch(
+    actor: Actor, doc: Doc, ev_type: str, resolver: ActorResolver, country: Callable[[], str | None],
+) -> Actor:
+    """A group with local branches (actors.yaml `local_branches`) acting in one of their countries is that
+    branch (guidelines 7.4b, 7.4k): "Taliban gunmen massacred pupils at a school in Peshawar" are the
+    Pakistani Taliban, PAK REB. Its officials and government organs ("the Taliban's foreign minister"),
+    the group named with its home's nationality ("Afghan Taliban forces") and its envoys on a visit
+    (C26) stay of its home. `country` gives where the event is, else where the sentence's places lie."""
+    if ev_type == "CONSULT" or (actor.sector == "GOV" and actor.kind != "org"):
+        return actor
+    tables = resolver.t
+    for start, _end, info in resolver.mentions(doc, actor.start, actor.end):
+        branches = tables.local_branches.get(info.name)
+        if not branches or info.country != actor.country:
+            continue
+        if any(i.kind == "demonym" for _s, _e, i in resolver.mentions(doc, actor.start, start)):
+            return actor
+        branch = branches.get(country() or "")
+        if branch is None:
+            return actor
+        name = branch.name if actor.kind == "org" else tables.country_label(branch.country, branch.sector)
+        return Actor(actor.text, name, branch.country, branch.sector, actor.start, actor.end, actor.kind)
+    return actor
+
+
 def visit_roles(
     cand: Candidate, sources: list[Actor], targets: list[Actor], location_country: str | None,
 ) -> tuple[list[Actor], list[Actor]]:
