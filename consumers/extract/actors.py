@@ -160,6 +160,7 @@ class ActorTables:
                     add(alias, info)
                 if kind == "person" and not spec.get("no_last_name") and " " in name:
                     add(name.split()[-1], info, override=False)
+        self.plural_states: dict[str, tuple[str, ...]] = {_key(k): tuple(v) for k, v in data.get("plural_states", {}).items()}
         # an organisation's local branches by country ("Taliban" in Pakistan: the Pakistani Taliban)
         organisations = data.get("organisations", {})
         self.local_branches: dict[str, dict[str, ActorInfo]] = {
@@ -354,6 +355,11 @@ class ActorResolver:
             return []  # "the Sea of Japan" is a place, not Japan (but "Ivory Coast" is a country)
         if self._hazard(head):
             return []  # "Cyclone Nargis killed thousands": a storm is no actor
+        states = self.t.plural_states.get(_key(head.text)) if head.text[:1].isupper() else None
+        if states:  # "the two Koreas": each state, a compound actor (7.2)
+            start, end = self._np_range(head)
+            text = doc[start:end].text
+            return [Actor(text, self.t.gazetteer.country_names.get(c, c), c, "GOV", start, end, "country") for c in states]
         of_pobj = self._of_child(head)
         if head.lower_ in QUANTITY_HEADS and of_pobj is not None and depth < 3 and not self._named_group(head, of_pobj):
             return self._resolve_one(of_pobj, poss_country, modifier_actors, descend, depth + 1)

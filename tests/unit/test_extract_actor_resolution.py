@@ -120,3 +120,14 @@ def test_group_acting_in_a_country_of_its_local_branch(extract: Extract) -> None
     assert {c for c, _ in src} == {"AFG"}
     src, _ = _sides(extract, "The Taliban's foreign minister met Pakistan's army chief in Islamabad.", "CONSULT")
     assert ("AFG", "GOV") in src
+
+
+def test_plural_name_of_a_divided_state_is_each_state(extract: Extract) -> None:
+    # actors.yaml plural_states: a compound actor of both states (7.2)
+    src, _ = _sides(extract, "Both Koreas agreed to reopen a liaison office at the border.", "AGREE")
+    assert sorted(src) == [("KOR", "GOV"), ("PRK", "GOV")]
+    _, tgt = _sides(extract, "China urged the two Koreas to show restraint.", "REQUEST")
+    assert sorted(tgt) == [("KOR", "GOV"), ("PRK", "GOV")]
+    # East and West Germany are both DEU (7.4n): one member
+    src, _ = _sides(extract, "The two Germanys signed a treaty on unification.", "SUPPORT")
+    assert src == [("DEU", "GOV")]
