@@ -272,3 +272,21 @@ def test_reacted_act_author_in_the_pipeline(extract: Any) -> None:
     events = [e for e in extract("The Security Council condemned the nuclear test by North Korea.") if e["event_type"] == "ACCUSE"]
     assert events and [a["country"] for a in events[0]["source"]] == ["IGO"]
     assert [(a["text"], a["country"]) for a in events[0]["target"]] == [("North Korea", "PRK")]
+
+
+def test_advised_destination(rule_targets: Targets) -> None:
+    # a travel advisory targets the country it warns against (C32)
+    text = "Britain issued a travel advisory warning its citizens against visiting Yemen."
+    assert rule_targets("advised_destination", text, "issued") == {"YEM"}
+    assert rule_targets("advised_destination", "Canada issued a travel warning for Mali.", "issued") == {"MLI"}
+    # another clause with its own subject is not what the advisory is about
+    text = "Germany imposed sanctions on Iran after its president visited Syria."
+    assert rule_targets("advised_destination", text, "imposed") == set()
+    # the country expelled diplomats must leave is no destination advised against
+    assert rule_targets("advised_destination", "Moscow ordered two Moldovan diplomats to leave Russia.", "ordered") == set()
+
+
+def test_advised_destination_in_the_pipeline(extract: Any) -> None:
+    events = [e for e in extract("Britain issued a travel advisory warning its citizens against visiting Yemen.")
+              if e["event_type"] == "SANCTION"]
+    assert events and [(a["text"], a["country"]) for a in events[0]["target"]] == [("Yemen", "YEM")]

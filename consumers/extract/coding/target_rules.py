@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor
+from ..yamlio import DATA_DIR, load_yaml
 from .model import Candidate, same, unique
 from .triggers import LOOK_THROUGH_NOUNS
 
@@ -35,6 +36,11 @@ PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", 
 
 # Acts of handing over: the to-phrase names the recipient ("extradited X to Ireland").
 TRANSFER_TYPES = frozenset({"COOPERATE", "AID"})
+
+# Travel an advisory warns against (roles.yaml): where it goes is the advisory's target (C32).
+TRAVEL_WORDS = frozenset(load_yaml(DATA_DIR / "roles.yaml")["travel_words"])
+# Nouns that name a travel advisory: "a travel warning for Mali".
+ADVISORY_NOUNS = frozenset({"advisory", "warning", "alert"})
 
 # "to help X rebuild": the purpose clause names who is helped.
 HELP_LEMMAS = frozenset({"help", "assist", "enable", "support"})
@@ -648,6 +654,36 @@ def reacted_act_author(q: Query) -> Found:
     if q.roles.resolve(obj, descend=True) or owners(q.roles, obj):
         return Found()
     return Found(heads=[p for prep, p in tr.prep_objects(trigger, {"by"}) if prep.i > obj.i and p.pos_ in {"NOUN", "PROPN"}])
+
+
+def _clause_tokens(verb: Token, depth: int = 4) -> list[Token]:
+    """The tokens under a verb down to `depth`, not into another clause with a subject of its own."""
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in {"ccomp", "relcl", "conj", "parataxis"} or tr.first_child(child, tr.SUBJECT_DEPS) is not None:
+            continue
+        out.append(child)
+        if depth > 1:
+            out.extend(_clause_tokens(child, depth - 1))
+    return out
+
+
+@target_rule("advised_destination")
+def advised_destination(q: Query) -> Found:
+    """A travel advisory targets the country it warns against (guidelines C32): "issued a travel advisory
+    warning its citizens against visiting Yemen", "advised its citizens against travel to Yemen",
+    "issued a travel warning for Mali": where the travel advised against goes."""
+    if "SANCTION" not in q.types:
+        return Found()
+    heads: list[Token] = []
+    for tok in _clause_tokens(q.cand.trigger):
+        lemma = tok.lemma_.lower()
+        if lemma in TRAVEL_WORDS and tok.dep_ != "compound":
+            obj = tr.direct_object(tok) if tok.pos_ in {"VERB", "AUX"} else None
+            heads.extend([obj] if obj is not None else [p for _, p in tr.prep_objects(tok, {"to"})])
+        elif lemma in ADVISORY_NOUNS and any(c.dep_ == "compound" and c.lemma_.lower() in TRAVEL_WORDS for c in tok.children):
+            heads.extend(p for _, p in tr.prep_objects(tok, {"for", "on", "against"}))
+    return Found(heads=[h for h in heads if h.pos_ == "PROPN" and not tr.is_pronoun(h)])
 
 
 @target_rule("left_with")
