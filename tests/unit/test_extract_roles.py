@@ -126,3 +126,13 @@ def test_sentence_country_falls_back_to_the_named_places(extract: Any) -> None:
             "and the government told residents to leave the city.")
     events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
     assert events and {a["country"] for a in events[0]["target"]} == {"UKR"}
+
+
+def test_conjunct_of_a_reporting_verb_shares_its_subject(extract: Extract) -> None:
+    # the parser joins "rejected" to the passive verb of what was said; with an object of its own it is
+    # the speakers' act, not the passive subject's
+    text = ("Officials in Ankara said there was no proof that the journalist had been poisoned and rejected "
+            "Swedish demands for an inquiry.")
+    events = [e for e in extract(text) if e["event_type"] == "REJECT"]
+    assert events and [a["country"] for a in events[0]["source"]] == ["TUR"]
+    assert [a["country"] for a in events[0]["target"]] == ["SWE"]

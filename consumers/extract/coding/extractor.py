@@ -18,7 +18,15 @@ from .attributes import Attributes, merge
 from .model import REFUSED, THREATENED, Candidate, Context, Sentence, unique
 from .places import Locator
 from .roles import RoleFiller, implied_countries, local_branch, visit_roles
-from .subjects import copula_subject, loyal_subject, possessive_pronoun, preposed_subject, shared_agent, stray_subjects
+from .subjects import (
+    copula_subject,
+    loyal_subject,
+    possessive_pronoun,
+    preposed_subject,
+    reporter_conjunct_subject,
+    shared_agent,
+    stray_subjects,
+)
 from .triggers import CONTENT_OWNERS, TriggerFinder
 
 CIVILIAN_SECTORS = frozenset({"CVL", "OPP", "EDU"})
@@ -114,6 +122,9 @@ class EventExtractor:
             reciprocal = []
             subj, passive = tr.clause_subject(trigger)
             subj = loyal_subject(trigger) or copula_subject(subj) or preposed_subject(trigger)
+            if (reporter := reporter_conjunct_subject(trigger, self.lex.reporting_verbs)) is not None:
+                # "X said ... that Y had been poisoned and rejected Z": X's own act, not what X reports
+                subj, passive, speaker = reporter, False, []
             sources = []
             if subj is not None:
                 if tr.is_pronoun(subj):

@@ -87,3 +87,24 @@ def _listed_participles(trigger: Token) -> list[Token]:
         return []
     return [v for c in trigger.children if c.dep_ == "advcl" and c.tag_ == "VBN" and not tr.first_child(c, tr.SUBJECT_DEPS)
             for v in (c, *c.conjuncts)]
+
+
+def reporter_conjunct_subject(verb: Token, reporting: frozenset[str]) -> Token | None:
+    """"Officials in Moscow said there was no evidence that Navalny had been poisoned and rejected German
+    demands": the parser joins "rejected" to the passive verb of what was said and lends it that verb's
+    subject. A conjunct with a direct object of its own cannot share a passive subject: it is the
+    reporting verb's conjunct, and its subject is the speaker's."""
+    if verb.dep_ != "conj" or tr.first_child(verb, tr.SUBJECT_DEPS | {"auxpass"}) is not None:
+        return None
+    if not tr.is_passive(verb.head) or tr.direct_object(verb) is None:
+        return None
+    cur = verb.head
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            return None
+        reported = cur.dep_ in {"ccomp", "parataxis"}
+        cur = cur.head
+        if reported and tr.is_verbal(cur) and cur.lemma_.lower() in reporting:
+            subj, passive = tr.clause_subject(cur)
+            return subj if subj is not None and not passive and not tr.is_pronoun(subj) else None
+    return None
