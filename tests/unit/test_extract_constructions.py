@@ -379,6 +379,27 @@ def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
     assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})
 
 
+def test_existential_passive_alone(candidates: Any) -> None:
+    """The noun that "there were" introduces is what the participle's act happened to."""
+    cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")
+    constructions.run("existential_passive", cands, sent, tools)
+    arrested = by_word(cands, "arrested")
+    assert "existential_passive" in arrested.rules
+    assert [t.text for t in arrested.target_tokens or []] == ["supporters"]
+    assert arrested.source_tokens is None  # the agent is unknown
+
+
+def test_existential_passive_events(extract: Extract) -> None:
+    """"There were N soldiers killed in C" is ASSAULT on C's soldiers by an unknown agent (C37); a
+    weapon as the agent names no one; "there were no soldiers killed" and a hypothetical are no event."""
+    events = extract("There were 14 soldiers killed in clashes with rebels in Chad.")
+    assert find(events, "ASSAULT", target={"TCD"})
+    assert find(extract("There were dozens of opposition supporters arrested in Harare on Monday."), "COERCE", target={"ZWE"})
+    assert find(extract("There were three policemen wounded by a roadside bomb in Kashmir."), "ASSAULT")
+    assert not find(extract("There were no soldiers killed in the attack, the Indian army said."), "ASSAULT")
+    assert not find(extract("There would be thousands of people killed if war broke out."), "ASSAULT")
+
+
 def test_any_attack_is_hypothetical(extract: Extract) -> None:
     """A nominal act with "any" happened nowhere: "would respond to any Indian attack" is only the threat."""
     events = extract("Pakistan said it would respond to any Indian incursion with full force.")

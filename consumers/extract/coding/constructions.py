@@ -513,6 +513,40 @@ def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         cand.rules.append("verbless_root")
 
 
+@construction("existential_passive")
+def existential_passive(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"There were 14 soldiers killed in clashes with rebels", "there were dozens of protesters
+    arrested", "there were three policemen wounded by a roadside bomb": a participle on the noun an
+    existential "there be" introduces is a passive clause whose subject is that noun (guidelines C46,
+    C37); the act happened to it, by an agent left unknown. (A named agent is the
+    `participle` rule's: "there were homes demolished by Israeli forces".)"""
+    if "there" not in sent.lemmas:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ != "VBN":
+            continue
+        if cand.source_tokens is not None or cand.target_tokens is not None or tr.direct_object(verb) is not None:
+            continue
+        agent = tr.agent(verb) or next((p for _prep, p in tr.prep_objects(verb, {"by"})), None)
+        if agent is not None and not tools.roles.agentless(agent):
+            continue
+        noun = verb.head
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in QUANTITY_HEADS:
+            noun = noun.head.head  # "dozens of protesters arrested"
+        copula = noun.head
+        if noun.dep_ != "attr" or copula.lemma_.lower() != "be" or not any(c.dep_ == "expl" for c in copula.children):
+            continue
+        if _negated(copula) or any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            continue  # "there were no soldiers killed"
+        if _aux(copula) & (FUTURE_AUX | WOULD_AUX) or tr.in_conditional(copula):
+            continue
+        if noun.lower_ in QUANTITY_HEADS:
+            noun = next((p for _prep, p in tr.prep_objects(noun, {"of"})), noun)
+        cand.target_tokens = [noun]
+        cand.rules.append("existential_passive")  # the rule, not the typer, reads the clause
+
+
 @construction("peacekeeping")
 def peacekeeping(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Ghana deployed a battalion to the UN peacekeeping mission in Sierra Leone", "sent 300 police
