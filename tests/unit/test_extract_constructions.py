@@ -379,6 +379,23 @@ def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
     assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})
 
 
+@pytest.mark.parametrize("text", [
+    "Police said a roadside bomb killed three soldiers in Helmand province.",
+    "Iraqi police said a car bomb exploded near a market in Baghdad, killing 22 people.",
+    "Police said three soldiers were killed in an ambush in Helmand.",
+])
+def test_a_report_of_an_unattributed_attack_accuses_no_one(extract: Extract, text: str) -> None:
+    """C37: a weapon or an agentless passive names no one to accuse; the attack itself is the event."""
+    events = extract(text)
+    assert find(events, "ASSAULT") and not find(events, "ACCUSE")
+
+
+def test_a_report_of_a_named_sides_attack_stays_an_accusation(extract: Extract) -> None:
+    """C11: a weapon of a named side is that side's act, alleged by the speaker."""
+    events = extract("Hamas said Israeli missiles hit a house in Gaza overnight.")
+    assert find(events, "ACCUSE", source={"PSE"}, target={"ISR"}) and not find(events, "ASSAULT")
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

@@ -131,14 +131,33 @@ def _suppress_claimed_nominals(cands: list[Candidate], act: Candidate) -> None:
 
 def _typer_frame_over_lexicon(cand: Candidate, by_token: dict[int, Candidate], tools: Tools) -> bool:
     """A frame the typer alone reads on a reporting verb whose complement holds a lexicon act (other
-    than an accusation)."""
-    if not cand.learned or cand.event_type == "ACCUSE" or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
-        # (a claim of another's act is the speaker's accusation, C11: the typer's ACCUSE stands)
+    than an accusation, unless the act has no one to accuse)."""
+    if not cand.learned or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
         return False
     for child in cand.trigger.children:
-        if child.dep_ == "ccomp" and any((c := by_token.get(t.i)) is not None and not c.learned for t in child.subtree):
+        if child.dep_ != "ccomp":
+            continue
+        acts = [c for t in child.subtree if (c := by_token.get(t.i)) is not None and not c.learned]
+        if not acts:
+            continue
+        # a claim of another's act is the speaker's accusation (C11): the typer's ACCUSE stands, but
+        # "police said a roadside bomb killed three soldiers" accuses no one: the act is the news (C37)
+        if cand.event_type != "ACCUSE" or all(_unattributed(act, tools) for act in acts):
             return True
     return False
+
+
+def _unattributed(act: Candidate, tools: Tools) -> bool:
+    """An act told with no agent to blame: a blameless subject or a passive without a by-phrase."""
+    agent = _agent(act)
+    if agent:
+        return _blameless(agent, tools)
+    return act.kind != "noun" and tr.clause_subject(act.trigger)[1]
+
+
+def _blameless(agent: list[Token], tools: Tools) -> bool:
+    """A weapon or an attack of no named side ("a roadside bomb", but not "Israeli missiles")."""
+    return all(tools.roles.agentless(t) for t in agent) and not _countries(agent, tools)
 
 
 # "warned that X would be treated as a target, four days after Syria shot down a jet": a finished
@@ -472,6 +491,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         agent = _agent(cand)
         if speaker is None or tr.is_pronoun(speaker) or not agent:
             continue
+        if _blameless(agent, tools):
+            continue  # "police said a car bomb killed 22": a weapon or an attack is no one accused (C37)
         own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
