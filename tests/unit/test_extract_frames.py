@@ -91,3 +91,11 @@ def test_forces_sent_to_a_peacekeeping_mission_or_to_help_are_aid(extract: Any) 
     assert not find(events, "MOBILIZE")
     assert find(extract("Kenya sent 400 police officers to help restore order in Haiti."), "AID", source={"KEN"})
     assert find(extract("Russia deployed troops to the Ukrainian border."), "MOBILIZE", source={"RUS"})
+
+
+def test_a_protest_lodged_with_a_government_is_an_official_complaint(extract: Any) -> None:
+    """4.9: "lodged a formal protest with Tokyo" is ACCUSE against Japan, not a street protest."""
+    events = extract("Beijing lodged a formal protest with Tokyo over the school textbooks.")
+    assert find(events, "ACCUSE", source={"CHN"}, target={"JPN"})
+    assert not find(events, "PROTEST")
+    assert find(extract("Thousands of farmers staged a protest outside parliament in New Delhi."), "PROTEST", source={"IND"})
