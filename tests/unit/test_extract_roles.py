@@ -126,3 +126,14 @@ def test_sentence_country_falls_back_to_the_named_places(extract: Any) -> None:
             "and the government told residents to leave the city.")
     events = [e for e in extract(text) if e["event_type"] == "REQUEST"]
     assert events and {a["country"] for a in events[0]["target"]} == {"UKR"}
+
+
+def test_both_sides_are_no_party_of_the_speaker(extract: Extract) -> None:
+    """7.2: "both sides" stand for the pair named earlier in the sentence, else for no country, never
+    for the one country the sentence names (the speaker's)."""
+    events = extract("Washington urged both sides to show restraint.")
+    assert find(events, "REQUEST", source={"USA"})
+    assert all(a["country"] != "USA" for ev in events for a in ev["target"])
+    events = extract("Israel and Hamas agreed to a truce after Egypt urged both sides to stop the fighting.")
+    assert find(events, "REQUEST", source={"EGY"}, target={"ISR", "PSE"})
+    assert find(extract("The UN envoy urged both sides in Sudan's war to allow aid deliveries."), "REQUEST", target={"SDN"})
