@@ -99,3 +99,10 @@ def test_a_protest_lodged_with_a_government_is_an_official_complaint(extract: An
     assert find(events, "ACCUSE", source={"CHN"}, target={"JPN"})
     assert not find(events, "PROTEST")
     assert find(extract("Thousands of farmers staged a protest outside parliament in New Delhi."), "PROTEST", source={"IND"})
+
+
+def test_calling_a_strike_and_calling_it_off(extract: Any) -> None:
+    """4.12 / 4.4: a phrasal verb's own object sense ("off strike") comes before the verb's ("strike")."""
+    assert find(extract("Nepal's Maoist rebels called a nationwide strike to protest the king's rule."), "PROTEST", source={"NPL"})
+    events = extract("Bangladesh's main opposition party called off a nationwide general strike planned for Sunday.")
+    assert find(events, "CONCEDE", source={"BGD"}) and not find(events, "PROTEST")
