@@ -105,3 +105,12 @@ def test_storm_is_no_actor(extract: Extract) -> None:
 def test_vigilantes_are_civilians_of_the_place(extract: Extract) -> None:
     src, _ = _sides(extract, "Vigilantes beat two farmers in a village in Gujarat.", "ASSAULT")
     assert src == [("IND", "CVL")]
+
+
+def test_listed_plural_unaffiliated_attackers(extract: Extract) -> None:
+    """C37: "armed men" are listed as unaffiliated; their plural must not fall back to the civilian "men"
+    (which would make a prison raid a civilian PROTEST of the place's country)."""
+    events = extract("Armed men stormed a prison in northern Nigeria and freed more than 200 inmates.")
+    assert not [e for e in events if e["event_type"] == "PROTEST"]
+    sources, _ = _sides(extract, "Armed men stormed a prison in northern Nigeria.", "ASSAULT")
+    assert sources == [(None, None)]
