@@ -273,6 +273,8 @@ class ActorTables:
             info = self.proper.get(key)
             if info:
                 return info
+        if len(span) > 1 and key in self.unaffiliated:  # "armed men", as listed (its lemma form "armed man" may not be)
+            return ActorInfo(key, None, None, "unaffiliated")
         sector = self.sector_nouns.get(key)
         if sector is None and len(span) >= 1:
             last = doc[span[-1].token]

@@ -131,3 +131,12 @@ def test_plural_name_of_a_divided_state_is_each_state(extract: Extract) -> None:
     # East and West Germany are both DEU (7.4n): one member
     src, _ = _sides(extract, "The two Germanys signed a treaty on unification.", "SUPPORT")
     assert src == [("DEU", "GOV")]
+
+
+def test_listed_plural_unaffiliated_attackers(extract: Extract) -> None:
+    """C37: "armed men" are listed as unaffiliated; their plural must not fall back to the civilian "men"
+    (which would make a prison raid a civilian PROTEST of the place's country)."""
+    events = extract("Armed men stormed a prison in northern Nigeria and freed more than 200 inmates.")
+    assert not [e for e in events if e["event_type"] == "PROTEST"]
+    sources, _ = _sides(extract, "Armed men stormed a prison in northern Nigeria.", "ASSAULT")
+    assert sources == [(None, None)]

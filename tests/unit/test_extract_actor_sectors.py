@@ -36,6 +36,10 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         ("Dozens of Kenyan opposition activists marched in Nairobi.", "source", "PROTEST", "KEN", "OPP"),
         ("Three Ugandan opposition lawmakers were arrested in Kampala.", "target", "COERCE", "UGA", "OPP"),
         ("Chilean student protesters blocked roads in Santiago.", "source", "PROTEST", "CHL", "EDU"),
+        # 7.5: a post, base or vehicle is its modifier's: a rebel convoy is no army's own side
+        ("The Sudanese army ambushed a rebel convoy in Darfur.", "target", "ASSAULT", "SDN", "REB"),
+        ("Government troops overran a rebel base near Goma.", "target", "ASSAULT", "COD", "REB"),
+        ("Israeli jets bombed Hezbollah positions in southern Lebanon.", "target", "ASSAULT", "LBN", "REB"),
         # the organisers of a protest are civilians of the country where they are held
         ("Ghanaian police arrested the organisers of the march in Accra.", "target", "COERCE", "GHA", "CVL"),
         # a weekly paper and television channels are media

@@ -379,6 +379,44 @@ def test_participle_of_force_is_a_passive_clause(extract: Extract) -> None:
     assert not find(extract("The rebels ended their boycott after a deal brokered by Qatar."), "AGREE", source={"QAT"})
 
 
+@pytest.mark.parametrize("text", [
+    "Police said a roadside bomb killed three soldiers in Helmand province.",
+    "Iraqi police said a car bomb exploded near a market in Baghdad, killing 22 people.",
+    "Police said three soldiers were killed in an ambush in Helmand.",
+])
+def test_a_report_of_an_unattributed_attack_accuses_no_one(extract: Extract, text: str) -> None:
+    """C37: a weapon or an agentless passive names no one to accuse; the attack itself is the event."""
+    events = extract(text)
+    assert find(events, "ASSAULT") and not find(events, "ACCUSE")
+
+
+def test_a_report_of_a_named_sides_attack_stays_an_accusation(extract: Extract) -> None:
+    """C11: a weapon of a named side is that side's act, alleged by the speaker."""
+    events = extract("Hamas said Israeli missiles hit a house in Gaza overnight.")
+    assert find(events, "ACCUSE", source={"PSE"}, target={"ISR"}) and not find(events, "ASSAULT")
+
+
+def test_existential_passive_alone(candidates: Any) -> None:
+    """The noun that "there were" introduces is what the participle's act happened to."""
+    cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")
+    constructions.run("existential_passive", cands, sent, tools)
+    arrested = by_word(cands, "arrested")
+    assert "existential_passive" in arrested.rules
+    assert [t.text for t in arrested.target_tokens or []] == ["supporters"]
+    assert arrested.source_tokens is None  # the agent is unknown
+
+
+def test_existential_passive_events(extract: Extract) -> None:
+    """"There were N soldiers killed in C" is ASSAULT on C's soldiers by an unknown agent (C37); a
+    weapon as the agent names no one; "there were no soldiers killed" and a hypothetical are no event."""
+    events = extract("There were 14 soldiers killed in clashes with rebels in Chad.")
+    assert find(events, "ASSAULT", target={"TCD"})
+    assert find(extract("There were dozens of opposition supporters arrested in Harare on Monday."), "COERCE", target={"ZWE"})
+    assert find(extract("There were three policemen wounded by a roadside bomb in Kashmir."), "ASSAULT")
+    assert not find(extract("There were no soldiers killed in the attack, the Indian army said."), "ASSAULT")
+    assert not find(extract("There would be thousands of people killed if war broke out."), "ASSAULT")
+
+
 def test_any_attack_is_hypothetical(extract: Extract) -> None:
     """A nominal act with "any" happened nowhere: "would respond to any Indian attack" is only the threat."""
     events = extract("Pakistan said it would respond to any Indian incursion with full force.")

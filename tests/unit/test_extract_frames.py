@@ -91,3 +91,18 @@ def test_forces_sent_to_a_peacekeeping_mission_or_to_help_are_aid(extract: Any) 
     assert not find(events, "MOBILIZE")
     assert find(extract("Kenya sent 400 police officers to help restore order in Haiti."), "AID", source={"KEN"})
     assert find(extract("Russia deployed troops to the Ukrainian border."), "MOBILIZE", source={"RUS"})
+
+
+def test_a_protest_lodged_with_a_government_is_an_official_complaint(extract: Any) -> None:
+    """4.9: "lodged a formal protest with Tokyo" is ACCUSE against Japan, not a street protest."""
+    events = extract("Beijing lodged a formal protest with Tokyo over the school textbooks.")
+    assert find(events, "ACCUSE", source={"CHN"}, target={"JPN"})
+    assert not find(events, "PROTEST")
+    assert find(extract("Thousands of farmers staged a protest outside parliament in New Delhi."), "PROTEST", source={"IND"})
+
+
+def test_calling_a_strike_and_calling_it_off(extract: Any) -> None:
+    """4.12 / 4.4: a phrasal verb's own object sense ("off strike") comes before the verb's ("strike")."""
+    assert find(extract("Nepal's Maoist rebels called a nationwide strike to protest the king's rule."), "PROTEST", source={"NPL"})
+    events = extract("Bangladesh's main opposition party called off a nationwide general strike planned for Sunday.")
+    assert find(events, "CONCEDE", source={"BGD"}) and not find(events, "PROTEST")

@@ -136,3 +136,14 @@ def test_conjunct_of_a_reporting_verb_shares_its_subject(extract: Extract) -> No
     events = [e for e in extract(text) if e["event_type"] == "REJECT"]
     assert events and [a["country"] for a in events[0]["source"]] == ["TUR"]
     assert [a["country"] for a in events[0]["target"]] == ["SWE"]
+
+
+def test_both_sides_are_no_party_of_the_speaker(extract: Extract) -> None:
+    """7.2: "both sides" stand for the pair named earlier in the sentence, else for no country, never
+    for the one country the sentence names (the speaker's)."""
+    events = extract("Washington urged both sides to show restraint.")
+    assert find(events, "REQUEST", source={"USA"})
+    assert all(a["country"] != "USA" for ev in events for a in ev["target"])
+    events = extract("Israel and Hamas agreed to a truce after Egypt urged both sides to stop the fighting.")
+    assert find(events, "REQUEST", source={"EGY"}, target={"ISR", "PSE"})
+    assert find(extract("The UN envoy urged both sides in Sudan's war to allow aid deliveries."), "REQUEST", target={"SDN"})

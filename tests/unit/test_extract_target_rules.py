@@ -290,3 +290,19 @@ def test_advised_destination_in_the_pipeline(extract: Any) -> None:
     events = [e for e in extract("Britain issued a travel advisory warning its citizens against visiting Yemen.")
               if e["event_type"] == "SANCTION"]
     assert events and [(a["text"], a["country"]) for a in events[0]["target"]] == [("Yemen", "YEM")]
+
+
+def test_a_reaction_to_an_authorless_act_targets_the_state_where_it_happened(rule_targets: Targets) -> None:
+    """C43, C38: "condemned the crackdown on protesters in Iran" is held against Iran."""
+    assert rule_targets("reacted_owner", "Canada condemned the crackdown on protesters in Iran.", "condemned") == {"IRN"}
+    assert rule_targets("reacted_owner", "The UN chief deplored the killing of civilians in Darfur.", "deplored") == {"SDN"}
+    assert rule_targets("reacted_owner", "Chile denounced Bolivia's crackdown on miners in Potosi.", "denounced") == {"BOL"}
+
+
+def test_reacted_topic(rule_targets: Targets) -> None:
+    """What a stated attitude is about: its party, its owner or its place."""
+    assert rule_targets("reacted_topic", "Japan voiced concern about North Korea's missile launches.", "voiced") == {"PRK"}
+    assert rule_targets("reacted_topic", "Brazil expressed concern over the military buildup in Venezuela.", "expressed") == {"VEN"}
+    assert rule_targets("reacted_topic", "India expressed concern over Chinese troop movements.", "expressed") == {"CHN"}
+    assert rule_targets("reacted_topic", "Germany expressed outrage at the killings of protesters in Syria.", "expressed") == {"SYR"}
+    assert rule_targets("reacted_topic", "The minister expressed regret over the decision.", "expressed") == set()

@@ -131,14 +131,33 @@ def _suppress_claimed_nominals(cands: list[Candidate], act: Candidate) -> None:
 
 def _typer_frame_over_lexicon(cand: Candidate, by_token: dict[int, Candidate], tools: Tools) -> bool:
     """A frame the typer alone reads on a reporting verb whose complement holds a lexicon act (other
-    than an accusation)."""
-    if not cand.learned or cand.event_type == "ACCUSE" or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
-        # (a claim of another's act is the speaker's accusation, C11: the typer's ACCUSE stands)
+    than an accusation, unless the act has no one to accuse)."""
+    if not cand.learned or tools.lex.fix_lemma(cand.trigger.lemma_.lower()) not in tools.lex.reporting_verbs:
         return False
     for child in cand.trigger.children:
-        if child.dep_ == "ccomp" and any((c := by_token.get(t.i)) is not None and not c.learned for t in child.subtree):
+        if child.dep_ != "ccomp":
+            continue
+        acts = [c for t in child.subtree if (c := by_token.get(t.i)) is not None and not c.learned]
+        if not acts:
+            continue
+        # a claim of another's act is the speaker's accusation (C11): the typer's ACCUSE stands, but
+        # "police said a roadside bomb killed three soldiers" accuses no one: the act is the news (C37)
+        if cand.event_type != "ACCUSE" or all(_unattributed(act, tools) for act in acts):
             return True
     return False
+
+
+def _unattributed(act: Candidate, tools: Tools) -> bool:
+    """An act told with no agent to blame: a blameless subject or a passive without a by-phrase."""
+    agent = _agent(act)
+    if agent:
+        return _blameless(agent, tools)
+    return act.kind != "noun" and tr.clause_subject(act.trigger)[1]
+
+
+def _blameless(agent: list[Token], tools: Tools) -> bool:
+    """A weapon or an attack of no named side ("a roadside bomb", but not "Israeli missiles")."""
+    return all(tools.roles.agentless(t) for t in agent) and not _countries(agent, tools)
 
 
 # "warned that X would be treated as a target, four days after Syria shot down a jet": a finished
@@ -472,6 +491,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
         agent = _agent(cand)
         if speaker is None or tr.is_pronoun(speaker) or not agent:
             continue
+        if _blameless(agent, tools):
+            continue  # "police said a car bomb killed 22": a weapon or an attack is no one accused (C37)
         own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
@@ -511,6 +532,40 @@ def verbless_root(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
             head = next((p for _prep, p in tr.prep_objects(head, {"of"})), head)
         cand.source_tokens = [head]
         cand.rules.append("verbless_root")
+
+
+@construction("existential_passive")
+def existential_passive(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"There were 14 soldiers killed in clashes with rebels", "there were dozens of protesters
+    arrested", "there were three policemen wounded by a roadside bomb": a participle on the noun an
+    existential "there be" introduces is a passive clause whose subject is that noun (guidelines C46,
+    C37); the act happened to it, by an agent left unknown. (A named agent is the
+    `participle` rule's: "there were homes demolished by Israeli forces".)"""
+    if "there" not in sent.lemmas:
+        return
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ != "VBN":
+            continue
+        if cand.source_tokens is not None or cand.target_tokens is not None or tr.direct_object(verb) is not None:
+            continue
+        agent = tr.agent(verb) or next((p for _prep, p in tr.prep_objects(verb, {"by"})), None)
+        if agent is not None and not tools.roles.agentless(agent):
+            continue
+        noun = verb.head
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in QUANTITY_HEADS:
+            noun = noun.head.head  # "dozens of protesters arrested"
+        copula = noun.head
+        if noun.dep_ != "attr" or copula.lemma_.lower() != "be" or not any(c.dep_ == "expl" for c in copula.children):
+            continue
+        if _negated(copula) or any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            continue  # "there were no soldiers killed"
+        if _aux(copula) & (FUTURE_AUX | WOULD_AUX) or tr.in_conditional(copula):
+            continue
+        if noun.lower_ in QUANTITY_HEADS:
+            noun = next((p for _prep, p in tr.prep_objects(noun, {"of"})), noun)
+        cand.target_tokens = [noun]
+        cand.rules.append("existential_passive")  # the rule, not the typer, reads the clause
 
 
 @construction("peacekeeping")

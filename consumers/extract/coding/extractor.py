@@ -177,6 +177,8 @@ class EventExtractor:
         if not roles.enough(cand, sources, targets, passive, agentless):
             return None
         sources = source_rules.refine(source_rules.ANTECEDENT, squery, sources)
+        # "Egypt urged both sides to stop": a pair anaphor reads the same in either role (7.2)
+        targets = unique([b for a in targets for b in source_rules.pair_antecedent(squery, a)])
         attrs = self.attributes
         location = self.places.location(cand, ev_type, sent, sources + targets + speaker, ctx.dateline, targets)
         sources, targets = visit_roles(cand, sources, targets, location.country if location else None)

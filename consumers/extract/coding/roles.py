@@ -383,6 +383,8 @@ def implied_countries(
             # forces attacking the named people of a place are seldom that place's own; forces
             # entering or taking its capital may well be ("Rebel forces entered Addis Ababa")
             return _with_country(actor, location_country, tables)
+        if doc is not None and pair_of_parties(doc, actor):
+            return actor  # "Washington urged both sides to show restraint": neither side is Washington's (7.2)
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
         home = sentence_country()
@@ -424,6 +426,18 @@ def multinational(doc: Doc, actor: Actor) -> bool:
     nouns = [head] + [p for _, p in tr.prep_objects(head, {"of", "from"}) if p.tag_ in {"NNS", "NNPS"}]
     return any(n.lemma_.lower() in STATE_PLURALS
                and not any(c.lower_ in {"two", "both"} for c in n.children) and n.lower_ != "both" for n in nouns)
+
+
+CONFLICT_SIDES = frozenset({"side", "camp"})
+
+
+def pair_of_parties(doc: Doc, actor: Actor) -> bool:
+    """"Both sides", "the two camps", "all sides": the parties to a conflict, whom no one country the
+    sentence implies stands for (7.2: an unresolved plural anaphor keeps no country). ("Two
+    journalists" and "both parties" in a parliament are of the place.)"""
+    head = doc[actor.start : actor.end].root
+    return head.lemma_.lower() in CONFLICT_SIDES and head.tag_ in {"NNS", "NNPS"} and any(
+        c.lower_ in {"both", "two", "all"} for c in head.children)
 
 
 # Words that name an ethnic group living in several states rather than one state's nationals

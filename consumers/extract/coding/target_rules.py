@@ -408,8 +408,17 @@ def reacted_owner(q: Query, obj: Token) -> list[Actor]:
     if q.ev_type not in REACTION_TYPES:
         return []
     if q.event_object or (q.object_is_target and "AID" not in q.types):
-        return owners(q.roles, obj)
+        return owners(q.roles, obj) or (act_place(q.roles, obj) if q.event_object else [])
     return []
+
+
+def act_place(roles: RoleFiller, act: Token) -> list[Actor]:
+    """"condemned the crackdown on protesters in Iran", "deplored the killing of civilians in Darfur": an
+    act reacted to that names no author is held against the state where it happened (C43: the
+    reaction is to B's actions; C38: an unnamed role takes the country of the place)."""
+    undergoers = [p for _, p in tr.prep_objects(act, {"on", "of", "against"})]  # "on protesters in Iran"
+    return unique([a for noun in (act, *undergoers) for _, p in tr.prep_objects(noun, {"in", "inside", "across"})
+                   for a in roles.resolve(p) if a.country and a.country != "IGO" and a.kind in {"country", "capital", "entity"}])
 
 
 @object_rule("place_attacked")
@@ -603,6 +612,22 @@ def event_noun_of(q: Query) -> Found:
     """"their blockade of Qatar", "the release of the journalists": an actor in the of-phrase undergoes the act."""
     assert q.cand.noun is not None
     return Found(actors=[a for _, p in tr.prep_objects(q.cand.noun, {"of"}) for a in q.roles.resolve(p) if a.kind != "modifier"])
+
+
+@target_rule("reacted_topic")
+def reacted_topic(q: Query) -> Found:
+    """"expressed concern over Venezuela's military buildup", "voiced outrage at the killings in Gaza":
+    what a stated attitude is about is what it reacts to; its party, owner or place is the target (C43)."""
+    noun = q.cand.noun or q.direct
+    if q.ev_type not in {"ACCUSE", "REJECT"} or noun is None:
+        return Found()
+    actors: list[Actor] = []
+    for _, topic in tr.prep_objects(noun, {"over", "about", "at"}):
+        found = read_head(q, topic)
+        if not any(a.country for a in found):  # "outrage at the killings of protesters in Syria": the place's
+            found = act_place(q.roles, topic) or found
+        actors.extend(found)
+    return Found(actors=actors)
 
 
 def _named_owner(noun: Token) -> bool:

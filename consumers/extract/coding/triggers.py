@@ -207,6 +207,8 @@ class TriggerFinder:
             oprd = next((c for c in obj.rights if c.dep_ == "amod"), None)
         if entry is not None:
             keys = self._object_keys(obj) if obj is not None else []
+            if keys and entry.particles:  # a phrasal verb's own object sense first: "called off a strike"
+                keys = [f"{prt} {key}" for prt in tr.particles(tok) for key in keys] + keys
             if oprd is not None:
                 keys.insert(0, oprd.lower_)
             for key in keys:
