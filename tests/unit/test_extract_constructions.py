@@ -396,6 +396,14 @@ def test_a_report_of_a_named_sides_attack_stays_an_accusation(extract: Extract) 
     assert find(events, "ACCUSE", source={"PSE"}, target={"ISR"}) and not find(events, "ASSAULT")
 
 
+def test_enacted_content_is_the_enactors_act(extract: Extract) -> None:
+    """What a signed law or adopted resolution does is the signer's act; a bill still to be voted is no act."""
+    assert find(extract("President Bush signed a law imposing new sanctions on Syria."), "SANCTION", source={"USA"}, target={"SYR"})
+    assert find(extract("The Security Council adopted a resolution condemning the Israeli raids on Lebanon."), "ACCUSE",
+                source={"IGO"}, target={"ISR"})
+    assert not find(extract("The Senate will vote on a bill imposing sanctions on Russia."), "SANCTION")
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

@@ -568,6 +568,25 @@ def existential_passive(cands: list[Candidate], sent: Sentence, tools: Tools) ->
         cand.rules.append("existential_passive")  # the rule, not the typer, reads the clause
 
 
+@construction("enacted_content")
+def enacted_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Bush signed a law imposing new sanctions on Syria", "the council adopted a resolution condemning
+    the raids": what an enacted law, decree or resolution does is the enactor's act (the signer
+    imposes the sanctions), not a description of a document; the enactor is its subject (triples
+    `clause_subject`). A law still to be signed or not signed enacts nothing yet."""
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or verb.dep_ != "acl" or verb.tag_ != "VBG":
+            continue
+        document = verb.head
+        enactor = document.head
+        if document.dep_ not in tr.OBJECT_DEPS or enactor.lemma_.lower() not in tr.ENACTING_VERBS:
+            continue
+        if _negated(enactor) or _aux(enactor) & (FUTURE_AUX | WOULD_AUX) or tr.in_conditional(enactor):
+            continue
+        cand.rules.append("enacted_content")
+
+
 @construction("peacekeeping")
 def peacekeeping(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Ghana deployed a battalion to the UN peacekeeping mission in Sierra Leone", "sent 300 police
