@@ -404,6 +404,15 @@ def test_enacted_content_is_the_enactors_act(extract: Extract) -> None:
     assert not find(extract("The Senate will vote on a bill imposing sanctions on Russia."), "SANCTION")
 
 
+@pytest.mark.parametrize(("text", "source", "target"), [
+    ("The US ambassador was summoned to the Foreign Ministry in Beijing.", "CHN", "USA"),
+    ("Britain's envoy was summoned to the Iranian foreign ministry on Monday.", "IRN", "GBR"),
+    ("The Russian ambassador was called in to the Foreign Office.", "GBR", "RUS"),
+])
+def test_a_passive_summons_is_by_whom_one_is_summoned_to(extract: Extract, text: str, source: str, target: str) -> None:
+    assert find(extract(text), "ACCUSE", source={source}, target={target})
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

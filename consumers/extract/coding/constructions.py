@@ -587,6 +587,26 @@ def enacted_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
         cand.rules.append("enacted_content")
 
 
+@construction("summoned_to")
+def summoned_to(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"The US ambassador was summoned to the Foreign Ministry in Beijing", "was called in to the Foreign
+    Office": a summons told in the passive names its author by where the envoy is summoned to (4.9, C8)."""
+    summoning = tools.lex.word_list("summoning_verbs")
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or cand.source_tokens is not None or _lemma(verb, tools) not in summoning:
+            continue
+        if not tr.is_passive(verb) or tr.agent(verb) is not None:
+            continue
+        if _lemma(verb, tools) == "call" and "in" not in tr.particles(verb):
+            continue  # "was called a traitor"
+        summoner = next((p for _prep, p in tr.prep_objects(verb, {"to"}) if tools.roles.resolve(p, descend=True)), None)
+        envoy, _ = tr.clause_subject(verb)
+        if summoner is not None and envoy is not None and not tr.is_pronoun(envoy):
+            cand.source_tokens, cand.target_tokens = [summoner], [envoy]
+            cand.rules.append("summoned_to")
+
+
 @construction("peacekeeping")
 def peacekeeping(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Ghana deployed a battalion to the UN peacekeeping mission in Sierra Leone", "sent 300 police
