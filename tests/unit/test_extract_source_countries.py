@@ -283,3 +283,11 @@ def test_language_group_is_not_the_kin_states(extract: Extract) -> None:
     text = "Russian-speaking separatists fired on a police post near the river in Moldova."
     events = [e for e in extract(text) if e["event_type"] == "ASSAULT"]
     assert events and "RUS" not in {a["country"] for a in events[0]["source"]}
+
+
+def test_armed_groups_do_not_take_their_foreign_captives_nationality(extract: Extract) -> None:
+    """C38: unqualified rebels take the country of a place, not of the foreign civilians they hold;
+    rebels attacking a country's soldiers are still of that country."""
+    assert source_countries(extract, "Rebels released the Italian aid worker they had held for three months.", "RETREAT") == [None]
+    assert source_countries(extract, "Rebels kidnapped two Chinese engineers.", "ASSAULT") == [None]
+    assert source_countries(extract, "Rebels killed three Pakistani soldiers.", "ASSAULT") == ["PAK"]

@@ -340,6 +340,8 @@ DOMESTIC_TARGET_SECTORS = frozenset({"CVL", "OPP", "MED", "EDU", "REL", "HLH", "
 # Besides, what a government says to or does (short of violence) to rebels, troops or gangs concerns its own.
 GOVERNED_SECTORS = DOMESTIC_TARGET_SECTORS | {"REB", "MIL", "CRM", "GOV"}
 AUTHORITY_SECTORS = frozenset({"GOV", "POL", "JUD", "LEG"})
+NON_STATE_ARMED = frozenset({"REB", "CRM"})
+CIVILIAN_TARGET_SECTORS = frozenset({"CVL", "BUS", "NGO", "MED", "HLH", "EDU", "REL", "REF"})
 # Actors that are a state itself: a country's name, its capital, a seat of power.
 STATE_KINDS = frozenset({"country", "capital", "metonym"})
 
@@ -388,8 +390,12 @@ def implied_countries(
         if actor.kind == "sector" and actor.sector in role_sectors and domestic_event and len(counterpart) == 1:
             return _with_country(actor, next(iter(counterpart)), tables)
         home = sentence_country()
+        if source and actor.sector in NON_STATE_ARMED and home in foreigners_held:
+            return actor  # "rebels released the Italian aid worker": the captive's nationality is not theirs
         return _with_country(actor, home, tables) if home else actor
 
+    # countries named only as the nationality of civilians acted on ("two Chinese engineers")
+    foreigners_held = {a.country for a in targets if a.country and a.sector in CIVILIAN_TARGET_SECTORS}
     target_sectors = GOVERNED_SECTORS if authority and ev_type != "ASSAULT" else DOMESTIC_TARGET_SECTORS
     if doc is not None and location_country:
         sources = [ethnic_residence(a, doc, location_country, tables) for a in sources]
