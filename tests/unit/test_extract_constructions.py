@@ -413,6 +413,15 @@ def test_a_passive_summons_is_by_whom_one_is_summoned_to(extract: Extract, text:
     assert find(extract(text), "ACCUSE", source={source}, target={target})
 
 
+def test_an_act_ordered_of_ones_own_forces_is_the_act(extract: Extract) -> None:
+    """C15: an ordered act is decided; its author is who ordered it, the forces are the means."""
+    events = extract("Saddam Hussein ordered his army to invade Kuwait.")
+    assert find(events, "ASSAULT", source={"IRQ"}, target={"KWT"}) and not find(events, "MOBILIZE")
+    assert find(extract("Putin ordered the military to withdraw from Syria."), "RETREAT", source={"RUS"}, target={"SYR"})
+    # ordering another party is a demand or coercion, not its act
+    assert not find(extract("The court ordered the government to release the journalists."), "RETREAT")
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

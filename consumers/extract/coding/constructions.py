@@ -185,6 +185,35 @@ def _content_scope(clause: Token) -> list[int]:
     return out
 
 
+@construction("ordered_act")
+def ordered_act(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """"Saddam Hussein ordered his army to invade Kuwait", "Putin ordered the military to withdraw from
+    Syria": an act ordered of one's own forces is decided, so it is the act (C15), done by whoever gave
+    the order; the forces are the means. Ordering another party to act stays a demand or coercion."""
+    for cand in cands:
+        verb = cand.trigger
+        if cand.suppressed or cand.kind == "noun" or _lemma(verb, tools) not in ORDERING_VERBS:
+            continue
+        if _negated(verb) or _aux(verb) & (FUTURE_AUX | WOULD_AUX) or tr.in_conditional(verb):
+            continue
+        commander, _ = tr.clause_subject(verb)
+        forces = tr.direct_object(verb)
+        if commander is None or tr.is_pronoun(commander) or forces is None:
+            continue
+        own = {a.country for a in tools.roles.resolve(commander) if a.country}
+        troops = tools.roles.resolve(forces, poss_country=next(iter(own), None))
+        if not troops or any(a.sector not in {"MIL", "POL", "SPY"} or (a.country and a.country not in own) for a in troops):
+            continue
+        inner = next((c for c in cands if c.kind != "noun" and c.trigger.dep_ == "xcomp" and c.trigger.head.i == verb.i
+                      and c.rules[-1:] == ["owned_complement"]), None)
+        if inner is None:
+            continue
+        inner.suppressed = False
+        inner.source_tokens = [commander]
+        inner.rules.append("ordered_act")
+        cand.suppress("ordered_act")
+
+
 @construction("threat_frame")
 def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """Force announced, not used: "vowed to retaliate", "would strike if ..." are THREATEN."""
@@ -344,6 +373,7 @@ OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 OBLIGATION_WORDS = OBLIGATION_AUX | {"have", "need"}
 # Deciding and ordering a hostile act is the act (C15); promising or planning it is a threat.
 DECIDING_VERBS = frozenset({"decide", "order", "announce", "resolve", "vote"})
+ORDERING_VERBS = frozenset({"order", "command", "instruct", "direct"})
 
 
 def _aux(tok: Token) -> set[str]:
