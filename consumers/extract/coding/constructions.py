@@ -185,6 +185,23 @@ def _content_scope(clause: Token) -> list[int]:
     return out
 
 
+@construction("threat_frame")
+def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
+    """Force announced, not used: "vowed to retaliate", "would strike if ..." are THREATEN."""
+    for cand in cands:
+        if cand.kind == "noun":
+            continue
+        verb = cand.trigger
+        if cand.event_type not in FORCEFUL_TYPES and verb.lemma_ != "retaliate":
+            continue
+        if verb.dep_ == "xcomp" and tools.lex.fix_lemma(verb.head.lemma_.lower()) in tools.lex.threat_frames:
+            cand.recode("THREATEN", "threat_frame")
+        cond = tr.conditional_clause(verb)
+        if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
+            cand.recode("THREATEN", "threat_frame")
+            cand.condition = cond
+
+
 @construction("ordered_act")
 def ordered_act(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"Saddam Hussein ordered his army to invade Kuwait", "Putin ordered the military to withdraw from
@@ -212,23 +229,6 @@ def ordered_act(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
         inner.source_tokens = [commander]
         inner.rules.append("ordered_act")
         cand.suppress("ordered_act")
-
-
-@construction("threat_frame")
-def threat_frame(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
-    """Force announced, not used: "vowed to retaliate", "would strike if ..." are THREATEN."""
-    for cand in cands:
-        if cand.kind == "noun":
-            continue
-        verb = cand.trigger
-        if cand.event_type not in FORCEFUL_TYPES and verb.lemma_ != "retaliate":
-            continue
-        if verb.dep_ == "xcomp" and tools.lex.fix_lemma(verb.head.lemma_.lower()) in tools.lex.threat_frames:
-            cand.recode("THREATEN", "threat_frame")
-        cond = tr.conditional_clause(verb)
-        if cond is not None and any(c.dep_ == "aux" and c.lower_ in {"would", "will", "'ll"} for c in verb.children):
-            cand.recode("THREATEN", "threat_frame")
-            cand.condition = cond
 
 
 @construction("impact")
