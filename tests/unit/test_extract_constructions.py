@@ -422,6 +422,14 @@ def test_an_act_ordered_of_ones_own_forces_is_the_act(extract: Extract) -> None:
     assert not find(extract("The court ordered the government to release the journalists."), "RETREAT")
 
 
+def test_an_act_awaited_by_a_future_act_has_not_happened(extract: Extract) -> None:
+    """An "until" clause of a future act is a condition still to be met: no event of its own, even when
+    a speaker reports its own stance; an "until" clause of a past act tells what happened."""
+    events = extract("The rebels said they would not lay down their arms until the government resigned.")
+    assert not find(events, "RETREAT")
+    assert find(extract("The rebels fought on until the government resigned in March."), "RETREAT")
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

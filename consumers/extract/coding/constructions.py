@@ -91,10 +91,23 @@ def apply_all(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
 
 @construction("conditional")
 def conditional(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
-    """Inside an "if/unless" clause an event is a hypothesis: "if Finland deployed NATO troops"."""
+    """Inside an "if/unless" clause an event is a hypothesis: "if Finland deployed NATO troops"; so is
+    one inside an "until" clause of a future act: "would not lay down their arms until the government
+    resigned" (the resignation has not happened)."""
     for cand in cands:
-        if tr.in_conditional(cand.trigger):
+        if tr.in_conditional(cand.trigger) or _pending_until(cand.trigger):
             cand.suppress("conditional")
+
+
+def _pending_until(tok: Token) -> bool:
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "until" for m in cur.children):
+            return bool(_aux(cur.head) & (FUTURE_AUX | WOULD_AUX))
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 @construction("owned_complement")
@@ -115,7 +128,7 @@ def owned_complement(cands: list[Candidate], sent: Sentence, tools: Tools) -> No
             scope = _content_scope(child) if cand.event_type in COMPLEMENT_OWNERS else [child.i]
             for i in scope:
                 inner = by_token.get(i)
-                if inner is not None and inner is not cand:
+                if inner is not None and inner is not cand and not inner.suppressed:  # (a hypothesis stays one)
                     inner.suppress("owned_complement")
                     if cand.event_type == "ACCUSE" and inner.event_type in CLAIMABLE_ACTS:
                         _suppress_claimed_nominals(cands, inner)
