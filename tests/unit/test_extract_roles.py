@@ -147,3 +147,8 @@ def test_both_sides_are_no_party_of_the_speaker(extract: Extract) -> None:
     events = extract("Israel and Hamas agreed to a truce after Egypt urged both sides to stop the fighting.")
     assert find(events, "REQUEST", source={"EGY"}, target={"ISR", "PSE"})
     assert find(extract("The UN envoy urged both sides in Sudan's war to allow aid deliveries."), "REQUEST", target={"SDN"})
+
+
+def test_a_threatened_operation_targets_the_place_it_is_aimed_at(extract: Extract) -> None:
+    assert find(extract("Israel threatened to expand its military operation in Gaza."), "THREATEN", source={"ISR"}, target={"PSE"})
+    assert find(extract("Turkey threatened to launch a ground offensive in northern Syria."), "THREATEN", target={"SYR"})

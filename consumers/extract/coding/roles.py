@@ -251,6 +251,9 @@ class RoleFiller:
                 for child in comp.children:
                     if child.dep_ in {"dative", "iobj"} and child.pos_ != "ADP":
                         out.extend(self.resolve(child, poss_country=source_country, descend=True))
+                if not out and ev_type == "THREATEN":
+                    # "threatened to expand its military operation in Gaza": the place the threatened force is aimed at
+                    out.extend(target_rules.act_place(self, comp) or (target_rules.act_place(self, obj) if obj is not None else []))
         condition = cand.condition
         if condition is None and ev_type in CONDITIONAL_OFFERS:
             # "threatened a strike unless the government scrapped ...", "threatened to secede if the envoy imposed ..."
