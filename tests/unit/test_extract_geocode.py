@@ -63,6 +63,15 @@ def test_dateline_is_the_fallback_location(extract: Extract) -> None:
     assert ev["location"]["country"] == "AFG"
 
 
+def test_a_bureau_dateline_is_no_place_of_a_sentence_about_another_country(extract: Extract) -> None:
+    """A sentence about one other country is not located at the bureau's city; its role nouns take that country."""
+    events = extract("NAIROBI, Kenya - Somali Islamist fighters seized the port town of Kismayo on Monday after "
+                     "government troops withdrew, residents said.")
+    withdrawal = next(e for e in events if e["event_type"] == "RETREAT")
+    assert withdrawal["location"] is None or withdrawal["location"]["country"] != "KEN"
+    assert [a["country"] for a in withdrawal["source"]] == ["SOM"]
+
+
 def test_feature_type_and_adm1_below_country_level() -> None:
     gaz = get_gazetteer()
     moscow = gaz.lookup("Moscow").as_location()

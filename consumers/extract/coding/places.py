@@ -183,7 +183,13 @@ class Locator:
                 place = self.place(pobj)
                 if place is not None:
                     return place
-        return self._sentence_place(cand, ev_type, sent, actors) or dateline
+        place = self._sentence_place(cand, ev_type, sent, actors)
+        if place is not None or dateline is None:
+            return place
+        about = self.sentence_country(sent)
+        # "NAIROBI, Kenya - Somali fighters seized Kismayo after government troops withdrew": a bureau's
+        # dateline is no place of a sentence about one other country
+        return None if about is not None and about != dateline.country else dateline
 
     def sentence_country(self, sent: Sentence) -> str | None:
         """The one country a sentence is about, if it names only one (guidelines C38: "police detained
