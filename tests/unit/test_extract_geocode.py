@@ -72,6 +72,15 @@ def test_a_bureau_dateline_is_no_place_of_a_sentence_about_another_country(extra
     assert [a["country"] for a in withdrawal["source"]] == ["SOM"]
 
 
+def test_a_border_named_by_a_demonym_is_no_countrys_place(extract: Extract) -> None:
+    """"Near the Afghan border" may be on the Pakistani side: the border does not place the raid in Afghanistan."""
+    events = extract("ISLAMABAD, Pakistan (AP) - Pakistani security forces killed at least 25 militants in a raid "
+                     "on a hideout near the Afghan border, officials said Sunday.")
+    raid = next(e for e in events if e["event_type"] == "ASSAULT")
+    assert raid["location"]["country"] == "PAK"
+    assert {a["country"] for a in raid["target"]} == {"PAK"}
+
+
 def test_feature_type_and_adm1_below_country_level() -> None:
     gaz = get_gazetteer()
     moscow = gaz.lookup("Moscow").as_location()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .. import triples as tr
-from ..actors import Actor, ActorResolver
+from ..actors import BORDER_NOUNS, Actor, ActorResolver
 from ..geocode import Gazetteer, Place
 from ..lexicon import Lexicon
 from .model import Candidate, Sentence, same
@@ -60,7 +60,8 @@ class Locator:
         for child in tok.children:
             if child.dep_ in {"appos", "npadvmod", "conj"} and child.i > tok.i:
                 hint = gaz.country_code(child.text) or hint
-            if child.dep_ in {"poss", "amod", "compound"} and place_noun:
+            # "a hideout near the Afghan border" may lie on either side of it: a border is no one country's place
+            if child.dep_ in {"poss", "amod", "compound"} and place_noun and tok.lemma_.lower() not in BORDER_NOUNS:
                 code = gaz.country_code(child.text) or self._demonym_country(child)
                 if code is None and child.dep_ == "poss" and (owner := gaz.lookup(child.text)) is not None:
                     code = owner.country  # "Baghdad's Green Zone" is in Iraq
