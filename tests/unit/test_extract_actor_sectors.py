@@ -40,6 +40,9 @@ def actor_in(extract: Extract, text: str, role: str, event_type: str) -> dict[st
         ("The Sudanese army ambushed a rebel convoy in Darfur.", "target", "ASSAULT", "SDN", "REB"),
         ("Government troops overran a rebel base near Goma.", "target", "ASSAULT", "COD", "REB"),
         ("Israeli jets bombed Hezbollah positions in southern Lebanon.", "target", "ASSAULT", "LBN", "REB"),
+        # a patrol is a unit attacked, of its modifier's sector
+        ("Ethnic Albanian guerrillas ambushed a Macedonian police patrol.", "target", "ASSAULT", "MKD", "POL"),
+        ("Rebels ambushed an Ugandan army patrol near the border.", "target", "ASSAULT", "UGA", "MIL"),
         # the organisers of a protest are civilians of the country where they are held
         ("Ghanaian police arrested the organisers of the march in Accra.", "target", "COERCE", "GHA", "CVL"),
         # a weekly paper and television channels are media

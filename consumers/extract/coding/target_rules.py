@@ -73,7 +73,9 @@ class Query:
         self.act_preps = self.preps | {"against"} | ({"with"} if self.ev_type == "ASSAULT" else set())
         self.direct = tr.direct_object(cand.trigger) if cand.kind != "noun" else None
         self.obj = self.direct if self.direct is not None and not same(self.direct, cand.noun) else None
-        self.event_object = self.obj is not None and self.roles.triggers.noun_sense(self.obj) is not None
+        self.event_object = self.obj is not None and self.roles.triggers.noun_sense(self.obj) is not None and not (
+            # "ambushed a police patrol", "attacked an aid convoy": a unit attacked, not an act
+            "ASSAULT" in {self.ev_type, cand.sense.type} and self.obj.lemma_.lower() in self.roles.resolver.t.sector_nouns)
         # what one withdraws from or leaves is a place, not a party; whom one frees is the target;
         # what is mobilised moved, it is not whom the troops face (also when recoded: "would not send troops")
         self.object_is_target = (
