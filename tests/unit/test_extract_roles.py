@@ -152,3 +152,10 @@ def test_both_sides_are_no_party_of_the_speaker(extract: Extract) -> None:
 def test_a_threatened_operation_targets_the_place_it_is_aimed_at(extract: Extract) -> None:
     assert find(extract("Israel threatened to expand its military operation in Gaza."), "THREATEN", source={"ISR"}, target={"PSE"})
     assert find(extract("Turkey threatened to launch a ground offensive in northern Syria."), "THREATEN", target={"SYR"})
+
+
+def test_the_country_left_is_the_target_of_a_withdrawal_of_troops(extract: Extract) -> None:
+    """What is withdrawn is moved, not acted on; the country left is the target."""
+    events = extract("Syria withdrew its last troops from Lebanon.")
+    assert find(events, "RETREAT", source={"SYR"}, target={"LBN"})
+    assert all(a["country"] != "SYR" for ev in events for a in ev["target"])

@@ -581,8 +581,9 @@ def mobilized_with(q: Query) -> Found:
 
 @target_rule("territory_left")
 def territory_left_verb(q: Query) -> Found:
-    """"withdrew from Afghanistan", "pulled out of Hungary": the country left."""
-    if q.ev_type != "RETREAT" or q.direct is not None:
+    """"withdrew from Afghanistan", "pulled out of Hungary", "withdrew its troops from Lebanon" (what is
+    moved is no target): the country left."""
+    if q.ev_type != "RETREAT" or (q.direct is not None and q.object_is_target):
         return Found()
     return Found(actors=territory_left(q.roles, q.cand.trigger))
 
