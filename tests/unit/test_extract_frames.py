@@ -106,3 +106,9 @@ def test_calling_a_strike_and_calling_it_off(extract: Any) -> None:
     assert find(extract("Nepal's Maoist rebels called a nationwide strike to protest the king's rule."), "PROTEST", source={"NPL"})
     events = extract("Bangladesh's main opposition party called off a nationwide general strike planned for Sunday.")
     assert find(events, "CONCEDE", source={"BGD"}) and not find(events, "PROTEST")
+
+
+def test_closing_a_foreign_base_or_consulate_reduces_relations(extract: Any) -> None:
+    assert find(extract("Uzbekistan closed a U.S. air base after Washington criticised the crackdown."), "SANCTION",
+                source={"UZB"}, target={"USA"})
+    assert find(extract("Russia closed the American consulate in Yekaterinburg."), "SANCTION", source={"RUS"}, target={"USA"})
