@@ -430,6 +430,15 @@ def test_an_act_awaited_by_a_future_act_has_not_happened(extract: Extract) -> No
     assert find(extract("The rebels fought on until the government resigned in March."), "RETREAT")
 
 
+def test_a_spokesman_reporting_what_the_group_did_reports_its_own_act(extract: Extract) -> None:
+    """C11: "the group" in what an organisation's spokesman says is the organisation: its own act, no accusation."""
+    events = extract("A Hamas spokesman said the group had captured an Israeli soldier.")
+    assert find(events, "ASSAULT", source={"PSE"}, target={"ISR"}) and not find(events, "ACCUSE")
+    # a politician's "the group" is someone else
+    events = extract("Trump said he had cancelled a secret meeting with Taliban leaders after the group claimed an attack.")
+    assert not find(events, "ACCUSE", source={"USA"})
+
+
 def test_existential_passive_alone(candidates: Any) -> None:
     """The noun that "there were" introduces is what the participle's act happened to."""
     cands, sent, tools = candidates("There were dozens of opposition supporters arrested in Harare on Monday.")

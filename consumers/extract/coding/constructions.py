@@ -536,7 +536,8 @@ def reported_claim(cands: list[Candidate], sent: Sentence, tools: Tools) -> None
             continue
         if _blameless(agent, tools):
             continue  # "police said a car bomb killed 22": a weapon or an attack is no one accused (C37)
-        own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children)
+        own_side = any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children) \
+            or own_group(agent, tools.roles)
         if own_side or not _other_side(speaker, agent, tools):
             continue  # a side reporting its own act ("its forces struck ..."), or an unknown speaker
         cand.suppress("reported_claim")
@@ -840,8 +841,21 @@ def _side(sectors: set[str]) -> str | None:
     return None
 
 
+# "A Taliban spokesman said the group had kidnapped ...": a definite collective noun with no name of
+# its own refers back to the speaker's organisation.
+OWN_GROUP_NOUNS = frozenset({"group", "movement", "organisation", "organization", "militia", "faction", "party"})
+
+
+def own_group(agent: list[Token], roles: RoleFiller) -> bool:
+    """"The group", "the movement": a collective named by no one's name, the speaker's own organisation."""
+    return any(t.lemma_.lower() in OWN_GROUP_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in t.children)
+               and not roles.resolve(t) for t in agent)
+
+
 def _same_side(speaker: Token, agent: list[Token], tools: Tools) -> bool:
     if any(t.lower_ in {"it", "they", "we", "i"} for t in agent):
+        return True
+    if own_group(agent, tools.roles):
         return True
     if any(c.dep_ == "poss" and c.lower_ in OWN_SIDE_POSSESSIVES for t in agent for c in t.children):
         return True

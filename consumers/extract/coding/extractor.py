@@ -85,6 +85,10 @@ class EventExtractor:
                 built.append((cand, ev))
         return merge(built)
 
+    def _speaks_for_organisation(self, speaker: list[Actor], doc: Doc) -> bool:
+        """"A Taliban spokesman", "ANC officials": a speaker named by the organisation it speaks for."""
+        return any(info.kind == "org" for a in speaker for _s, _e, info in self.resolver.mentions(doc, a.start, a.end))
+
     def possessor_country(self, subj: Token) -> str | None:
         """Country of "its/their/his" in a subject: the named subject of the clause above ("Israel
         barred journalists as its forces massed", "X's president said that his country would ...")."""
@@ -137,6 +141,9 @@ class EventExtractor:
                         inferred = True
                 elif passive:
                     targets_from_subject = roles.resolve(subj, descend=True) or roles.subject_phrase_targets(subj, cand)
+                elif speaker and self._speaks_for_organisation(speaker, subj.doc) and constructions.own_group([subj], self.roles):
+                    sources = list(speaker)  # "a Taliban spokesman said the group had kidnapped ...": the speaker's group
+                    inferred = True
                 else:
                     # "its forces" in what the Russian ministry said: the speaker's forces; else the
                     # subject of the clause above ("Israel closed ... as its forces massed")
