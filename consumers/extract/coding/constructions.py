@@ -634,7 +634,7 @@ def enacted_content(cands: list[Candidate], sent: Sentence, tools: Tools) -> Non
 @construction("summoned_to")
 def summoned_to(cands: list[Candidate], sent: Sentence, tools: Tools) -> None:
     """"The US ambassador was summoned to the Foreign Ministry in Beijing", "was called in to the Foreign
-    Office": a summons told in the passive names its author by where the envoy is summoned to (4.9, C8)."""
+    Office": a summons told in the passive names its author by where the envoy is summoned to (4.9)."""
     summoning = tools.lex.word_list("summoning_verbs")
     for cand in cands:
         verb = cand.trigger
