@@ -39,6 +39,12 @@ ACTOR_FILES = ("actors.yaml", "actors-people.yaml", "actors-organisations.yaml")
 
 
 @cache
+def role_words() -> dict[str, Any]:
+    """The word lists of roles.yaml, read once for the role filler and the target rules (do not mutate)."""
+    return load_yaml(DATA_DIR / "roles.yaml")
+
+
+@cache
 def load_actor_data() -> dict[str, Any]:
     """actors.yaml merged with the larger people and organisation lists kept in files of their own
     (sections are dictionaries: a later file adds entries, extends lists such as a country's

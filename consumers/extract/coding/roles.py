@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor, ActorResolver, ActorTables, backer_word_follows
 from ..lexicon import Lexicon
-from ..yamlio import DATA_DIR, load_yaml
+from ..yamlio import role_words
 from . import target_rules
 from .model import Candidate, Sentence, unique
 from .target_rules import REACTION_TYPES, to_be_formed
 from .triggers import TriggerFinder
 
 
-def _load_words() -> dict[str, Any]:
-    """The word lists of roles.yaml (kept beside the other data files of the extractor)."""
-    return load_yaml(DATA_DIR / "roles.yaml")
-
-
-_WORDS = _load_words()
+_WORDS = role_words()
 
 COMPLEMENT_PREPS = frozenset(_WORDS["complement_preps"])
 # A threat or offer made on a condition is addressed to whoever must meet it (C14).

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .. import triples as tr
 from ..actors import PROPER_KINDS, Actor
-from ..yamlio import DATA_DIR, load_yaml
+from ..yamlio import role_words
 from .model import Candidate, same, unique
 from .triggers import LOOK_THROUGH_NOUNS
 
@@ -38,7 +38,7 @@ PROTEST_AIMS = frozenset({"demand", "denounce", "condemn", "oppose", "protest", 
 TRANSFER_TYPES = frozenset({"COOPERATE", "AID"})
 
 # Travel an advisory warns against (roles.yaml): where it goes is the advisory's target (C32).
-TRAVEL_WORDS = frozenset(load_yaml(DATA_DIR / "roles.yaml")["travel_words"])
+TRAVEL_WORDS = frozenset(role_words()["travel_words"])
 # Nouns that name a travel advisory: "a travel warning for Mali".
 ADVISORY_NOUNS = frozenset({"advisory", "warning", "alert"})
 
